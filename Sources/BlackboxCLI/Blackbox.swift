@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `blackbox` command tree.
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct Blackbox: AsyncParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "blackbox",
+        abstract: "A flight recorder and troubleshooter for Docker hosts.",
+        discussion: """
+            `blackbox record` follows a Docker engine and keeps everything it does in one SQLite file;
+            the other commands read that history.
+            """,
+        version: version,
+        subcommands: [RecordCommand.self, EventsCommand.self, PsCommand.self, StatsCommand.self, VersionCommand.self]
+    )
+
+    public init() {}
+}

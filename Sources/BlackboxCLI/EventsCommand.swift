@@ -1,0 +1,120 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Show the recorded event log, oldest first: engine events and the recorder's observations."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Only this container: a name (all containers that had it) or an id prefix.", valueName: "name"))
+    var container: String?
+
+    @Option(help: ArgumentHelp(TimeArgument.help, valueName: "time"))
+    var since: TimeArgument?
+
+    @Option(help: ArgumentHelp(TimeArgument.help, valueName: "time"))
+    var until: TimeArgument?
+
+    @Option(help: ArgumentHelp("Only engine events of this Type: container, network, image, volume, …", valueName: "type"))
+    var type: String?
+
+    @Option(help: ArgumentHelp("At most this many, the newest.", valueName: "n"))
+    var limit: Int?
+
+    func run() throws {
+        let store = try store.openForReading()
+        var filter = EventFilter(since: since?.unixNanos, until: until?.unixNanos, type: type, limit: limit)
+        if let container {
+            let ids = try store.containerIDs(matching: container)
+            guard !ids.isEmpty else { throw ValidationError("no recorded container is named '\(container)' or has an id starting with it") }
+            filter.containerIDs = ids
+        }
+        let events = try store.events(filter)
+        let names = Dictionary(try store.containers().map { ($0.containerID, $0.name ?? "") }, uniquingKeysWith: { $1 })
+        if output.json {
+            JSONOutput.print(events.map { EventDescription.json($0, names: names) })
+        } else {
+            print(
+                TableRenderer.render(
+                    headers: ["TIME", "CONTAINER", "EVENT", "DETAILS"],
+                    rows: events.map { event in
+                        [
+                            Timestamp.rfc3339(unixNanos: event.timeNanos), EventDescription.containerName(event, names: names),
+                            EventDescription.title(event), EventDescription.details(event),
+                        ]
+                    }))
+        }
+    }
+}
+
+/// How one stored event reads in `events` and other listings.
+enum EventDescription {
+    static func containerName(_ event: EventRecord, names: [String: String]) -> String {
+        if let name = event.containerName, !name.isEmpty { return name }
+        if let id = event.containerID { return names[id].flatMap { $0.isEmpty ? nil : $0 } ?? String(id.prefix(12)) }
+        return "-"
+    }
+
+    /// `container die`, `network disconnect`, `inspect`, `log tail`, `start failure`, …
+    static func title(_ event: EventRecord) -> String {
+        switch event.kind {
+        case .engine: "\(event.type ?? "?") \(event.action ?? "?")"
+        default: event.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+
+    static func details(_ event: EventRecord) -> String {
+        let payload = Data(event.payload.utf8)
+        switch event.kind {
+        case .engine:
+            var parts: [String] = []
+            if let exitCode = event.exitCode { parts.append("exitCode=\(exitCode)") }
+            if let signal = event.signal { parts.append("signal=\(signal)") }
+            if event.action == "create", let image = event.image { parts.append("image=\(image)") }
+            if event.type == "network", let id = event.containerID { parts.append("container=\(id.prefix(12))") }
+            return parts.joined(separator: " ")
+        case .inspect:
+            guard let inspect = try? ContainerInspect.decode(payload) else { return "" }
+            var parts = ["status=\(inspect.state.status)", "exitCode=\(inspect.state.exitCode)"]
+            if inspect.state.oomKilled { parts.append("OOMKilled=true") }
+            if let health = inspect.state.healthStatus { parts.append("health=\(health)") }
+            if inspect.hostConfig.memoryBytes > 0 { parts.append("memory=\(Units.bytes(inspect.hostConfig.memoryBytes))") }
+            return parts.joined(separator: " ")
+        case .logTail:
+            guard let tail = try? JSONDecoder().decode(EventRecord.LogTail.self, from: payload) else { return "" }
+            guard tail.captured else { return "not captured: \(tail.reason ?? "unknown reason")" }
+            let last = tail.lines.last.map { " last: \($0.text.prefix(80))" } ?? ""
+            return "\(tail.lines.count) line\(tail.lines.count == 1 ? "" : "s")\(last)"
+        case .startFailure:
+            guard let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: payload) else { return "" }
+            return "exitCode=\(failure.exitCode) \(failure.error)"
+        case .engineInfo, .recorderStart, .recorderStop:
+            guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
+            var parts = ["address=\(object["address"] as? String ?? "?")"]
+            if let version = (object["version"] as? [String: Any])?["Version"] as? String { parts.append("engine=\(version)") }
+            if let api = object["api_version"] as? String { parts.append("api=\(api)") }
+            return parts.joined(separator: " ")
+        }
+    }
+
+    static func json(_ event: EventRecord, names: [String: String]) -> [String: Any] {
+        var object: [String: Any] = [
+            "seq": event.seq ?? 0, "ts_ns": event.timeNanos, "time": Timestamp.rfc3339(unixNanos: event.timeNanos),
+            "kind": event.kind.rawValue, "payload": JSONOutput.embedded(event.payload),
+        ]
+        let optional: [(String, Any?)] = [
+            ("type", event.type), ("action", event.action), ("actor_id", event.actorID), ("container_id", event.containerID),
+            ("container_name", event.containerID.map { _ in containerName(event, names: names) }), ("image", event.image),
+            ("compose_project", event.composeProject), ("compose_service", event.composeService), ("exit_code", event.exitCode),
+            ("signal", event.signal),
+        ]
+        for (key, value) in optional { if let value { object[key] = value } }
+        return object
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Logging
+
+/// `--db`: every command reads or writes the same store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp("The store file (default: $BLACKBOX_DB, else $XDG_STATE_HOME/blackbox/blackbox.sqlite).", valueName: "path"))
+    var path: String?
+
+    var resolvedPath: String { StoreLocation.resolve(flag: path, environment: ProcessInfo.processInfo.environment) }
+
+    /// Opens the store for reading; it must exist.
+    func openForReading() throws -> EventStore {
+        try EventStore(path: resolvedPath, readOnly: true)
+    }
+}
+
+/// `--host`: which engine, like the docker CLI.
+struct EngineOptions: ParsableArguments {
+    @Option(name: [.customShort("H"), .customLong("host")], help: ArgumentHelp("The engine address (default: $DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "address"))
+    var host: String?
+
+    func address() throws -> EngineAddress {
+        try EngineAddress.resolve(flag: host, environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+/// `--json`.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+}
+
+/// `--log-level`.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
+        }
+    }
+
+    /// Bootstraps swift-log once (to standard error) and returns a logger at the chosen level.
+    func makeLogger(label: String) -> Logger {
+        LoggingBootstrap.once()
+        var logger = Logger(label: label)
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        return logger
+    }
+}
+
+enum LoggingBootstrap {
+    private static let done: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    static func once() { _ = done }
+}
+
+/// `--since` / `--until`: a duration back from now (`90s`, `10m`, `2h`, `1d`, `1h30m`), an RFC 3339 timestamp,
+/// or Unix seconds (fractions allowed), as `docker events` takes them.
+struct TimeArgument: ExpressibleByArgument, Sendable {
+    let unixNanos: Int64
+
+    init?(argument: String) {
+        guard let value = TimeArgument.parse(argument, now: Date()) else { return nil }
+        unixNanos = value
+    }
+
+    static func parse(_ text: String, now: Date) -> Int64? {
+        let nowNanos = Int64(now.timeIntervalSince1970 * 1e9)
+        if let duration = parseDuration(text) { return nowNanos - duration }
+        if let nanos = Timestamp.unixNanos(rfc3339: text) { return nanos }
+        if let seconds = Double(text), seconds >= 0 { return Int64(seconds * 1e9) }
+        return nil
+    }
+
+    /// `1h30m`, `10m`, `45s`, `500ms`, `2d` as nanoseconds.
+    static func parseDuration(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("ns", 1), ("d", 86_400e9), ("h", 3_600e9), ("m", 60e9), ("s", 1e9)]
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += value * scale
+        }
+        return Int64(total)
+    }
+
+    static let help = "A duration back from now (10m, 2h, 1d), an RFC 3339 timestamp, or Unix seconds."
+}

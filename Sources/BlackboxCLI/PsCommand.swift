@@ -1,0 +1,73 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+struct PsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ps",
+        abstract: "List containers as last recorded (running ones; --all for every recorded container)."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .shortAndLong, help: "Show all recorded containers: exited, created, removed too.")
+    var all = false
+
+    func run() throws {
+        let store = try store.openForReading()
+        let active: Set<String> = ["running", "restarting", "paused"]
+        let containers = try store.containers().filter { all || active.contains($0.status) }
+        let samples = try store.latestSamples()
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        if output.json {
+            JSONOutput.print(containers.map { json($0, sample: samples[$0.containerID]) })
+            return
+        }
+        let rows = containers.map { container -> [String] in
+            let sample = samples[container.containerID]
+            let memory = sample.map { "\(Units.bytes($0.memoryUsageBytes)) / \(Units.bytes($0.memoryLimitBytes))" } ?? "-"
+            return [
+                String(container.containerID.prefix(12)), container.name ?? "-", container.image ?? "-", status(container, now: now),
+                container.exitCode.map(String.init) ?? "-", container.oomKilled ? "true" : "false", String(container.restartCount), memory,
+            ]
+        }
+        print(
+            TableRenderer.render(
+                headers: ["CONTAINER ID", "NAME", "IMAGE", "STATUS", "EXIT CODE", "OOMKILLED", "RESTARTS", "MEM USAGE / LIMIT"], rows: rows))
+    }
+
+    /// Status as `docker ps` words it: `Up 5 minutes (unhealthy)`, `Exited (137) 2 minutes ago`.
+    private func status(_ container: ContainerState, now: Int64) -> String {
+        switch container.status {
+        case "running":
+            let health = container.health.map { " (\($0))" } ?? ""
+            return "Up " + (container.startedNanos.map { Units.duration($0, now: now) } ?? "") + health
+        case "exited":
+            let code = container.exitCode.map { " (\($0))" } ?? ""
+            return "Exited\(code)" + (container.finishedNanos.map { " " + Units.ago($0, now: now) } ?? "")
+        case "created":
+            return container.error == nil ? "Created" : "Created, start failed"
+        default:
+            return container.status.prefix(1).uppercased() + container.status.dropFirst()
+        }
+    }
+
+    private func json(_ container: ContainerState, sample: SampleRecord?) -> [String: Any] {
+        var object: [String: Any] = [
+            "container_id": container.containerID, "status": container.status, "oom_killed": container.oomKilled,
+            "restart_count": container.restartCount,
+        ]
+        let optional: [(String, Any?)] = [
+            ("name", container.name), ("image", container.image), ("compose_project", container.composeProject),
+            ("compose_service", container.composeService), ("health", container.health), ("exit_code", container.exitCode),
+            ("error", container.error), ("mem_limit_bytes", container.memoryLimitBytes), ("cpu_limit", container.cpuLimit),
+            ("created_ns", container.createdNanos), ("started_ns", container.startedNanos), ("finished_ns", container.finishedNanos),
+            ("mem_usage_bytes", sample?.memoryUsageBytes), ("mem_working_set_bytes", sample?.memoryWorkingSetBytes),
+            ("sample_ts_ns", sample?.timeNanos),
+        ]
+        for (key, value) in optional { if let value { object[key] = value } }
+        return object
+    }
+}

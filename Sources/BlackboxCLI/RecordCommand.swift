@@ -1,0 +1,59 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Recorder
+import ServiceLifecycle
+
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record the engine's events, inspect snapshots, log tails and resource samples into the store.",
+        discussion: "Runs until SIGINT or SIGTERM, then exits 0 once everything observed is written."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: ArgumentHelp("Time between two resource samples of a running container (500ms, 2s, 1m).", valueName: "duration"))
+    var interval: String = "2s"
+
+    @Option(
+        name: .customLong("redact"),
+        help: ArgumentHelp(
+            "Also redact environment and label values whose names contain this, case-insensitive (repeatable; also $BLACKBOX_REDACT, comma-separated). Always redacted: \(CredentialRedactor.defaultPatterns.joined(separator: ", ")).",
+            valueName: "fragment"))
+    var redact: [String] = []
+
+    func validate() throws {
+        guard let nanos = TimeArgument.parseDuration(interval), nanos >= 100_000_000 else {
+            throw ValidationError("--interval must be a duration of at least 100ms, such as 2s or 500ms (got '\(interval)')")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger(label: "blackbox.record")
+        let fromEnvironment = (ProcessInfo.processInfo.environment["BLACKBOX_REDACT"] ?? "").split(separator: ",").map(String.init)
+        let configuration = RecorderConfiguration(
+            sampleInterval: .nanoseconds(TimeArgument.parseDuration(interval) ?? 2_000_000_000),
+            redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment))
+        let store = try EventStore(path: store.resolvedPath)
+        let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
+        let storePath = store.path
+        let recorder = Recorder(client: client, store: store, configuration: configuration, logger: logger) { ready in
+            let line =
+                "blackbox: recording \(ready.address) (Docker \(ready.engineVersion), API \(ready.apiVersion)) into \(storePath): \(ready.containers) containers, \(ready.running) running\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: recorder)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show a container's recorded resource samples, oldest first."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("A container name (all containers that had it) or an id prefix.", valueName: "name"))
+    var container: String
+
+    @Option(help: ArgumentHelp(TimeArgument.help + " Default: 10m.", valueName: "time"))
+    var since: TimeArgument?
+
+    @Option(help: ArgumentHelp(TimeArgument.help, valueName: "time"))
+    var until: TimeArgument?
+
+    func run() throws {
+        let store = try store.openForReading()
+        let ids = try store.containerIDs(matching: container)
+        guard !ids.isEmpty else { throw ValidationError("no recorded container is named '\(container)' or has an id starting with it") }
+        let since = since?.unixNanos ?? TimeArgument.parse("10m", now: Date())
+        let samples = try store.samples(containerIDs: ids, since: since, until: until?.unixNanos)
+        if output.json {
+            JSONOutput.print(samples.map(json))
+            return
+        }
+        let rows = samples.map { sample -> [String] in
+            let memoryPercent = sample.memoryLimitBytes > 0 ? Double(sample.memoryWorkingSetBytes) / Double(sample.memoryLimitBytes) * 100 : nil
+            return [
+                Timestamp.rfc3339(unixNanos: sample.timeNanos), Units.percent(sample.cpuPercent), Units.percent(sample.cpuPercentOfLimit),
+                "\(Units.bytes(sample.memoryWorkingSetBytes)) / \(Units.bytes(sample.memoryLimitBytes))", Units.percent(memoryPercent),
+                Units.bytes(sample.memoryUsageBytes), String(sample.pids),
+                "\(Units.bytes(sample.networkRxBytes)) / \(Units.bytes(sample.networkTxBytes))",
+                "\(Units.bytes(sample.blockReadBytes)) / \(Units.bytes(sample.blockWriteBytes))", String(sample.cpuThrottledPeriods),
+            ]
+        }
+        print(
+            TableRenderer.render(
+                headers: [
+                    "TIME", "CPU %", "CPU % OF LIMIT", "WORKING SET / LIMIT", "MEM %", "MEM USAGE", "PIDS", "NET I/O", "BLOCK I/O", "THROTTLED",
+                ], rows: rows))
+    }
+
+    private func json(_ sample: SampleRecord) -> [String: Any] {
+        var object: [String: Any] = [
+            "container_id": sample.containerID, "ts_ns": sample.timeNanos, "cpu_throttled_periods": sample.cpuThrottledPeriods,
+            "mem_usage_bytes": sample.memoryUsageBytes, "mem_working_set_bytes": sample.memoryWorkingSetBytes,
+            "mem_limit_bytes": sample.memoryLimitBytes, "pids": sample.pids, "net_rx_bytes": sample.networkRxBytes,
+            "net_tx_bytes": sample.networkTxBytes, "blk_read_bytes": sample.blockReadBytes, "blk_write_bytes": sample.blockWriteBytes,
+        ]
+        if let cpu = sample.cpuPercent { object["cpu_pct"] = cpu }
+        if let cpu = sample.cpuPercentOfLimit { object["cpu_pct_of_limit"] = cpu }
+        return object
+    }
+}

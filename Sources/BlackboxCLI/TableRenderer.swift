@@ -1,0 +1,58 @@
+/// Aligned columns like the docker CLI: upper-case headers, columns separated by three spaces.
+enum TableRenderer {
+    static func render(headers: [String], rows: [[String]]) -> String {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                let isLast = index == cells.count - 1
+                text += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 3)
+            }
+            return text
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+/// Human units as `docker stats` prints them.
+enum Units {
+    /// `12.3MiB`, `1.95GiB`, `512B`.
+    static func bytes(_ value: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var amount = Double(value)
+        var index = 0
+        while abs(amount) >= 1024, index < units.count - 1 {
+            amount /= 1024
+            index += 1
+        }
+        return index == 0 ? "\(value)B" : String(format: amount >= 100 ? "%.0f" : "%.3g", amount) + units[index]
+    }
+
+    /// `12.34%`, or `-` when unknown.
+    static func percent(_ value: Double?) -> String {
+        value.map { String(format: "%.2f%%", $0) } ?? "-"
+    }
+
+    /// `3 seconds`, `5 minutes`, `2 hours`, `4 days`: the time from `nanos` to `now`.
+    static func duration(_ nanos: Int64, now: Int64) -> String {
+        let seconds = max(0, (now - nanos) / 1_000_000_000)
+        let (amount, unit): (Int64, String) =
+            switch seconds {
+            case ..<60: (seconds, "second")
+            case ..<3600: (seconds / 60, "minute")
+            case ..<86_400: (seconds / 3600, "hour")
+            default: (seconds / 86_400, "day")
+            }
+        return "\(amount) \(unit)\(amount == 1 ? "" : "s")"
+    }
+
+    /// `5 minutes ago`.
+    static func ago(_ nanos: Int64, now: Int64) -> String {
+        duration(nanos, now: now) + " ago"
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import DockerEngine
+import Foundation
+
+struct VersionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version",
+        abstract: "Show blackbox's version and the engine's, with the negotiated Engine API version."
+    )
+
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let client = try await DockerClient.connect(to: try engine.address())
+        let version: EngineVersion
+        do {
+            version = try await client.version()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        if output.json {
+            JSONOutput.print([
+                [
+                    "blackbox": Blackbox.version, "engine_address": client.address.description, "engine_version": version.version,
+                    "engine_api_version": version.apiVersion, "api_version": client.apiVersion.description,
+                    "minimum_api_version": DockerClient.minimumAPIVersion.description,
+                ]
+            ])
+        } else {
+            print(
+                """
+                blackbox:         \(Blackbox.version)
+                engine address:   \(client.address)
+                engine version:   \(version.version) (\(version.os ?? "?")/\(version.arch ?? "?"), kernel \(version.kernelVersion ?? "?"))
+                engine API:       \(version.apiVersion)
+                negotiated API:   \(client.apiVersion) (blackbox speaks \(DockerClient.minimumAPIVersion) to \(DockerClient.maximumAPIVersion))
+                """)
+        }
+    }
+}

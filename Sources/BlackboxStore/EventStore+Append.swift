@@ -1,0 +1,93 @@
+import DockerEngine
+import GRDB
+
+extension EventStore {
+    /// Appends one event and folds it into the projections, in one transaction.
+    ///
+    /// - Returns: the new row's `seq`, or nil when an event with the same deduplication key is already stored.
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails (disk full, read-only file system);
+    ///   nothing is half-written.
+    @discardableResult
+    public func append(_ event: EventRecord) throws -> Int64? {
+        do {
+            return try pool.write { db in try Self.insert(event, db) }
+        } catch {
+            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Appends samples in one transaction; a sample of the same container and time as a stored one is skipped.
+    ///
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails.
+    public func append(samples: [ResourceSample]) throws {
+        guard !samples.isEmpty else { return }
+        do {
+            try pool.write { db in
+                for sample in samples {
+                    let key = try Self.containerKey(sample.containerID, db)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
+                                mem_usage_bytes, mem_working_set_bytes, mem_limit_bytes, pids,
+                                net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (container_key, ts_ns) DO NOTHING
+                            """,
+                        arguments: [
+                            key, sample.timeNanos, sample.cpuPercent, sample.cpuPercentOfLimit, sample.cpuThrottledPeriods,
+                            sample.memoryUsageBytes, sample.memoryWorkingSetBytes, sample.memoryLimitBytes, sample.pids,
+                            sample.networkRxBytes, sample.networkTxBytes, sample.blockReadBytes, sample.blockWriteBytes,
+                        ])
+                }
+            }
+        } catch {
+            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Drops the projections and folds the whole event log again, in `seq` order, in one transaction.
+    public func rebuildProjections() throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM containers")
+            var states: [String: ContainerState] = [:]
+            let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM events WHERE container_id IS NOT NULL ORDER BY seq")
+            while let event = try cursor.next() {
+                guard let id = event.containerID else { continue }
+                states[id, default: ContainerState(containerID: id)].apply(event)
+            }
+            for state in states.values { try state.insert(db) }
+        }
+    }
+
+    static func insert(_ event: EventRecord, _ db: Database) throws -> Int64? {
+        let seq = try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO events (ts_ns, kind, type, action, actor_id, container_id, container_name, image,
+                    compose_project, compose_service, exit_code, signal, dedup_key, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dedup_key) DO NOTHING
+                RETURNING seq
+                """,
+            arguments: [
+                event.timeNanos, event.kind.rawValue, event.type, event.action, event.actorID, event.containerID,
+                event.containerName, event.image, event.composeProject, event.composeService, event.exitCode, event.signal,
+                event.deduplicationKey, event.payload,
+            ])
+        guard let seq, let containerID = event.containerID else { return seq }
+        var stored = event
+        stored.seq = seq
+        var state = try ContainerState.fetchOne(db, key: containerID) ?? ContainerState(containerID: containerID)
+        state.apply(stored)
+        try state.save(db)
+        return seq
+    }
+
+    static func containerKey(_ containerID: String, _ db: Database) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO container_keys (container_id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [containerID])
+        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM container_keys WHERE container_id = ?", arguments: [containerID]) else {
+            throw DatabaseError(message: "no key for container \(containerID)")
+        }
+        return key
+    }
+}

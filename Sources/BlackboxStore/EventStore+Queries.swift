@@ -1,0 +1,149 @@
+import GRDB
+
+/// Which events to read; nil fields do not filter.
+public struct EventFilter: Sendable {
+    /// Container ids (see ``EventStore/containerIDs(matching:)``).
+    public var containerIDs: [String]?
+    /// Unix nanoseconds, inclusive.
+    public var since: Int64?
+    /// Unix nanoseconds, inclusive.
+    public var until: Int64?
+    /// Engine event `Type` (`container`, `network`, …); observations have no type and are left out when this is set.
+    public var type: String?
+    /// At most this many, the newest ones (still returned oldest first).
+    public var limit: Int?
+
+    public init(containerIDs: [String]? = nil, since: Int64? = nil, until: Int64? = nil, type: String? = nil, limit: Int? = nil) {
+        self.containerIDs = containerIDs
+        self.since = since
+        self.until = until
+        self.type = type
+        self.limit = limit
+    }
+}
+
+/// One row of `samples` with its container id.
+public struct SampleRecord: Sendable, Equatable, Codable, FetchableRecord {
+    public var containerID: String
+    public var timeNanos: Int64
+    public var cpuPercent: Double?
+    public var cpuPercentOfLimit: Double?
+    public var cpuThrottledPeriods: Int64
+    public var memoryUsageBytes: Int64
+    public var memoryWorkingSetBytes: Int64
+    public var memoryLimitBytes: Int64
+    public var pids: Int64
+    public var networkRxBytes: Int64
+    public var networkTxBytes: Int64
+    public var blockReadBytes: Int64
+    public var blockWriteBytes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case pids
+        case containerID = "container_id"
+        case timeNanos = "ts_ns"
+        case cpuPercent = "cpu_pct"
+        case cpuPercentOfLimit = "cpu_pct_of_limit"
+        case cpuThrottledPeriods = "cpu_throttled_periods"
+        case memoryUsageBytes = "mem_usage_bytes"
+        case memoryWorkingSetBytes = "mem_working_set_bytes"
+        case memoryLimitBytes = "mem_limit_bytes"
+        case networkRxBytes = "net_rx_bytes"
+        case networkTxBytes = "net_tx_bytes"
+        case blockReadBytes = "blk_read_bytes"
+        case blockWriteBytes = "blk_write_bytes"
+    }
+}
+
+extension EventStore {
+    /// The ids of containers whose name is `nameOrID`, or whose id starts with it (at least 4 hex digits),
+    /// over all recorded history: a name reused by recreated containers gives all of them, oldest first.
+    public func containerIDs(matching nameOrID: String) throws -> [String] {
+        let name = nameOrID.hasPrefix("/") ? String(nameOrID.dropFirst()) : nameOrID
+        return try pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT container_id FROM events
+                    WHERE container_name = ?1 OR (length(?1) >= 4 AND container_id LIKE ?1 || '%')
+                    GROUP BY container_id ORDER BY min(seq)
+                    """,
+                arguments: [name])
+        }
+    }
+
+    /// Events matching `filter`, oldest first (by time, then append order).
+    public func events(_ filter: EventFilter) throws -> [EventRecord] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let ids = filter.containerIDs {
+            conditions.append("container_id IN (\(databaseQuestionMarks(count: ids.count)))")
+            arguments += StatementArguments(ids)
+        }
+        if let since = filter.since {
+            conditions.append("ts_ns >= ?")
+            arguments += [since]
+        }
+        if let until = filter.until {
+            conditions.append("ts_ns <= ?")
+            arguments += [until]
+        }
+        if let type = filter.type {
+            conditions.append("type = ?")
+            arguments += [type]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var sql = "SELECT * FROM events \(whereClause) ORDER BY ts_ns DESC, seq DESC"
+        if let limit = filter.limit { sql += " LIMIT \(max(limit, 0))" }
+        return try pool.read { db in try EventRecord.fetchAll(db, sql: sql, arguments: arguments) }.reversed()
+    }
+
+    /// The containers projection, by name; removed containers only when `includeRemoved`.
+    public func containers(includeRemoved: Bool = true) throws -> [ContainerState] {
+        try pool.read { db in
+            try ContainerState.fetchAll(
+                db, sql: "SELECT * FROM containers \(includeRemoved ? "" : "WHERE status != 'removed'") ORDER BY name, container_id")
+        }
+    }
+
+    /// The latest sample of each container that has one, by container id.
+    public func latestSamples() throws -> [String: SampleRecord] {
+        let rows = try pool.read { db in
+            try SampleRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT k.container_id, s.* FROM container_keys k
+                    JOIN samples s ON s.container_key = k.key
+                        AND s.ts_ns = (SELECT max(ts_ns) FROM samples WHERE container_key = k.key)
+                    """)
+        }
+        return Dictionary(rows.map { ($0.containerID, $0) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Samples of `containerIDs` between `since` and `until` (Unix nanoseconds, inclusive), oldest first.
+    public func samples(containerIDs: [String], since: Int64? = nil, until: Int64? = nil) throws -> [SampleRecord] {
+        try pool.read { db in
+            try SampleRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT k.container_id, s.* FROM samples s JOIN container_keys k ON k.key = s.container_key
+                    WHERE k.container_id IN (\(databaseQuestionMarks(count: containerIDs.count)))
+                      AND s.ts_ns >= ? AND s.ts_ns <= ?
+                    ORDER BY s.ts_ns
+                    """,
+                arguments: StatementArguments(containerIDs) + [since ?? Int64.min, until ?? Int64.max])
+        }
+    }
+
+    /// The projection's row for one container.
+    public func container(_ containerID: String) throws -> ContainerState? {
+        try pool.read { db in try ContainerState.fetchOne(db, key: containerID) }
+    }
+
+    /// How many events and samples the store holds.
+    public func counts() throws -> (events: Int, samples: Int) {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM samples") ?? 0)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+
+/// The blackbox store: one SQLite file in WAL mode holding the event log, samples and projections.
+///
+/// Thread-safe: any task may append or read. Writers in other processes wait up to the busy timeout;
+/// readers see committed data and never block the writer.
+public final class EventStore: Sendable {
+    /// The file's path.
+    public let path: String
+    let pool: DatabasePool
+
+    /// The embedded migrations (`migrations/NNNN_description.sql`), in order.
+    public static var migrationNames: [String] { EmbeddedMigrations.files.map { String($0.name.dropLast(".sql".count)) } }
+
+    /// Opens the store at `path`, creating the file and its directory when `create` is true, and applies pending migrations.
+    ///
+    /// - Parameters:
+    ///   - readOnly: open for reading only (the file must exist and be migrated).
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the directory or file cannot be written;
+    ///   ``StoreError/missing(path:)`` when `readOnly` and there is no file; ``StoreError/cannotOpen(path:reason:)`` otherwise.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        let fileManager = FileManager.default
+        if readOnly {
+            guard fileManager.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        } else {
+            let directory = (path as NSString).deletingLastPathComponent
+            do {
+                if !directory.isEmpty { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            } catch {
+                throw StoreError.notWritable(path: path, reason: Self.reason(error))
+            }
+            if fileManager.fileExists(atPath: path) ? !fileManager.isWritableFile(atPath: path) : !fileManager.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
+                throw StoreError.notWritable(path: path, reason: "permission denied")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // Debian's libsqlite3 defaults WAL databases to synchronous=FULL; NORMAL is durable across
+            // application crashes and only loses the last transactions on power loss.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if readOnly {
+                let applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
+                guard Set(applied).isSuperset(of: Self.migrationNames) else {
+                    throw StoreError.cannotOpen(path: path, reason: "its schema is older than this blackbox; run `blackbox record` once to migrate it")
+                }
+            } else {
+                try Self.migrator.migrate(pool)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Every migration of `migrations/`, registered under its file name without `.sql`.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for file in EmbeddedMigrations.files {
+            migrator.registerMigration(String(file.name.dropLast(".sql".count))) { db in
+                try db.execute(sql: file.contents)
+            }
+        }
+        return migrator
+    }
+
+    /// The migrations applied to this file, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Self.migrator.appliedIdentifiers(db) }.sorted()
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? error.description }
+        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return underlying.localizedDescription
+        }
+        return error.localizedDescription
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// What can go wrong with the store file. Each case names the path.
+public enum StoreError: Error, Sendable, LocalizedError {
+    /// The directory or file cannot be created or written.
+    case notWritable(path: String, reason: String)
+    /// The file exists but cannot be opened or migrated (not a blackbox store, corrupt, newer schema).
+    case cannotOpen(path: String, reason: String)
+    /// There is no store at the path (read commands do not create one).
+    case missing(path: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .notWritable(let path, let reason):
+            "cannot write the store at \(path): \(reason). Choose another path with --db or BLACKBOX_DB."
+        case .cannotOpen(let path, let reason):
+            "cannot open the store at \(path): \(reason)"
+        case .missing(let path):
+            "no store at \(path): run `blackbox record` first, or point --db / BLACKBOX_DB at an existing store"
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+
+/// The raw counters of one `GET /containers/{id}/stats` reading (Engine API ≥ 1.41, cgroup v1 or v2).
+///
+/// Counters are cumulative; turning two readings into percentages is ``ResourceSample/init(containerID:current:previous:cpuLimit:)``.
+public struct StatsReading: Sendable, Equatable {
+    /// `read`: when the engine took the reading, Unix nanoseconds.
+    public var readNanos: Int64
+    /// `cpu_stats.cpu_usage.total_usage`: the container's CPU time, nanoseconds.
+    public var cpuTotalNanos: UInt64
+    /// `cpu_stats.system_cpu_usage`: the host's CPU time over all CPUs, nanoseconds.
+    public var systemCPUNanos: UInt64
+    /// `cpu_stats.online_cpus`.
+    public var onlineCPUs: Int
+    /// `cpu_stats.throttling_data.throttled_periods`: CFS periods in which the container was throttled.
+    public var throttledPeriods: UInt64
+    /// `memory_stats.usage`, bytes.
+    public var memoryUsageBytes: UInt64
+    /// Page cache that can be reclaimed: `stats.total_inactive_file` (cgroup v1) or `stats.inactive_file` (v2), bytes.
+    public var inactiveFileBytes: UInt64
+    /// `memory_stats.limit`, bytes (the host's memory when the container has no limit).
+    public var memoryLimitBytes: UInt64
+    /// `pids_stats.current`.
+    public var pids: UInt64
+    /// Sums over `networks.*`, bytes.
+    public var networkRxBytes: UInt64
+    public var networkTxBytes: UInt64
+    /// Sums over `blkio_stats.io_service_bytes_recursive` entries with op `read` / `write` (any case), bytes.
+    public var blockReadBytes: UInt64
+    public var blockWriteBytes: UInt64
+
+    /// Decodes one stats document.
+    ///
+    /// - Throws: ``EngineError/decoding(path:reason:)`` when it is not a stats object.
+    public static func decode(_ json: Data) throws -> StatsReading {
+        let wire: Wire
+        do {
+            wire = try JSONDecoder().decode(Wire.self, from: json)
+        } catch {
+            throw EngineError.decoding(path: "/containers/{id}/stats", reason: String(describing: error))
+        }
+        let memoryStats = wire.memory_stats?.stats ?? [:]
+        let blockIO = wire.blkio_stats?.io_service_bytes_recursive ?? []
+        func blockBytes(_ op: String) -> UInt64 {
+            blockIO.filter { $0.op?.lowercased() == op }.reduce(0) { $0 + ($1.value ?? 0) }
+        }
+        let cpu = wire.cpu_stats
+        return StatsReading(
+            readNanos: wire.read.flatMap(Timestamp.unixNanos(rfc3339:)) ?? 0,
+            cpuTotalNanos: cpu?.cpu_usage?.total_usage ?? 0,
+            systemCPUNanos: cpu?.system_cpu_usage ?? 0,
+            onlineCPUs: cpu?.online_cpus ?? cpu?.cpu_usage?.percpu_usage?.count ?? 1,
+            throttledPeriods: cpu?.throttling_data?.throttled_periods ?? 0,
+            memoryUsageBytes: wire.memory_stats?.usage ?? 0,
+            inactiveFileBytes: memoryStats["total_inactive_file"] ?? memoryStats["inactive_file"] ?? 0,
+            memoryLimitBytes: wire.memory_stats?.limit ?? 0,
+            pids: wire.pids_stats?.current ?? 0,
+            networkRxBytes: wire.networks?.values.reduce(0) { $0 + ($1.rx_bytes ?? 0) } ?? 0,
+            networkTxBytes: wire.networks?.values.reduce(0) { $0 + ($1.tx_bytes ?? 0) } ?? 0,
+            blockReadBytes: blockBytes("read"),
+            blockWriteBytes: blockBytes("write")
+        )
+    }
+
+    private struct Wire: Decodable {
+        struct CPUStats: Decodable {
+            struct Usage: Decodable {
+                let total_usage: UInt64?
+                let percpu_usage: [UInt64]?
+            }
+            struct Throttling: Decodable {
+                let throttled_periods: UInt64?
+            }
+            let cpu_usage: Usage?
+            let system_cpu_usage: UInt64?
+            let online_cpus: Int?
+            let throttling_data: Throttling?
+        }
+        struct MemoryStats: Decodable {
+            let usage: UInt64?
+            let limit: UInt64?
+            let stats: [String: UInt64]?
+        }
+        struct PidsStats: Decodable {
+            let current: UInt64?
+        }
+        struct Network: Decodable {
+            let rx_bytes: UInt64?
+            let tx_bytes: UInt64?
+        }
+        struct BlockIO: Decodable {
+            struct Entry: Decodable {
+                let op: String?
+                let value: UInt64?
+            }
+            let io_service_bytes_recursive: [Entry]?
+        }
+        let read: String?
+        let cpu_stats: CPUStats?
+        let memory_stats: MemoryStats?
+        let pids_stats: PidsStats?
+        let networks: [String: Network]?
+        let blkio_stats: BlockIO?
+    }
+}
+
+/// One resource reading of one container, in the units the store keeps.
+public struct ResourceSample: Sendable, Equatable {
+    public var containerID: String
+    /// When the reading was taken, Unix nanoseconds.
+    public var timeNanos: Int64
+    /// CPU as `docker stats` shows it: 100 is one full CPU; at most 100 × online CPUs. Nil for the first reading.
+    public var cpuPercent: Double?
+    /// CPU as a percent of the container's own limit (`NanoCpus`, else `CpuQuota/CpuPeriod`, else all online CPUs).
+    public var cpuPercentOfLimit: Double?
+    /// CFS periods in which the container was throttled (cumulative counter).
+    public var cpuThrottledPeriods: Int64
+    /// `memory_stats.usage`, bytes (page cache included).
+    public var memoryUsageBytes: Int64
+    /// Usage minus inactive page cache, bytes: what the OOM killer weighs.
+    public var memoryWorkingSetBytes: Int64
+    /// The memory limit, bytes (the host's memory when unlimited).
+    public var memoryLimitBytes: Int64
+    public var pids: Int64
+    /// Cumulative network bytes received / sent over all interfaces.
+    public var networkRxBytes: Int64
+    public var networkTxBytes: Int64
+    /// Cumulative block-device bytes read / written.
+    public var blockReadBytes: Int64
+    public var blockWriteBytes: Int64
+
+    public init(
+        containerID: String, timeNanos: Int64, cpuPercent: Double?, cpuPercentOfLimit: Double?, cpuThrottledPeriods: Int64,
+        memoryUsageBytes: Int64, memoryWorkingSetBytes: Int64, memoryLimitBytes: Int64, pids: Int64,
+        networkRxBytes: Int64, networkTxBytes: Int64, blockReadBytes: Int64, blockWriteBytes: Int64
+    ) {
+        self.containerID = containerID
+        self.timeNanos = timeNanos
+        self.cpuPercent = cpuPercent
+        self.cpuPercentOfLimit = cpuPercentOfLimit
+        self.cpuThrottledPeriods = cpuThrottledPeriods
+        self.memoryUsageBytes = memoryUsageBytes
+        self.memoryWorkingSetBytes = memoryWorkingSetBytes
+        self.memoryLimitBytes = memoryLimitBytes
+        self.pids = pids
+        self.networkRxBytes = networkRxBytes
+        self.networkTxBytes = networkTxBytes
+        self.blockReadBytes = blockReadBytes
+        self.blockWriteBytes = blockWriteBytes
+    }
+
+    /// Builds a sample from a reading and the container's previous one (for the CPU deltas), with the docker CLI's formula:
+    /// CPU % = Δ container CPU time ÷ Δ system CPU time × online CPUs × 100.
+    ///
+    /// - Parameter cpuLimit: the container's CPU limit in CPUs (``ContainerInspect/HostConfig/cpuLimit``); nil when unlimited.
+    public init(containerID: String, current: StatsReading, previous: StatsReading?, cpuLimit: Double?) {
+        var cpuPercent: Double?
+        if let previous, current.cpuTotalNanos >= previous.cpuTotalNanos, current.systemCPUNanos > previous.systemCPUNanos {
+            let cpuDelta = Double(current.cpuTotalNanos - previous.cpuTotalNanos)
+            let systemDelta = Double(current.systemCPUNanos - previous.systemCPUNanos)
+            cpuPercent = cpuDelta / systemDelta * Double(max(current.onlineCPUs, 1)) * 100
+        }
+        let limitCPUs = cpuLimit ?? Double(max(current.onlineCPUs, 1))
+        let usage = current.memoryUsageBytes
+        self.init(
+            containerID: containerID,
+            timeNanos: current.readNanos,
+            cpuPercent: cpuPercent,
+            cpuPercentOfLimit: cpuPercent.map { $0 / limitCPUs },
+            cpuThrottledPeriods: Int64(clamping: current.throttledPeriods),
+            memoryUsageBytes: Int64(clamping: usage),
+            memoryWorkingSetBytes: Int64(clamping: usage > current.inactiveFileBytes ? usage - current.inactiveFileBytes : 0),
+            memoryLimitBytes: Int64(clamping: current.memoryLimitBytes),
+            pids: Int64(clamping: current.pids),
+            networkRxBytes: Int64(clamping: current.networkRxBytes),
+            networkTxBytes: Int64(clamping: current.networkTxBytes),
+            blockReadBytes: Int64(clamping: current.blockReadBytes),
+            blockWriteBytes: Int64(clamping: current.blockWriteBytes)
+        )
+    }
+}

@@ -1,0 +1,221 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A read-only client of the Docker Engine API over a unix socket or plain TCP.
+///
+/// Create it with ``connect(to:logger:)``, which pings the engine and negotiates the API version,
+/// and call ``shutdown()`` when done. Every method throws ``EngineError``.
+public final class DockerClient: Sendable {
+    /// The oldest Engine API blackbox speaks (Docker 20.10).
+    public static let minimumAPIVersion = APIVersion(1, 41)
+    /// The newest Engine API blackbox has been written against; newer engines are spoken to in this version.
+    public static let maximumAPIVersion = APIVersion(1, 47)
+
+    public let address: EngineAddress
+    /// The negotiated version: the engine's `ApiVersion`, capped at ``maximumAPIVersion``.
+    public let apiVersion: APIVersion
+    private let http: HTTPClient
+    private let logger: Logger
+
+    private init(address: EngineAddress, apiVersion: APIVersion, http: HTTPClient, logger: Logger) {
+        self.address = address
+        self.apiVersion = apiVersion
+        self.http = http
+        self.logger = logger
+    }
+
+    /// Connects to the engine at `address`: `GET /_ping`, then `GET /version` to negotiate the API version.
+    ///
+    /// - Throws: ``EngineError/unreachable(address:reason:)`` when no connection can be made;
+    ///   ``EngineError/unsupportedAPIVersion(address:engineVersion:minimum:)`` for engines older than 1.41.
+    public static func connect(to address: EngineAddress, logger: Logger = Logger(label: "blackbox.engine")) async throws -> DockerClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: nil)
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let probe = DockerClient(address: address, apiVersion: minimumAPIVersion, http: http, logger: logger)
+        do {
+            _ = try await probe.request("/_ping", versioned: false)
+            let version = try await probe.version()
+            guard let engineVersion = APIVersion(version.apiVersion), engineVersion >= minimumAPIVersion else {
+                throw EngineError.unsupportedAPIVersion(
+                    address: address.description, engineVersion: version.apiVersion, minimum: minimumAPIVersion.description)
+            }
+            return DockerClient(address: address, apiVersion: min(engineVersion, maximumAPIVersion), http: http, logger: logger)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// Closes the client's connections. Call once, when no request is running.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    // MARK: - Endpoints
+
+    /// `GET /version` (unversioned path), decoded and raw.
+    public func version() async throws -> EngineVersion {
+        let body = try await request("/version", versioned: false)
+        do {
+            var version = try JSONDecoder().decode(EngineVersion.self, from: body)
+            version.raw = String(decoding: body, as: UTF8.self)
+            return version
+        } catch {
+            throw EngineError.decoding(path: "/version", reason: String(describing: error))
+        }
+    }
+
+    /// `GET /info`: the engine's identity and configuration as JSON.
+    public func info() async throws -> Data {
+        try await request("/info")
+    }
+
+    /// `GET /containers/json?all=…`.
+    public func listContainers(all: Bool = true) async throws -> [ContainerSummary] {
+        let body = try await request("/containers/json", query: ["all": all ? "1" : "0"])
+        do {
+            return try JSONDecoder().decode([ContainerSummary].self, from: body)
+        } catch {
+            throw EngineError.decoding(path: "/containers/json", reason: String(describing: error))
+        }
+    }
+
+    /// `GET /containers/{id}/json`: the typed subset and the whole JSON.
+    ///
+    /// - Throws: ``EngineError/notFound(path:message:)`` when the container is gone.
+    public func inspectContainer(_ id: String) async throws -> (inspect: ContainerInspect, json: Data) {
+        let body = try await request("/containers/\(id)/json")
+        return (try ContainerInspect.decode(body), body)
+    }
+
+    /// `GET /containers/{id}/stats?stream=false&one-shot=true`: one reading without waiting for a second one.
+    public func statsOneShot(_ id: String) async throws -> StatsReading {
+        try StatsReading.decode(try await request("/containers/\(id)/stats", query: ["stream": "false", "one-shot": "true"]))
+    }
+
+    /// `GET /containers/{id}/stats?stream=true`: the engine's readings, about one a second, until the container stops
+    /// or the consuming task is cancelled.
+    public func statsStream(_ id: String) async throws -> JSONLineStream<StatsReading> {
+        JSONLineStream(body: try await open("/containers/\(id)/stats", query: ["stream": "true"])) { line in
+            try StatsReading.decode(Data(line))
+        }
+    }
+
+    /// `GET /containers/{id}/logs?stdout=1&stderr=1&timestamps=1&tail=N`: the last `tail` lines, demultiplexed.
+    ///
+    /// - Parameter tty: the container's `Config.Tty`; TTY containers' logs are not framed.
+    public func logs(_ id: String, tail: Int, tty: Bool) async throws -> [LogLine] {
+        let body = try await request(
+            "/containers/\(id)/logs", query: ["stdout": "1", "stderr": "1", "timestamps": "1", "tail": String(tail)])
+        return LogLine.parse(Array(body), tty: tty)
+    }
+
+    /// `GET /events`: subscribes to the engine's event stream. The subscription is in place when this returns.
+    ///
+    /// - Parameters:
+    ///   - since: replay events from this Unix time in nanoseconds (the engine keeps only its last 256 events).
+    ///   - maximumLineBytes: lines longer than this are reported as ``EventStreamElement/malformed(raw:reason:)``.
+    public func events(since: Int64? = nil, maximumLineBytes: Int = 1 << 20) async throws -> JSONLineStream<EventStreamElement> {
+        var query: [String: String] = [:]
+        if let since { query["since"] = String(format: "%d.%09d", since / 1_000_000_000, since % 1_000_000_000) }
+        return JSONLineStream(body: try await open("/events", query: query), maximumLineBytes: maximumLineBytes) { line in
+            do throws(EventDecodingError) {
+                return .event(try EngineEvent.decode(line: line))
+            } catch {
+                return .malformed(raw: line, reason: error.description)
+            }
+        }
+    }
+
+    // MARK: - Transport
+
+    private func makeRequest(_ path: String, query: [String: String], versioned: Bool) -> HTTPClientRequest {
+        var pathAndQuery = versioned ? "/v\(apiVersion)\(path)" : path
+        if !query.isEmpty {
+            var components = URLComponents()
+            components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            pathAndQuery += "?" + (components.percentEncodedQuery ?? "")
+        }
+        var request = HTTPClientRequest(url: address.url(pathAndQuery))
+        request.headers.add(name: "Host", value: address.hostHeader)
+        request.headers.add(name: "User-Agent", value: "blackbox")
+        return request
+    }
+
+    /// Sends a GET and returns the response once its head is in; 4xx/5xx become ``EngineError``.
+    private func open(_ path: String, query: [String: String] = [:], versioned: Bool = true, timeout: TimeAmount = .seconds(30)) async throws
+        -> HTTPClientResponse
+    {
+        let request = makeRequest(path, query: query, versioned: versioned)
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout, logger: logger)
+        } catch let error as EngineError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw EngineError.unreachable(address: address.description, reason: Self.describe(error))
+        }
+        guard (200..<300).contains(response.status.code) else {
+            let body = (try? await response.body.collect(upTo: 1 << 16)).map { Data($0.readableBytesView) } ?? Data()
+            let message = (try? JSONDecoder().decode(EngineMessage.self, from: body))?.message
+                ?? String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if response.status == .notFound { throw EngineError.notFound(path: path, message: message) }
+            throw EngineError.http(status: Int(response.status.code), path: path, message: message)
+        }
+        return response
+    }
+
+    /// Sends a GET and collects the whole body (at most 64 MiB).
+    private func request(_ path: String, query: [String: String] = [:], versioned: Bool = true) async throws -> Data {
+        let response = try await open(path, query: query, versioned: versioned)
+        do {
+            return Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw EngineError.unreachable(address: address.description, reason: Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError { return String(describing: error) }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+        return String(describing: error)
+    }
+
+    private struct EngineMessage: Decodable {
+        let message: String
+    }
+}
+
+/// An element of ``DockerClient/events(since:maximumLineBytes:)``: a decoded event, or a line that could not be decoded.
+public enum EventStreamElement: Sendable, Equatable {
+    case event(EngineEvent)
+    /// The line's bytes (only the first bytes of an oversized line) and why it was rejected.
+    case malformed(raw: [UInt8], reason: String)
+}
+
+/// `GET /version`'s fields that blackbox reports.
+public struct EngineVersion: Sendable, Equatable, Decodable {
+    /// The engine's release, e.g. `20.10.24+dfsg1`.
+    public let version: String
+    /// The newest Engine API the engine speaks, e.g. `1.41`.
+    public let apiVersion: String
+    public let os: String?
+    public let arch: String?
+    public let kernelVersion: String?
+    /// The whole answer as JSON.
+    public internal(set) var raw: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case version = "Version", apiVersion = "ApiVersion", os = "Os", arch = "Arch", kernelVersion = "KernelVersion"
+    }
+}

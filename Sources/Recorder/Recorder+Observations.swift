@@ -1,0 +1,73 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Logging
+
+extension Recorder {
+    /// Inspects a container and appends the redacted snapshot. Returns the inspect, or nil when the
+    /// container is gone or the engine failed (logged).
+    func snapshot(_ containerID: String, trigger: String?) async -> ContainerInspect? {
+        let time = Self.now()
+        do {
+            let (inspect, json) = try await client.inspectContainer(containerID)
+            await facts.setTTY(inspect.config.tty, for: containerID)
+            guard let redacted = configuration.redactor.redactInspect(json) else {
+                logger.warning("the engine's inspect answer is not a JSON object; not stored", metadata: ["container.id": "\(containerID)"])
+                return inspect
+            }
+            try store.append(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
+            return inspect
+        } catch EngineError.notFound {
+            logger.debug("container gone before it could be inspected", metadata: ["container.id": "\(containerID)"])
+        } catch {
+            logger.warning("cannot record an inspect snapshot", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
+        }
+        return nil
+    }
+
+    /// Reads the last log lines of a container that died and appends them, or appends why they could not be read.
+    func captureLogTail(_ containerID: String, name: String?, trigger: String) async {
+        let time = Self.now()
+        let record: EventRecord
+        do {
+            let lines = try await client.logs(containerID, tail: configuration.logTailLines, tty: await facts.isTTY(containerID))
+            record = .logTail(containerID: containerID, containerName: name, lines: lines, failure: nil, timeNanos: time, trigger: trigger)
+        } catch EngineError.notFound {
+            record = .logTail(
+                containerID: containerID, containerName: name, lines: nil,
+                failure: "the container was removed before its logs could be read (run with --rm or removed at once)",
+                timeNanos: time, trigger: trigger)
+        } catch {
+            record = .logTail(
+                containerID: containerID, containerName: name, lines: nil, failure: error.localizedDescription, timeNanos: time,
+                trigger: trigger)
+        }
+        do {
+            try store.append(record)
+        } catch {
+            logger.error("cannot store a log tail", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
+        }
+    }
+
+    /// Records a failed start: the container is `created` and `State.Error` is set.
+    ///
+    /// With a `trigger` (the network `disconnect` of the failed start) every failure is recorded once per trigger;
+    /// without one (start-up scan, sweep) only a failure the containers projection does not know yet.
+    func recordStartFailure(_ containerID: String, trigger: String?) async {
+        let time = Self.now()
+        do {
+            let (inspect, json) = try await client.inspectContainer(containerID)
+            guard inspect.state.status == "created", !inspect.state.error.isEmpty else { return }
+            if trigger == nil, try store.container(containerID)?.error == inspect.state.error { return }
+            if let redacted = configuration.redactor.redactInspect(json) {
+                try store.append(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
+            }
+            try store.append(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(containerID)|\(time)"))
+            logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
+        } catch EngineError.notFound {
+            return
+        } catch {
+            logger.warning("cannot check for a start failure", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import BlackboxStore
+
+/// How `blackbox record` behaves.
+public struct RecorderConfiguration: Sendable {
+    /// Time between two resource samples of one running container (`--interval`, default 2 s).
+    public var sampleInterval: Duration
+    /// Log lines captured after a `die` (default 200, stdout and stderr together).
+    public var logTailLines: Int
+    /// How often `created` containers are checked for a failed start the engine did not announce (default 10 s).
+    public var startFailureSweepInterval: Duration
+    /// Longest wait between two reconnection attempts after the engine went away (default 10 s).
+    public var maximumReconnectDelay: Duration
+    /// What is redacted before any write.
+    public var redactor: CredentialRedactor
+
+    public init(
+        sampleInterval: Duration = .seconds(2), logTailLines: Int = 200, startFailureSweepInterval: Duration = .seconds(10),
+        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor()
+    ) {
+        self.sampleInterval = sampleInterval
+        self.logTailLines = logTailLines
+        self.startFailureSweepInterval = startFailureSweepInterval
+        self.maximumReconnectDelay = maximumReconnectDelay
+        self.redactor = redactor
+    }
+}

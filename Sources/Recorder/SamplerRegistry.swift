@@ -1,0 +1,48 @@
+/// Which containers have a running sampler, so each container has at most one.
+///
+/// A sampler asks ``isActive(_:generation:)`` before each reading and ends when it is no longer the current one.
+actor SamplerRegistry {
+    private var generations: [String: Int] = [:]
+    private var next = 0
+
+    /// Registers a sampler for `containerID`; nil when one is already active.
+    func start(_ containerID: String) -> Int? {
+        guard generations[containerID] == nil else { return nil }
+        next += 1
+        generations[containerID] = next
+        return next
+    }
+
+    /// Ends the sampler of `containerID`, if any, at its next tick.
+    func stop(_ containerID: String) {
+        generations[containerID] = nil
+    }
+
+    /// Ends the sampler of `containerID` only if it is the given one (a sampler that ends by itself).
+    func finish(_ containerID: String, generation: Int) {
+        if generations[containerID] == generation { generations[containerID] = nil }
+    }
+
+    func isActive(_ containerID: String, generation: Int) -> Bool {
+        generations[containerID] == generation
+    }
+
+    var count: Int { generations.count }
+
+    func removeAll() {
+        generations.removeAll()
+    }
+}
+
+/// What the recorder remembers between events: whether each container has a TTY (its logs are then unframed).
+actor ContainerFacts {
+    private var tty: [String: Bool] = [:]
+
+    func setTTY(_ value: Bool, for containerID: String) {
+        tty[containerID] = value
+    }
+
+    func isTTY(_ containerID: String) -> Bool {
+        tty[containerID] ?? false
+    }
+}

@@ -1,0 +1,84 @@
+# Shared by scripts/test and scripts/capture-fixtures: a private Docker engine.
+#
+# engine_install   installs Debian's docker.io and busybox-static when missing (needs root).
+# engine_start     starts a private dockerd whose socket, data-root, exec-root and pidfile
+#                  live under $ENGINE_DIR; exports BLACKBOX_TEST_DOCKER_HOST and DOCKER_HOST.
+# engine_image     imports a busybox rootfs as $BLACKBOX_TEST_IMAGE (no registry needed).
+# engine_stop      stops that dockerd and removes $ENGINE_DIR; safe to call twice.
+
+BLACKBOX_TEST_IMAGE=${BLACKBOX_TEST_IMAGE:-blackbox-test/busybox:latest}
+export BLACKBOX_TEST_IMAGE
+
+engine_install() {
+    local missing=()
+    command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+    [ -x /bin/busybox ] || missing+=(busybox-static)
+    command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "engine: installing ${missing[*]}" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+engine_start() {
+    if [ -S /var/run/docker.sock ] && pgrep -x dockerd >/dev/null 2>&1; then
+        echo "engine: note: another dockerd is running; the private engine may fight it over docker0" >&2
+    fi
+    ENGINE_DIR=$(mktemp -d /tmp/blackbox-engine.XXXXXX)
+    export ENGINE_DIR
+    local sock="$ENGINE_DIR/docker.sock"
+    dockerd \
+        --host "unix://$sock" \
+        --data-root "$ENGINE_DIR/data" \
+        --exec-root "$ENGINE_DIR/exec" \
+        --pidfile "$ENGINE_DIR/docker.pid" \
+        >"$ENGINE_DIR/dockerd.log" 2>&1 &
+    ENGINE_PID=$!
+    export ENGINE_PID
+    local i
+    for i in $(seq 1 120); do
+        if [ -S "$sock" ] && DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1; then
+            export BLACKBOX_TEST_DOCKER_HOST="unix://$sock"
+            export DOCKER_HOST="unix://$sock"
+            echo "engine: private dockerd (pid $ENGINE_PID) at $DOCKER_HOST" >&2
+            return 0
+        fi
+        if ! kill -0 "$ENGINE_PID" 2>/dev/null; then break; fi
+        sleep 0.5
+    done
+    echo "engine: dockerd did not come up; its log:" >&2
+    tail -n 40 "$ENGINE_DIR/dockerd.log" >&2
+    return 1
+}
+
+engine_image() {
+    local rootfs="$ENGINE_DIR/rootfs"
+    mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/data"
+    chmod 1777 "$rootfs/tmp"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    local applet
+    for applet in $(/bin/busybox --list); do
+        [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+    done
+    printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$rootfs/etc/passwd"
+    printf 'root:x:0:\napp:x:1000:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+    tar -C "$rootfs" -c . | docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$BLACKBOX_TEST_IMAGE" >/dev/null
+    echo "engine: image $BLACKBOX_TEST_IMAGE imported" >&2
+}
+
+engine_stop() {
+    [ -n "${ENGINE_DIR:-}" ] || return 0
+    if [ -n "${ENGINE_PID:-}" ] && kill -0 "$ENGINE_PID" 2>/dev/null; then
+        DOCKER_HOST="unix://$ENGINE_DIR/docker.sock" docker ps -aq 2>/dev/null |
+            xargs -r env DOCKER_HOST="unix://$ENGINE_DIR/docker.sock" docker rm -f >/dev/null 2>&1 || true
+        kill "$ENGINE_PID" 2>/dev/null || true
+        local i
+        for i in $(seq 1 40); do kill -0 "$ENGINE_PID" 2>/dev/null || break; sleep 0.25; done
+        kill -9 "$ENGINE_PID" 2>/dev/null || true
+    fi
+    # dockerd's containerd and shims may hold mounts under the data-root.
+    grep -o " $ENGINE_DIR[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+    rm -rf "$ENGINE_DIR" 2>/dev/null || true
+    ENGINE_DIR=
+}
