@@ -1,0 +1,44 @@
+@testable import BlackboxCLI
+import Foundation
+import Testing
+
+@Suite struct CLITests {
+    @Test func parsesDurationsAndTimestampsLikeDockerEvents() throws {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        #expect(TimeArgument.parse("10m", now: now) == Int64(999_400_000_000_000))
+        #expect(TimeArgument.parse("1h30m", now: now) == Int64(994_600_000_000_000))
+        #expect(TimeArgument.parse("2026-11-29T09:32:44Z", now: now) == 1_795_944_764_000_000_000)
+        #expect(TimeArgument.parse("1795944764.5", now: now) == 1_795_944_764_500_000_000)
+        #expect(TimeArgument.parse("soon", now: now) == nil)
+        #expect(TimeArgument.parse("10x", now: now) == nil)
+    }
+
+    @Test func alignsTablesLikeTheDockerCLI() {
+        let table = TableRenderer.render(headers: ["NAME", "STATUS"], rows: [["web", "Up 5 minutes"], ["database", "Exited (137)"]])
+        #expect(table == "NAME       STATUS\nweb        Up 5 minutes\ndatabase   Exited (137)")
+        #expect(Units.bytes(64 * 1024 * 1024) == "64MiB")
+        #expect(Units.bytes(512) == "512B")
+        #expect(Units.bytes(1536) == "1.5KiB")
+    }
+
+    @Test func anUnreachableEngineNamesTheAddressAndExitsNonZero() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try BlackboxBinary.run(["record", "--db", directory.storePath, "--host", "unix:///nonexistent/docker.sock"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("unix:///nonexistent/docker.sock"))
+        #expect(result.stderr.contains("DOCKER_HOST"))
+    }
+
+    @Test func anUnwritableStoreNamesThePath() throws {
+        let result = try BlackboxBinary.run(["record", "--db", "/proc/blackbox.sqlite", "--host", "unix:///nonexistent/docker.sock"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/proc/blackbox.sqlite"))
+    }
+
+    @Test func readCommandsWithoutAStoreSayHowToMakeOne() throws {
+        let result = try BlackboxBinary.run(["events", "--db", "/nonexistent-\(UUID())/x.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("blackbox record"))
+    }
+}

@@ -1,0 +1,146 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Testing
+
+@Suite struct StoreTests {
+    /// Appends the captured event stream with an inspect snapshot after each lifecycle event, as the recorder does.
+    private func recordFixtureSession(into store: EventStore) throws {
+        let redactor = CredentialRedactor()
+        var snapshots: [String: Data] = [:]
+        for name in ["fx-ok", "fx-oom", "fx-conflict", "fx-noexec", "fx-limited", "fx-health", "fx-tty"] {
+            let json = try Fixtures.data("inspect-\(name).json")
+            snapshots[try ContainerInspect.decode(json).id] = json
+        }
+        for line in try Fixtures.eventLines() {
+            let event = redactor.redact(try EngineEvent.decode(line: line))
+            try store.append(.engine(event))
+            if event.baseAction == "die" || event.baseAction == "health_status", let id = event.containerID, let json = snapshots[id] {
+                let inspect = try ContainerInspect.decode(json)
+                try store.append(
+                    .inspect(inspect, redactedJSON: try #require(redactor.redactInspect(json)), timeNanos: event.timeNano + 1, trigger: event.deduplicationKey))
+            }
+        }
+        let conflict = try ContainerInspect.decode(Fixtures.data("inspect-fx-conflict.json"))
+        try store.append(.startFailure(conflict, timeNanos: Int64(1_900_000_000_000_000_000), trigger: "test"))
+    }
+
+    @Test func appliesTheEmbeddedMigrationsOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        #expect(try store.appliedMigrations() == EventStore.migrationNames)
+        #expect(EventStore.migrationNames.first == "0001_initial")
+        let reopened = try EventStore(path: directory.storePath)
+        #expect(try reopened.appliedMigrations() == EventStore.migrationNames)
+        #expect(try reopened.integrityCheck() == "ok")
+    }
+
+    @Test func storesAnEngineEventDeliveredTwiceOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        let event = try EngineEvent.decode(line: try #require(Fixtures.eventLines().first))
+        #expect(try store.append(.engine(event)) != nil)
+        #expect(try store.append(.engine(event)) == nil)
+        #expect(try store.counts().events == 1)
+        let stored = try #require(try store.events(EventFilter()).first)
+        #expect(stored.payload == event.raw)
+        #expect(stored.containerName == "fx-ok")
+    }
+
+    @Test func foldsTheContainersProjectionAndRebuildsItIdentically() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        try recordFixtureSession(into: store)
+        let live = try store.containers()
+        let byName = Dictionary(live.map { ($0.name ?? "", $0) }, uniquingKeysWith: { $1 })
+        let oom = try #require(byName["fx-oom"])
+        #expect(oom.status == "exited")
+        #expect(oom.exitCode == 137)
+        #expect(oom.oomKilled)
+        #expect(oom.memoryLimitBytes == Int64(33_554_432))
+        #expect(byName["fx-ok"]?.exitCode == 0)
+        #expect(byName["fx-health"]?.health == "unhealthy")
+        #expect(byName["fx-limited"]?.status == "running")
+        let conflict = try #require(byName["fx-conflict"])
+        #expect(conflict.status == "created")
+        #expect(conflict.error?.contains("port is already allocated") == true)
+
+        try store.rebuildProjections()
+        #expect(try store.containers() == live)
+    }
+
+    @Test func anInspectAnsweredBeforeALaterEventDoesNotUndoIt() throws {
+        var state = ContainerState(containerID: "c")
+        var start = EventRecord(timeNanos: 200, kind: .engine, type: "container", action: "start", containerID: "c", payload: "{}")
+        start.seq = 2
+        state.apply(start)
+        let created = try ContainerInspect.decode(Fixtures.data("inspect-fx-conflict.json"))
+        let stale = EventRecord.inspect(created, redactedJSON: try Fixtures.data("inspect-fx-conflict.json"), timeNanos: 100, trigger: nil)
+        state.apply(stale)
+        #expect(state.status == "running")
+    }
+
+    @Test func findsContainersByNameOrIdPrefix() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        try recordFixtureSession(into: store)
+        let ids = try store.containerIDs(matching: "fx-oom")
+        #expect(ids.count == 1)
+        let id = try #require(ids.first)
+        #expect(try store.containerIDs(matching: String(id.prefix(6))) == [id])
+        #expect(try store.containerIDs(matching: "no-such-container").isEmpty)
+        let events = try store.events(EventFilter(containerIDs: ids))
+        #expect(events.contains { $0.action == "oom" })
+        #expect(events.allSatisfy { $0.containerID == id })
+    }
+
+    @Test func redactsCredentialsBeforeTheyReachTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        try recordFixtureSession(into: store)
+        let json = try Fixtures.data("inspect-fx-limited.json")
+        let inspect = try ContainerInspect.decode(json)
+        let redacted = try #require(CredentialRedactor().redactInspect(json))
+        try store.append(.inspect(inspect, redactedJSON: redacted, timeNanos: 1, trigger: nil))
+        let stored = try ContainerInspect.decode(redacted)
+        #expect(stored.config.env.contains("API_TOKEN=<redacted>"))
+        #expect(stored.config.env.contains { $0.hasPrefix("PATH=") && $0 != "PATH=<redacted>" })
+        for suffix in ["", "-wal", "-shm"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: directory.storePath + suffix))) ?? Data()
+            #expect(bytes.range(of: Data("fixture-secret".utf8)) == nil, "found the secret in blackbox.sqlite\(suffix)")
+        }
+    }
+
+    @Test func redactsCredentialLabelsInEngineEvents() throws {
+        let line = #"{"Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":{"name":"web","com.example.db-password":"hunter2"}},"time":1,"timeNano":1000000000}"#
+        let event = CredentialRedactor().redact(try EngineEvent.decode(line: Array(line.utf8)))
+        #expect(!event.raw.contains("hunter2"))
+        #expect(event.attributes["com.example.db-password"] == CredentialRedactor.placeholder)
+        #expect(event.attributes["name"] == "web")
+        let untouched = #"{"Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":{"name":"web"}},"time":1,"timeNano":1000000000}"#
+        #expect(CredentialRedactor().redact(try EngineEvent.decode(line: Array(untouched.utf8))).raw == untouched)
+        #expect(CredentialRedactor(patterns: ["token"]).isCredential(name: "GITHUB_TOKEN"))
+    }
+
+    @Test func resolvesTheStorePathFromFlagEnvironmentAndXDG() {
+        #expect(StoreLocation.resolve(flag: "/a.sqlite", environment: ["BLACKBOX_DB": "/b.sqlite"]) == "/a.sqlite")
+        #expect(StoreLocation.resolve(flag: nil, environment: ["BLACKBOX_DB": "/b.sqlite", "XDG_STATE_HOME": "/x"]) == "/b.sqlite")
+        #expect(StoreLocation.resolve(flag: nil, environment: ["XDG_STATE_HOME": "/x", "HOME": "/h"]) == "/x/blackbox/blackbox.sqlite")
+        #expect(StoreLocation.resolve(flag: nil, environment: ["HOME": "/h"]) == "/h/.local/state/blackbox/blackbox.sqlite")
+    }
+
+    @Test func namesThePathWhenTheStoreCannotBeWritten() throws {
+        #expect {
+            _ = try EventStore(path: "/proc/blackbox/blackbox.sqlite")
+        } throws: { error in
+            guard case StoreError.notWritable(let path, _) = error else { return false }
+            return path == "/proc/blackbox/blackbox.sqlite" && (error as? StoreError)?.errorDescription?.contains(path) == true
+        }
+        #expect(throws: StoreError.self) { _ = try EventStore(path: "/nonexistent-dir-\(UUID())/x.sqlite", readOnly: true) }
+    }
+}
