@@ -32,6 +32,9 @@ public final class DockerClient: Sendable {
     /// - Throws: ``EngineError/unreachable(address:reason:)`` when no connection can be made;
     ///   ``EngineError/unsupportedAPIVersion(address:engineVersion:minimum:)`` for engines older than 1.41.
     public static func connect(to address: EngineAddress, logger: Logger = Logger(label: "blackbox.engine")) async throws -> DockerClient {
+        if case .unixSocket(let path) = address.transport, !FileManager.default.fileExists(atPath: path) {
+            throw EngineError.unreachable(address: address.description, reason: "the socket \(path) does not exist")
+        }
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: nil)
         configuration.redirectConfiguration = .disallow
