@@ -32,7 +32,7 @@ struct EventsCommand: ParsableCommand {
         var filter = EventFilter(since: since?.unixNanos, until: until?.unixNanos, type: type, limit: limit)
         if let container {
             let ids = try store.containerIDs(matching: container)
-            guard !ids.isEmpty else { throw ValidationError("no recorded container is named '\(container)' or has an id starting with it") }
+            guard !ids.isEmpty else { throw CLIError.unknownContainer(container) }
             filter.containerIDs = ids
         }
         let events = try store.events(filter)

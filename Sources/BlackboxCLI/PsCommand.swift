@@ -26,7 +26,7 @@ struct PsCommand: ParsableCommand {
             return
         }
         let rows = containers.map { container -> [String] in
-            let sample = samples[container.containerID]
+            let sample = container.status == "running" ? samples[container.containerID] : nil
             let memory = sample.map { "\(Units.bytes($0.memoryUsageBytes)) / \(Units.bytes($0.memoryLimitBytes))" } ?? "-"
             return [
                 String(container.containerID.prefix(12)), container.name ?? "-", container.image ?? "-", status(container, now: now),
