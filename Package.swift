@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(
@@ -33,10 +34,20 @@ let package = Package(
             plugins: ["EmbedFilesPlugin"]
         ),
         .target(
+            name: "Playbooks",
+            dependencies: [
+                "DockerEngine",
+                "BlackboxStore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            plugins: ["EmbedFilesPlugin"]
+        ),
+        .target(
             name: "Recorder",
             dependencies: [
                 "DockerEngine",
                 "BlackboxStore",
+                "Playbooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -47,6 +58,7 @@ let package = Package(
                 "DockerEngine",
                 "BlackboxStore",
                 "Recorder",
+                "Playbooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,7 +72,7 @@ let package = Package(
         .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         .testTarget(
             name: "BlackboxTests",
-            dependencies: ["DockerEngine", "BlackboxStore", "Recorder", "BlackboxCLI", "blackbox"],
+            dependencies: ["DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox"],
             resources: [.copy("Fixtures")]
         ),
     ]

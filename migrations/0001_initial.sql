@@ -59,6 +59,7 @@ CREATE TABLE containers (
     exit_code       INTEGER,
     oom_killed      INTEGER NOT NULL DEFAULT 0 CHECK (oom_killed IN (0, 1)),
     error           TEXT,                        -- State.Error of a failed start
+    kill_signals    TEXT,                        -- signals of the kill events since the last start, comma-separated ("15,9")
     restart_count   INTEGER NOT NULL DEFAULT 0,
     mem_limit_bytes INTEGER,                     -- HostConfig.Memory; NULL when unlimited
     cpu_limit       REAL,                        -- CPUs (NanoCpus, or CpuQuota/CpuPeriod); NULL when unlimited

@@ -13,7 +13,10 @@ public struct Blackbox: AsyncParsableCommand {
             the other commands read that history.
             """,
         version: version,
-        subcommands: [RecordCommand.self, EventsCommand.self, PsCommand.self, StatsCommand.self, VersionCommand.self]
+        subcommands: [
+            RecordCommand.self, IncidentsCommand.self, IncidentCommand.self, PlaybookCommand.self, EventsCommand.self, PsCommand.self,
+            StatsCommand.self, VersionCommand.self,
+        ]
     )
 
     public init() {}

@@ -70,27 +70,10 @@ struct TimeArgument: ExpressibleByArgument, Sendable {
 
     static func parse(_ text: String, now: Date) -> Int64? {
         let nowNanos = Int64(now.timeIntervalSince1970 * 1e9)
-        if let duration = parseDuration(text) { return nowNanos - duration }
+        if let duration = Timestamp.durationNanos(text) { return nowNanos - duration }
         if let nanos = Timestamp.unixNanos(rfc3339: text) { return nanos }
         if let seconds = Double(text), seconds >= 0 { return Int64(seconds * 1e9) }
         return nil
-    }
-
-    /// `1h30m`, `10m`, `45s`, `500ms`, `2d` as nanoseconds.
-    static func parseDuration(_ text: String) -> Int64? {
-        let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("ns", 1), ("d", 86_400e9), ("h", 3_600e9), ("m", 60e9), ("s", 1e9)]
-        var rest = Substring(text)
-        var total = 0.0
-        guard !rest.isEmpty else { return nil }
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard let value = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
-            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
-            rest = rest.dropFirst(unit.count)
-            total += value * scale
-        }
-        return Int64(total)
     }
 
     static let help = "A duration back from now (10m, 2h, 1d), an RFC 3339 timestamp, or Unix seconds."

@@ -15,6 +15,7 @@ struct RecordCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var engine: EngineOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var playbooks: PlaybookOptions
 
     @Option(help: ArgumentHelp("Time between two resource samples of a running container (500ms, 2s, 1m).", valueName: "duration"))
     var interval: String = "2s"
@@ -27,7 +28,7 @@ struct RecordCommand: AsyncParsableCommand {
     var redact: [String] = []
 
     func validate() throws {
-        guard let nanos = TimeArgument.parseDuration(interval), nanos >= 100_000_000 else {
+        guard let nanos = Timestamp.durationNanos(interval), nanos >= 100_000_000 else {
             throw ValidationError("--interval must be a duration of at least 100ms, such as 2s or 500ms (got '\(interval)')")
         }
     }
@@ -36,12 +37,14 @@ struct RecordCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "blackbox.record")
         let fromEnvironment = (ProcessInfo.processInfo.environment["BLACKBOX_REDACT"] ?? "").split(separator: ",").map(String.init)
         let configuration = RecorderConfiguration(
-            sampleInterval: .nanoseconds(TimeArgument.parseDuration(interval) ?? 2_000_000_000),
+            sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment))
         let store = try EventStore(path: store.resolvedPath)
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
         let storePath = store.path
-        let recorder = Recorder(client: client, store: store, configuration: configuration, logger: logger) { ready in
+        let recorder = Recorder(
+            client: client, store: store, configuration: configuration, playbooks: playbooks.load().playbooks, logger: logger
+        ) { ready in
             let line =
                 "blackbox: recording \(ready.address) (Docker \(ready.engineVersion), API \(ready.apiVersion)) into \(storePath): \(ready.containers) containers, \(ready.running) running\n"
             FileHandle.standardOutput.write(Data(line.utf8))

@@ -23,6 +23,8 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
     /// `State.Error` of the last failed start; nil after a successful start.
     public var error: String?
     public var restartCount: Int
+    /// Signals of the `kill` events since the last start, in order, comma-separated (`15,9` for a stop that timed out).
+    public var killSignals: String?
     /// Memory limit, bytes; nil when unlimited.
     public var memoryLimitBytes: Int64?
     /// CPU limit, CPUs; nil when unlimited.
@@ -43,6 +45,7 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
         case exitCode = "exit_code"
         case oomKilled = "oom_killed"
         case restartCount = "restart_count"
+        case killSignals = "kill_signals"
         case memoryLimitBytes = "mem_limit_bytes"
         case cpuLimit = "cpu_limit"
         case createdNanos = "created_ns"
@@ -101,6 +104,9 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
             startedNanos = time
             oomKilled = false
             error = nil
+            killSignals = nil
+        case "kill":
+            if let signal = event.signal { killSignals = killSignals.map { "\($0),\(signal)" } ?? signal }
         case "die":
             setStatus("exited", at: time)
             exitCode = event.exitCode ?? exitCode

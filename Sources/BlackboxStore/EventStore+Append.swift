@@ -10,7 +10,7 @@ extension EventStore {
     @discardableResult
     public func append(_ event: EventRecord) throws -> Int64? {
         do {
-            return try pool.write { db in try Self.insert(event, db) }
+            return try pool.write { db in try Self.insert(event, db, policy: incidentPolicy) }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))
         }
@@ -45,21 +45,18 @@ extension EventStore {
         }
     }
 
-    /// Drops the projections and folds the whole event log again, in `seq` order, in one transaction.
+    /// Drops the projections (containers, incidents and their playbook matches) and folds the whole event log
+    /// again, in `seq` order, in one transaction. Incident ids restart at 1, so a replay gives identical rows.
     public func rebuildProjections() throws {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM containers")
-            var states: [String: ContainerState] = [:]
+            try db.execute(sql: "DELETE FROM incident_matches; DELETE FROM incidents; DELETE FROM containers")
+            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'incidents'")
             let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM events WHERE container_id IS NOT NULL ORDER BY seq")
-            while let event = try cursor.next() {
-                guard let id = event.containerID else { continue }
-                states[id, default: ContainerState(containerID: id)].apply(event)
-            }
-            for state in states.values { try state.insert(db) }
+            while let event = try cursor.next() { try Self.fold(event, db, policy: incidentPolicy) }
         }
     }
 
-    static func insert(_ event: EventRecord, _ db: Database) throws -> Int64? {
+    static func insert(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws -> Int64? {
         let seq = try Int64.fetchOne(
             db,
             sql: """
@@ -74,13 +71,25 @@ extension EventStore {
                 event.containerName, event.image, event.composeProject, event.composeService, event.exitCode, event.signal,
                 event.deduplicationKey, event.payload,
             ])
-        guard let seq, let containerID = event.containerID else { return seq }
+        guard let seq else { return nil }
         var stored = event
         stored.seq = seq
-        var state = try ContainerState.fetchOne(db, key: containerID) ?? ContainerState(containerID: containerID)
-        state.apply(stored)
-        try state.save(db)
+        try fold(stored, db, policy: policy)
         return seq
+    }
+
+    /// Folds a stored event into the containers and incidents projections.
+    static func fold(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws {
+        guard let containerID = event.containerID else { return }
+        let before = try ContainerState.fetchOne(db, key: containerID)
+        var after = before ?? ContainerState(containerID: containerID)
+        after.apply(event)
+        try after.save(db)
+        let open = try IncidentState.fetchOne(
+            db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1", arguments: [containerID])
+        for var incident in IncidentFold.apply(event, open: open, before: before, after: after, policy: policy) {
+            try incident.save(db)
+        }
     }
 
     static func containerKey(_ containerID: String, _ db: Database) throws -> Int64 {

@@ -147,3 +147,20 @@ extension EventStore {
         }
     }
 }
+
+extension EventStore {
+    /// The latest inspect snapshot (JSON) of every container the projection shows with this status, by container id.
+    public func latestSnapshots(status: String) throws -> [String: String] {
+        let rows = try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.container_id, e.payload FROM containers c
+                    JOIN events e ON e.seq = (SELECT max(seq) FROM events WHERE container_id = c.container_id AND kind = 'inspect')
+                    WHERE c.status = ?
+                    """,
+                arguments: [status])
+        }
+        return Dictionary(rows.map { ($0["container_id"] as String, $0["payload"] as String) }, uniquingKeysWith: { $1 })
+    }
+}

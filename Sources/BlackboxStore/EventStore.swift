@@ -8,6 +8,8 @@ import GRDB
 public final class EventStore: Sendable {
     /// The file's path.
     public let path: String
+    /// How incidents are grouped and resolved when events are folded.
+    public let incidentPolicy: IncidentPolicy
     let pool: DatabasePool
 
     /// The embedded migrations (`migrations/NNNN_description.sql`), in order.
@@ -19,8 +21,9 @@ public final class EventStore: Sendable {
     ///   - readOnly: open for reading only (the file must exist and be migrated).
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the directory or file cannot be written;
     ///   ``StoreError/missing(path:)`` when `readOnly` and there is no file; ``StoreError/cannotOpen(path:reason:)`` otherwise.
-    public init(path: String, readOnly: Bool = false) throws {
+    public init(path: String, readOnly: Bool = false, incidentPolicy: IncidentPolicy = IncidentPolicy()) throws {
         self.path = path
+        self.incidentPolicy = incidentPolicy
         let fileManager = FileManager.default
         if readOnly {
             guard fileManager.fileExists(atPath: path) else { throw StoreError.missing(path: path) }

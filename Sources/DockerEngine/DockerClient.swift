@@ -138,7 +138,7 @@ public final class DockerClient: Sendable {
 
     // MARK: - Transport
 
-    private func makeRequest(_ path: String, query: [String: String], versioned: Bool) -> HTTPClientRequest {
+    private func makeRequest(_ path: String, query: [String: String], versioned: Bool, method: HTTPMethod = .GET) -> HTTPClientRequest {
         var pathAndQuery = versioned ? "/v\(apiVersion)\(path)" : path
         if !query.isEmpty {
             var components = URLComponents()
@@ -146,6 +146,7 @@ public final class DockerClient: Sendable {
             pathAndQuery += "?" + (components.percentEncodedQuery ?? "")
         }
         var request = HTTPClientRequest(url: address.url(pathAndQuery))
+        request.method = method
         request.headers.add(name: "Host", value: address.hostHeader)
         request.headers.add(name: "User-Agent", value: "blackbox")
         return request
@@ -155,7 +156,14 @@ public final class DockerClient: Sendable {
     private func open(_ path: String, query: [String: String] = [:], versioned: Bool = true, timeout: TimeAmount = .seconds(30)) async throws
         -> HTTPClientResponse
     {
-        let request = makeRequest(path, query: query, versioned: versioned)
+        try await send(method: .GET, path: path, query: query, versioned: versioned, timeout: timeout)
+    }
+
+    /// Sends a request and returns the response once its head is in; 4xx/5xx become ``EngineError``.
+    func send(method: HTTPMethod, path: String, query: [String: String] = [:], versioned: Bool = true, timeout: TimeAmount = .seconds(30))
+        async throws -> HTTPClientResponse
+    {
+        let request = makeRequest(path, query: query, versioned: versioned, method: method)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: timeout, logger: logger)

@@ -47,6 +47,24 @@ public enum Timestamp {
         return seconds * 1_000_000_000 + fraction
     }
 
+    /// Parses a duration as the docker CLI writes them (`90s`, `10m`, `2h`, `1h30m`, `500ms`; also `1d`) into nanoseconds;
+    /// nil for anything else.
+    public static func durationNanos(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("ns", 1), ("d", 86_400e9), ("h", 3_600e9), ("m", 60e9), ("s", 1e9)]
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += value * scale
+        }
+        return Int64(total)
+    }
+
     /// Formats Unix nanoseconds as RFC 3339 UTC with millisecond precision: `2026-11-29T09:32:44.871Z`.
     public static func rfc3339(unixNanos: Int64) -> String {
         let seconds = floorDiv(unixNanos, 1_000_000_000)

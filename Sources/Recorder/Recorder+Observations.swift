@@ -15,7 +15,7 @@ extension Recorder {
                 logger.warning("the engine's inspect answer is not a JSON object; not stored", metadata: ["container.id": "\(containerID)"])
                 return inspect
             }
-            try store.append(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
+            try write(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
             return inspect
         } catch EngineError.notFound {
             logger.debug("container gone before it could be inspected", metadata: ["container.id": "\(containerID)"])
@@ -43,7 +43,7 @@ extension Recorder {
                 trigger: trigger)
         }
         do {
-            try store.append(record)
+            try write(record)
         } catch {
             logger.error("cannot store a log tail", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
         }
@@ -60,9 +60,9 @@ extension Recorder {
             guard inspect.state.status == "created", !inspect.state.error.isEmpty else { return }
             if trigger == nil, try store.container(containerID)?.error == inspect.state.error { return }
             if let redacted = configuration.redactor.redactInspect(json) {
-                try store.append(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
+                try write(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
             }
-            try store.append(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(containerID)|\(time)"))
+            try write(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(containerID)|\(time)"))
             logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
         } catch EngineError.notFound {
             return

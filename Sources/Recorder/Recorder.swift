@@ -2,6 +2,7 @@ import BlackboxStore
 import DockerEngine
 import Foundation
 import Logging
+import Playbooks
 import ServiceLifecycle
 
 /// `blackbox record`: follows the engine's `/events`, enriches them with inspect snapshots, log tails and
@@ -24,18 +25,21 @@ public struct Recorder: Service {
     let store: EventStore
     let configuration: RecorderConfiguration
     let logger: Logger
+    let diagnoser: IncidentDiagnoser?
     let onReady: @Sendable (Ready) -> Void
     let samplers = SamplerRegistry()
     let facts = ContainerFacts()
 
     public init(
         client: DockerClient, store: EventStore, configuration: RecorderConfiguration = RecorderConfiguration(),
-        logger: Logger = Logger(label: "blackbox.recorder"), onReady: @escaping @Sendable (Ready) -> Void = { _ in }
+        playbooks: [Playbook] = PlaybookLibrary.builtIn.playbooks, logger: Logger = Logger(label: "blackbox.recorder"),
+        onReady: @escaping @Sendable (Ready) -> Void = { _ in }
     ) {
         self.client = client
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        self.diagnoser = IncidentDiagnoser(store: store, playbooks: playbooks)
         self.onReady = onReady
     }
 
@@ -127,7 +131,7 @@ public struct Recorder: Service {
             let event = configuration.redactor.redact(received)
             enrich(event, in: &group)
             do {
-                try store.append(.engine(event))
+                try write(.engine(event))
             } catch {
                 logger.error("cannot store an engine event", metadata: ["error": "\(error.localizedDescription)", "event.action": "\(event.action)"])
             }
@@ -178,6 +182,16 @@ public struct Recorder: Service {
             for container in try await client.listContainers(all: true) where container.state == "created" {
                 await recordStartFailure(container.id, trigger: nil)
             }
+        }
+    }
+
+    /// Appends one event, and re-diagnoses the incident it opened or grew, so `incident show` is current at once.
+    func write(_ record: EventRecord) throws {
+        guard let seq = try store.append(record) else { return }
+        do {
+            try diagnoser?.diagnose(touchedBy: seq)
+        } catch {
+            logger.warning("cannot diagnose an incident", metadata: ["error": "\(error.localizedDescription)"])
         }
     }
 

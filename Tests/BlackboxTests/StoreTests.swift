@@ -4,27 +4,6 @@ import Foundation
 import Testing
 
 @Suite struct StoreTests {
-    /// Appends the captured event stream with an inspect snapshot after each lifecycle event, as the recorder does.
-    private func recordFixtureSession(into store: EventStore) throws {
-        let redactor = CredentialRedactor()
-        var snapshots: [String: Data] = [:]
-        for name in ["fx-ok", "fx-oom", "fx-conflict", "fx-noexec", "fx-limited", "fx-health", "fx-tty"] {
-            let json = try Fixtures.data("inspect-\(name).json")
-            snapshots[try ContainerInspect.decode(json).id] = json
-        }
-        for line in try Fixtures.eventLines() {
-            let event = redactor.redact(try EngineEvent.decode(line: line))
-            try store.append(.engine(event))
-            if event.baseAction == "die" || event.baseAction == "health_status", let id = event.containerID, let json = snapshots[id] {
-                let inspect = try ContainerInspect.decode(json)
-                try store.append(
-                    .inspect(inspect, redactedJSON: try #require(redactor.redactInspect(json)), timeNanos: event.timeNano + 1, trigger: event.deduplicationKey))
-            }
-        }
-        let conflict = try ContainerInspect.decode(Fixtures.data("inspect-fx-conflict.json"))
-        try store.append(.startFailure(conflict, timeNanos: Int64(1_900_000_000_000_000_000), trigger: "test"))
-    }
-
     @Test func appliesTheEmbeddedMigrationsOnce() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -53,7 +32,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try EventStore(path: directory.storePath)
-        try recordFixtureSession(into: store)
+        try FixtureSession.record(into: store)
         let live = try store.containers()
         let byName = Dictionary(live.map { ($0.name ?? "", $0) }, uniquingKeysWith: { $1 })
         let oom = try #require(byName["fx-oom"])
@@ -87,7 +66,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try EventStore(path: directory.storePath)
-        try recordFixtureSession(into: store)
+        try FixtureSession.record(into: store)
         let ids = try store.containerIDs(matching: "fx-oom")
         #expect(ids.count == 1)
         let id = try #require(ids.first)
@@ -102,7 +81,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try EventStore(path: directory.storePath)
-        try recordFixtureSession(into: store)
+        try FixtureSession.record(into: store)
         let json = try Fixtures.data("inspect-fx-limited.json")
         let inspect = try ContainerInspect.decode(json)
         let redacted = try #require(CredentialRedactor().redactInspect(json))

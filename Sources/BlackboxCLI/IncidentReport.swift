@@ -1,0 +1,147 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Playbooks
+
+/// `incident show` as text: header, diagnosis and fix, evidence, timeline, log tail, alternatives.
+/// Pure: the same inputs and `now` give the same text (the golden tests rely on it).
+struct IncidentReport {
+    var incident: IncidentState
+    var matches: [PlaybookMatchRecord]
+    var context: IncidentContext
+    var policy: IncidentPolicy
+    var now: Int64
+
+    func render() -> String {
+        var lines: [String] = []
+        lines.append("Incident \(incident.id ?? 0): \(IncidentJSON.containerLabel(incident)) — \(incident.status(now: now, policy: policy))")
+        lines += header().map { "  " + $0 }
+        lines.append("")
+        if let best = matches.first {
+            lines.append("Diagnosis: \(best.title)   [\(best.playbookID), \(best.severity)]")
+            lines += wrap(best.diagnosis).map { "  " + $0 }
+            lines.append("")
+            lines.append("Fix:")
+            lines += wrap(best.fix).map { "  " + $0 }
+            lines.append("")
+            let evidence = JSONValue.parse(best.evidence)
+            if case .object(let values)? = evidence, !values.isEmpty {
+                lines.append("Evidence:")
+                let width = values.keys.map(\.count).max() ?? 0
+                for key in values.keys.sorted() {
+                    let value = values[key]!
+                    let text = key.hasSuffix("_bytes") ? TemplateRenderer.format(value, filter: "bytes") : TemplateRenderer.format(value, filter: nil)
+                    lines.append("  " + key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text)
+                }
+            }
+        } else {
+            lines.append("Diagnosis: no playbook matched. The raw evidence follows; `blackbox playbook list` shows what is checked.")
+            lines.append("")
+            lines.append("Evidence:")
+        }
+        lines += stateLines().map { "  " + $0 }
+        if let memory = memoryLine() { lines.append("  " + memory) }
+        lines.append("")
+        lines.append("Timeline (relative to the first failure):")
+        lines += timeline().map { "  " + $0 }
+        if !context.logLines.isEmpty {
+            lines.append("")
+            lines.append("Last log lines:")
+            lines += context.logLines.suffix(10).map { "  \($0.stream.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \($0.text)" }
+        }
+        if matches.count > 1 {
+            lines.append("")
+            lines.append("Also matched:")
+            lines += matches.dropFirst().map { "  \($0.playbookID): \($0.title)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func header() -> [String] {
+        var lines: [String] = []
+        if let image = incident.image { lines.append("image        \(image)") }
+        if let project = incident.composeProject { lines.append("compose      project \(project), service \(incident.composeService ?? "?")") }
+        let plural = incident.occurrences == 1 ? "" : "s"
+        lines.append(
+            "when         \(Timestamp.rfc3339(unixNanos: incident.openedNanos)) (\(Units.ago(incident.openedNanos, now: now))), \(incident.occurrences) occurrence\(plural), last \(Timestamp.rfc3339(unixNanos: incident.lastNanos))"
+        )
+        if let ran = ranFor() { lines.append("had run for  \(ran)") }
+        if let code = incident.exitCode ?? context.inspect?[path: "State.ExitCode"]?.numberValue.map(Int.init) {
+            lines.append("exit code    \(code): \(ExitCode.meaning(code))")
+        }
+        lines.append("trigger      \(incident.triggerKinds.joined(separator: ", "))")
+        if let resolved = incident.resolvedNanos {
+            lines.append("resolved     \(Timestamp.rfc3339(unixNanos: resolved)) (\(incident.resolution ?? ""))")
+        }
+        return lines
+    }
+
+    /// From the last start before the first failure to that failure.
+    private func ranFor() -> String? {
+        guard let start = context.events.last(where: { $0.kind == .engine && $0.action == "start" && $0.timeNanos <= incident.openedNanos }) else {
+            return nil
+        }
+        return TemplateRenderer.duration(nanos: Double(incident.openedNanos - start.timeNanos))
+    }
+
+    private func stateLines() -> [String] {
+        guard let inspect = context.inspect else { return ["state        no inspect snapshot was recorded"] }
+        var parts = ["status=\(inspect[path: "State.Status"]?.description ?? "?")"]
+        for (label, path) in [("OOMKilled", "State.OOMKilled"), ("ExitCode", "State.ExitCode"), ("RestartCount", "RestartCount")] {
+            if let value = inspect[path: path] { parts.append("\(label)=\(value)") }
+        }
+        if let policy = inspect[path: "HostConfig.RestartPolicy.Name"]?.description, !policy.isEmpty { parts.append("restart=\(policy)") }
+        var lines = ["state        " + parts.joined(separator: " ")]
+        if let error = inspect[path: "State.Error"]?.description, !error.isEmpty { lines.append("error        \(error)") }
+        return lines
+    }
+
+    /// `memory       ▂▃▅▆█ 2.3 MiB → 14.3 MiB of a 32.0 MiB limit (5 samples)`.
+    private func memoryLine() -> String? {
+        let samples = context.samples.suffix(40)
+        guard let first = samples.first, let last = samples.last else { return nil }
+        let limit = Double(last.memoryLimitBytes)
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        let spark = String(samples.map { sample -> Character in
+            let ratio = limit > 0 ? Double(sample.memoryWorkingSetBytes) / limit : 0
+            return blocks[min(blocks.count - 1, max(0, Int(ratio * Double(blocks.count))))]
+        })
+        let peak = Double(samples.map(\.memoryWorkingSetBytes).max() ?? 0)
+        return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) of a \(TemplateRenderer.bytes(limit)) limit (\(samples.count) samples)"
+    }
+
+    /// Events of the window with times relative to the first failure; repeats of one event are folded (`×22`).
+    private func timeline() -> [String] {
+        var rows: [(time: Int64, title: String, details: String, count: Int)] = []
+        for event in context.events where event.kind != .engineInfo {
+            let title = EventDescription.title(event)
+            let details = EventDescription.details(event)
+            if let last = rows.last, last.title == title, last.details == details, event.timeNanos - last.time < 1_000_000_000 {
+                rows[rows.count - 1].count += 1
+                continue
+            }
+            rows.append((event.timeNanos, title, details, 1))
+        }
+        return rows.map { row in
+            let offset = Double(row.time - incident.openedNanos)
+            let sign = offset < 0 ? "-" : "+"
+            let relative = sign + TemplateRenderer.duration(nanos: abs(offset))
+            let repeats = row.count > 1 ? " ×\(row.count)" : ""
+            return relative.padding(toLength: 9, withPad: " ", startingAt: 0) + row.title + repeats + (row.details.isEmpty ? "" : "  " + String(row.details.prefix(160)))
+        }
+    }
+
+    private func wrap(_ text: String, width: Int = 100) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if current.count + word.count + 1 > width, !current.isEmpty {
+                lines.append(current)
+                current = ""
+            }
+            current += current.isEmpty ? String(word) : " " + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+struct IncidentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidents",
+        abstract: "List incidents: open ones and those seen in the last 24 hours (--all for every one), newest first."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Only incidents seen since then. " + TimeArgument.help, valueName: "time"))
+    var since: TimeArgument?
+
+    @Flag(help: "Every recorded incident, resolved ones included.")
+    var all = false
+
+    @Option(help: ArgumentHelp("Only this compose project.", valueName: "project"))
+    var project: String?
+
+    func run() throws {
+        let store = try store.openForReading()
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let dayAgo = now - 86_400_000_000_000
+        let incidents = try store.incidents(since: since?.unixNanos, project: project).filter { incident in
+            all || since != nil || incident.status(now: now, policy: store.incidentPolicy) == "open" || incident.lastNanos >= dayAgo
+        }
+        let best = try store.bestMatches()
+        if output.json {
+            JSONOutput.print(incidents.map { IncidentJSON.summary($0, best: best[$0.id ?? 0], now: now, policy: store.incidentPolicy) })
+            return
+        }
+        print(
+            TableRenderer.render(
+                headers: ["ID", "CONTAINER", "OPENED", "LAST SEEN", "OCCURRENCES", "STATUS", "PLAYBOOK"],
+                rows: incidents.map { incident in
+                    [
+                        String(incident.id ?? 0), IncidentJSON.containerLabel(incident), Units.ago(incident.openedNanos, now: now),
+                        Units.ago(incident.lastNanos, now: now), String(incident.occurrences), incident.status(now: now, policy: store.incidentPolicy),
+                        best[incident.id ?? 0]?.playbookID ?? "no playbook matched",
+                    ]
+                }))
+    }
+}
+
+/// Incident fields as JSON and labels, shared by `incidents` and `incident show`.
+enum IncidentJSON {
+    /// `web` or `web (shop/api)` for a compose service.
+    static func containerLabel(_ incident: IncidentState) -> String {
+        let name = incident.containerName ?? String(incident.containerID.prefix(12))
+        guard let service = incident.composeService else { return name }
+        return "\(name) (\(incident.composeProject.map { "\($0)/" } ?? "")\(service))"
+    }
+
+    static func summary(_ incident: IncidentState, best: PlaybookMatchRecord?, now: Int64, policy: IncidentPolicy) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": incident.id ?? 0, "container_id": incident.containerID, "trigger": incident.trigger, "triggers": incident.triggerKinds,
+            "opened_ns": incident.openedNanos, "last_ns": incident.lastNanos, "occurrences": incident.occurrences,
+            "status": incident.status(now: now, policy: policy), "event_seqs": incident.seqs,
+        ]
+        let optional: [(String, Any?)] = [
+            ("container_name", incident.containerName), ("image", incident.image), ("compose_project", incident.composeProject),
+            ("compose_service", incident.composeService), ("exit_code", incident.exitCode), ("resolved_ns", incident.resolvedNanos),
+            ("resolution", incident.resolution), ("playbook", best?.playbookID),
+        ]
+        for (key, value) in optional { if let value { object[key] = value } }
+        return object
+    }
+}

@@ -1,0 +1,104 @@
+import GRDB
+
+/// One row of `incident_matches`: a playbook that matched an incident, with its rendered text and evidence.
+public struct PlaybookMatchRecord: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "incident_matches"
+
+    public var incidentID: Int64
+    /// 1 for the diagnosis; 2… for the alternatives, in order.
+    public var rank: Int
+    public var playbookID: String
+    public var title: String
+    public var severity: String
+    public var diagnosis: String
+    public var fix: String
+    /// JSON object of evidence values by name.
+    public var evidence: String
+
+    public init(incidentID: Int64, rank: Int, playbookID: String, title: String, severity: String, diagnosis: String, fix: String, evidence: String) {
+        self.incidentID = incidentID
+        self.rank = rank
+        self.playbookID = playbookID
+        self.title = title
+        self.severity = severity
+        self.diagnosis = diagnosis
+        self.fix = fix
+        self.evidence = evidence
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rank, title, severity, diagnosis, fix, evidence
+        case incidentID = "incident_id"
+        case playbookID = "playbook_id"
+    }
+}
+
+extension EventStore {
+    /// Incidents whose latest trigger is at or after `since` (Unix nanoseconds), newest first.
+    public func incidents(since: Int64? = nil, project: String? = nil) throws -> [IncidentState] {
+        try pool.read { db in
+            try IncidentState.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM incidents WHERE last_ns >= ? AND (?2 IS NULL OR compose_project = ?2)
+                    ORDER BY last_ns DESC, id DESC
+                    """,
+                arguments: [since ?? Int64.min, project])
+        }
+    }
+
+    /// One incident by id.
+    public func incident(_ id: Int64) throws -> IncidentState? {
+        try pool.read { db in try IncidentState.fetchOne(db, key: id) }
+    }
+
+    /// The latest incident of any of these containers.
+    public func latestIncident(containerIDs: [String]) throws -> IncidentState? {
+        try pool.read { db in
+            try IncidentState.fetchOne(
+                db,
+                sql: "SELECT * FROM incidents WHERE container_id IN (\(databaseQuestionMarks(count: containerIDs.count))) ORDER BY last_ns DESC, id DESC LIMIT 1",
+                arguments: StatementArguments(containerIDs))
+        }
+    }
+
+    /// The incidents that the event with this `seq` was folded into (it opened, grew or resolved them).
+    public func incidents(touchedBy seq: Int64) throws -> [IncidentState] {
+        try pool.read { db in try IncidentState.fetchAll(db, sql: "SELECT * FROM incidents WHERE last_event_seq = ?", arguments: [seq]) }
+    }
+
+    /// The events with these `seq`s, in `seq` order.
+    public func events(seqs: [Int64]) throws -> [EventRecord] {
+        try pool.read { db in
+            try EventRecord.fetchAll(
+                db, sql: "SELECT * FROM events WHERE seq IN (\(databaseQuestionMarks(count: seqs.count))) ORDER BY seq", arguments: StatementArguments(seqs))
+        }
+    }
+
+    /// Replaces an incident's playbook matches.
+    ///
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails.
+    public func replaceMatches(incidentID: Int64, with matches: [PlaybookMatchRecord]) throws {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM incident_matches WHERE incident_id = ?", arguments: [incidentID])
+                for match in matches { try match.insert(db) }
+            }
+        } catch {
+            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// An incident's playbook matches, best first.
+    public func matches(incidentID: Int64) throws -> [PlaybookMatchRecord] {
+        try pool.read { db in
+            try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE incident_id = ? ORDER BY rank", arguments: [incidentID])
+        }
+    }
+
+    /// The first-ranked match of each incident, by incident id.
+    public func bestMatches() throws -> [Int64: PlaybookMatchRecord] {
+        let rows = try pool.read { db in try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE rank = 1") }
+        return Dictionary(rows.map { ($0.incidentID, $0) }, uniquingKeysWith: { $1 })
+    }
+}

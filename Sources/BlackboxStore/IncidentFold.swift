@@ -1,0 +1,127 @@
+import DockerEngine
+import Foundation
+
+/// Opens, grows and resolves incidents from the event log. Pure: the result depends only on its inputs.
+///
+/// - A trigger opens an incident: a `die` with a non-zero exit code (unless the container obeyed a signal it
+///   was sent, as `docker stop` → exit 143), an `oom`, a start failure, `health_status: unhealthy`; a `die`
+///   after a stop that escalated from SIGTERM to SIGKILL is the trigger `stop_timeout`.
+/// - A trigger after the container started again is another occurrence of the open incident (a restart loop
+///   is one incident); triggers of the same failure (`oom` then `die`) are one occurrence.
+/// - The incident resolves when the container is removed, or has run — and, with a health check, been
+///   healthy — for ``IncidentPolicy/resolveAfterNanos``; a failure after that opens a new incident.
+public enum IncidentFold {
+    /// The trigger an event is, judged with the container's state from before the event; nil when it is none.
+    public static func trigger(_ event: EventRecord, before container: ContainerState?) -> String? {
+        switch event.kind {
+        case .startFailure:
+            return "start_failure"
+        case .engine where event.type == "container":
+            switch event.action ?? "" {
+            case "oom": return "oom"
+            case "health_status: unhealthy": return "unhealthy"
+            case "die": return dieTrigger(exitCode: event.exitCode ?? 0, killSignals: container?.killSignals)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    private static func dieTrigger(exitCode: Int, killSignals: String?) -> String? {
+        guard exitCode != 0 else { return nil }
+        let signals = (killSignals ?? "").split(separator: ",").compactMap { Signal.number(String($0)) }
+        guard let last = signals.last else { return "die" }
+        if last == 9 && signals.dropLast().contains(15) { return exitCode == 137 ? "stop_timeout" : "die" }
+        // The container ended on the signal it was sent: a deliberate stop or kill, not a failure.
+        return exitCode == 128 + last ? nil : "die"
+    }
+
+    /// Folds one event (already stored, with its `seq`) into the container's open incident.
+    ///
+    /// - Parameters:
+    ///   - open: the container's latest incident not yet resolved in the log, if any.
+    ///   - before: the container's state before this event; `after`: after it.
+    /// - Returns: the incidents to save: the open one updated (possibly resolved), and a new one when this event opened it.
+    public static func apply(
+        _ event: EventRecord, open: IncidentState?, before: ContainerState?, after: ContainerState, policy: IncidentPolicy
+    ) -> [IncidentState] {
+        guard let seq = event.seq, let containerID = event.containerID else { return [] }
+        let trigger = trigger(event, before: before)
+        guard var incident = open else {
+            return trigger.map { [newIncident($0, event, seq: seq, containerID: containerID, container: after)] } ?? []
+        }
+        let time = event.timeNanos
+        incident.lastEventSeq = seq
+        if let trigger {
+            if let stable = incident.stableSinceNanos, time - stable >= policy.resolveAfterNanos {
+                incident.resolvedNanos = stable + policy.resolveAfterNanos
+                incident.resolution = "ran_stable"
+                return [incident, newIncident(trigger, event, seq: seq, containerID: containerID, container: after)]
+            }
+            let restartedSince = (before?.startedNanos ?? Int64.min) > incident.lastNanos
+            if restartedSince || trigger == "start_failure" { incident.occurrences += 1 }
+            incident.lastNanos = time
+            incident.stableSinceNanos = nil
+            if !incident.triggerKinds.contains(trigger) { incident.triggers = Self.json(incident.triggerKinds + [trigger]) }
+            if event.action == "die" { incident.exitCode = event.exitCode }
+            append(seq, to: &incident)
+            return [incident]
+        }
+        switch (event.kind, event.action ?? "") {
+        case (.engine, "destroy"):
+            incident.resolvedNanos = time
+            incident.resolution = "removed"
+            append(seq, to: &incident)
+        case (.engine, "start"):
+            incident.stableSinceNanos = after.health == nil ? time : nil
+        case (.engine, "health_status: healthy"):
+            incident.stableSinceNanos = incident.stableSinceNanos ?? ((after.status == "running") ? time : nil)
+        case (.engine, "kill"), (.logTail, _), (.inspect, _):
+            if incident.stableSinceNanos == nil && (before?.startedNanos ?? Int64.min) <= incident.lastNanos { append(seq, to: &incident) }
+        default:
+            return [incident]
+        }
+        return [incident]
+    }
+
+    private static func newIncident(_ trigger: String, _ event: EventRecord, seq: Int64, containerID: String, container: ContainerState) -> IncidentState {
+        IncidentState(
+            id: nil, containerID: containerID, containerName: container.name, image: container.image,
+            composeProject: container.composeProject, composeService: container.composeService, trigger: trigger, triggers: json([trigger]),
+            openedNanos: event.timeNanos, lastNanos: event.timeNanos, occurrences: 1,
+            exitCode: event.action == "die" ? event.exitCode : (event.kind == .startFailure ? event.exitCode : nil),
+            stableSinceNanos: nil, resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq)
+    }
+
+    private static func json(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    private static func append(_ seq: Int64, to incident: inout IncidentState) {
+        var seqs = incident.seqs
+        guard !seqs.contains(seq) else { return }
+        seqs.append(seq)
+        incident.eventSeqs = "[" + seqs.map(String.init).joined(separator: ",") + "]"
+    }
+}
+
+/// Linux signal numbers and names, for exit codes 128+n and `kill` events' `signal` attribute.
+public enum Signal {
+    public static let names: [Int: String] = [
+        1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL",
+        10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM",
+    ]
+
+    /// `15`, `SIGTERM` or `TERM` as a number; nil when unknown.
+    public static func number(_ text: String) -> Int? {
+        if let number = Int(text) { return number }
+        let name = text.uppercased().hasPrefix("SIG") ? text.uppercased() : "SIG" + text.uppercased()
+        return names.first { $0.value == name }?.key
+    }
+
+    /// The signal that ended a process with this exit code (128+n), e.g. 137 → SIGKILL; nil below 129.
+    public static func name(forExitCode exitCode: Int) -> String? {
+        exitCode > 128 ? names[exitCode - 128] ?? "signal \(exitCode - 128)" : nil
+    }
+}

@@ -1,0 +1,65 @@
+import BlackboxStore
+import Foundation
+
+/// ``EvidenceLookups`` from the store (port holders) and from this host's `/proc` and file system.
+/// Host facts are right only when blackbox runs on the engine's host; elsewhere they are simply not found.
+public struct HostLookups: EvidenceLookups {
+    let store: EventStore
+
+    public init(store: EventStore) {
+        self.store = store
+    }
+
+    public func portHolder(hostPort: String, excluding containerID: String) -> String? {
+        guard let snapshots = try? store.latestSnapshots(status: "running") else { return nil }
+        for (id, payload) in snapshots.sorted(by: { $0.key < $1.key }) where id != containerID {
+            guard let inspect = JSONValue.parse(payload), case .object(let bindings)? = inspect[path: "HostConfig.PortBindings"] else { continue }
+            for case .array(let hosts) in bindings.values {
+                if hosts.contains(where: { $0[path: "HostPort"]?.stringValue == hostPort }) {
+                    return inspect[path: "Name"]?.stringValue.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } ?? String(id.prefix(12))
+                }
+            }
+        }
+        return nil
+    }
+
+    public func pathOwner(_ path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let uid = attributes[.ownerAccountID] as? NSNumber, let gid = attributes[.groupOwnerAccountID] as? NSNumber,
+            let mode = attributes[.posixPermissions] as? NSNumber
+        else { return nil }
+        return "uid \(uid), gid \(gid), mode \(String(mode.intValue, radix: 8).leftPadded(to: 4))"
+    }
+
+    public func portProcess(_ port: String) -> String? {
+        guard let number = Int(port) else { return nil }
+        let hexPort = String(format: ":%04X", number)
+        var inodes: Set<String> = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                // local_address, st (0A = LISTEN), inode
+                if fields.count > 9, fields[1].hasSuffix(hexPort), fields[3] == "0A" { inodes.insert(String(fields[9])) }
+            }
+        }
+        guard !inodes.isEmpty, let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for pid in pids where Int(pid) != nil {
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+            for fd in fds {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
+                    target.hasPrefix("socket:["), inodes.contains(String(target.dropFirst(8).dropLast()))
+                else { continue }
+                let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+                return "pid \(pid) (\(name))"
+            }
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

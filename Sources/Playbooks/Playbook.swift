@@ -1,0 +1,159 @@
+/// A playbook: when it matches an incident, what evidence it gathers, its diagnosis and fix, and its actions.
+///
+/// Read from YAML by ``PlaybookParser``; the format is documented in `playbooks/README.md`.
+public struct Playbook: Sendable, Equatable {
+    public enum Severity: String, Sendable, CaseIterable, Comparable {
+        case critical, error, warning, info
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// Unique id (`oom-kill`); a user's playbook with a built-in's id replaces it.
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    public var match: Predicate
+    /// Named evidence, in the file's order.
+    public var evidence: [(name: String, source: EvidenceSource)]
+    /// Templates: `{{name}}` or `{{name|bytes}}` with evidence names and the built-in values.
+    public var diagnosis: String
+    public var fix: String
+    /// Engine operations `playbook run --apply` performs, in order.
+    public var actions: [PlaybookAction]
+    /// Where it was read from (`playbooks/oom-kill.yaml` or `built-in:oom-kill.yaml`).
+    public var source: String
+    /// The YAML it was read from.
+    public var yaml: String = ""
+
+    /// How constrained the match is: the number of leaf predicates. More specific playbooks rank first.
+    public var specificity: Int { match.leafCount }
+
+    public static func == (lhs: Playbook, rhs: Playbook) -> Bool {
+        lhs.id == rhs.id && lhs.source == rhs.source && lhs.diagnosis == rhs.diagnosis && lhs.fix == rhs.fix && lhs.match == rhs.match
+    }
+}
+
+/// A condition over an incident. Leaves look at one kind of fact; `all`/`any`/`not` combine them.
+public indirect enum Predicate: Sendable, Equatable {
+    case all([Predicate])
+    case any([Predicate])
+    case not(Predicate)
+    /// The incident's triggers include one of these (`die`, `oom`, `start_failure`, `unhealthy`, `stop_timeout`).
+    case trigger([String])
+    /// Some event of the incident's window matches.
+    case event(EventPattern)
+    /// Every path of the inspect snapshot at the failure satisfies its condition.
+    case inspect([(path: String, condition: Condition)])
+    /// Some element of the array at `path` (e.g. `Mounts`) satisfies every field condition.
+    case inspectAny(path: String, fields: [(path: String, condition: Condition)])
+    /// Some line of the log tail matches the regular expression.
+    case log(String)
+    /// An aggregate of a sample column (optionally divided by another) over the window satisfies the condition.
+    case samples(SampleQuery, Condition)
+    /// The number of matching events in the window satisfies the condition.
+    case count(EventPattern, Condition)
+    /// Events matching these patterns happened in this order (others may come between).
+    case sequence([EventPattern])
+    /// The incident's number of occurrences satisfies the condition.
+    case occurrences(Condition)
+
+    var leafCount: Int {
+        switch self {
+        case .all(let predicates), .any(let predicates): predicates.map(\.leafCount).reduce(0, +)
+        case .not(let predicate): predicate.leafCount
+        case .inspect(let conditions): conditions.count
+        case .sequence(let patterns): patterns.count
+        default: 1
+        }
+    }
+
+    public static func == (lhs: Predicate, rhs: Predicate) -> Bool {
+        String(describing: lhs) == String(describing: rhs)
+    }
+}
+
+/// Which events a predicate or evidence counts: every given field must match.
+public struct EventPattern: Sendable, Equatable {
+    public var type: String?
+    /// Matches the action with or without its suffix: `health_status` matches `health_status: unhealthy`.
+    public var action: String?
+    public var exitCode: Condition?
+    /// The `signal` attribute, compared by number (`15`, `SIGTERM` and `TERM` are the same).
+    public var signal: Condition?
+
+    public init(type: String? = nil, action: String? = nil, exitCode: Condition? = nil, signal: Condition? = nil) {
+        self.type = type
+        self.action = action
+        self.exitCode = exitCode
+        self.signal = signal
+    }
+
+    public static func == (lhs: EventPattern, rhs: EventPattern) -> Bool {
+        String(describing: lhs) == String(describing: rhs)
+    }
+}
+
+/// A sample column, optionally divided by another, aggregated over the incident's window.
+public struct SampleQuery: Sendable, Equatable {
+    public enum Aggregate: String, Sendable, CaseIterable {
+        case max, min, avg, last, first
+    }
+    /// A `samples` column: `mem_working_set_bytes`, `cpu_pct_of_limit`, ….
+    public var column: String
+    public var dividedBy: String?
+    public var aggregate: Aggregate
+    /// How far before the incident's last trigger, nanoseconds.
+    public var withinNanos: Int64
+}
+
+/// A test of one value.
+public indirect enum Condition: Sendable, Equatable {
+    case equals(JSONValue)
+    case notEquals(JSONValue)
+    case oneOf([JSONValue])
+    case matches(String)
+    case greaterOrEqual(Double)
+    case greater(Double)
+    case lessOrEqual(Double)
+    case less(Double)
+    case exists(Bool)
+    case all([Condition])
+}
+
+/// Where an evidence value comes from.
+public indirect enum EvidenceSource: Sendable, Equatable {
+    /// A path of the inspect snapshot at the failure, optionally reduced to the first capture group of a regex.
+    case inspect(path: String, capture: String?)
+    /// A field of the first element of the array at `path` that satisfies `where`.
+    case inspectAny(path: String, fields: [(path: String, condition: Condition)], field: String)
+    /// An aggregate over samples.
+    case samples(SampleQuery)
+    /// How many events match in the window.
+    case count(EventPattern)
+    /// The text of the last log line matching the regex (or its first capture group).
+    case log(String)
+    /// A field of the incident's last `die` (or trigger): `exit_code`, `signal`, `action`.
+    case trigger(String)
+    /// The sum of evidence values and numbers.
+    case sum([JSONValue])
+    /// The largest of evidence values and numbers (missing ones are left out).
+    case maximum([JSONValue])
+    /// The last outputs and exit codes of the health check, from every snapshot recorded in the window.
+    case healthLog(Int)
+    /// A lookup in the store or on the engine's host: `port_holder` (the container publishing a host port),
+    /// `path_owner` (owner and mode of a host path), `port_process` (the process listening on a port).
+    case lookup(String, argument: String)
+    /// The exit codes of the incident's `die` events, in order.
+    case exitCodes
+
+    public static func == (lhs: EvidenceSource, rhs: EvidenceSource) -> Bool {
+        String(describing: lhs) == String(describing: rhs)
+    }
+}
+
+/// An engine operation a playbook may perform on the incident's container, only with `--apply`.
+public enum PlaybookAction: String, Sendable, Equatable, CaseIterable {
+    case start, stop, restart, remove
+}

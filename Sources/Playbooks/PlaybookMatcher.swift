@@ -1,0 +1,232 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+/// A playbook that matched an incident, with its evidence and rendered text.
+public struct PlaybookMatch: Sendable {
+    public var playbook: Playbook
+    /// Evidence values by name, in the playbook's order, then the built-in values.
+    public var evidence: [(name: String, value: JSONValue)]
+    public var diagnosis: String
+    public var fix: String
+
+    /// The row stored in `incident_matches`.
+    public func record(incidentID: Int64, rank: Int) -> PlaybookMatchRecord {
+        let object = JSONValue.object(Dictionary(evidence.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))
+        return PlaybookMatchRecord(
+            incidentID: incidentID, rank: rank, playbookID: playbook.id, title: playbook.title, severity: playbook.severity.rawValue,
+            diagnosis: diagnosis, fix: fix, evidence: object.description)
+    }
+}
+
+/// Matches playbooks against incidents and ranks the matches: most specific first, then most severe, then by id.
+public struct PlaybookMatcher: Sendable {
+    public let playbooks: [Playbook]
+
+    public init(playbooks: [Playbook]) {
+        self.playbooks = playbooks
+    }
+
+    /// Every playbook that matches, best first.
+    public func matches(_ context: IncidentContext) -> [PlaybookMatch] {
+        playbooks.filter { evaluate($0.match, context) }
+            .sorted { ($0.specificity, $1.severity, $1.id) > ($1.specificity, $0.severity, $0.id) }
+            .map { render($0, context) }
+    }
+
+    /// Renders one playbook against the context whether or not it matches (for `playbook run`).
+    public func render(_ playbook: Playbook, _ context: IncidentContext) -> PlaybookMatch {
+        var values = Self.builtins(context)
+        var evidence: [(name: String, value: JSONValue)] = []
+        for (name, source) in playbook.evidence {
+            let value = gather(source, context, values) ?? .null
+            values[name] = value
+            evidence.append((name, value))
+        }
+        return PlaybookMatch(
+            playbook: playbook, evidence: evidence, diagnosis: TemplateRenderer.render(playbook.diagnosis, values: values),
+            fix: TemplateRenderer.render(playbook.fix, values: values))
+    }
+
+    /// Whether the predicate holds for the context.
+    public func evaluate(_ predicate: Predicate, _ context: IncidentContext) -> Bool {
+        switch predicate {
+        case .all(let predicates): return predicates.allSatisfy { evaluate($0, context) }
+        case .any(let predicates): return predicates.contains { evaluate($0, context) }
+        case .not(let predicate): return !evaluate(predicate, context)
+        case .trigger(let names): return !Set(context.incident.triggerKinds).isDisjoint(with: names)
+        case .event(let pattern): return context.engineEvents.contains { pattern.matches($0) }
+        case .inspect(let conditions):
+            guard let inspect = context.inspect else { return false }
+            return conditions.allSatisfy { $0.condition.holds(for: inspect[path: $0.path]) }
+        case .inspectAny(let path, let fields):
+            return Self.firstElement(of: path, where: fields, in: context.inspect) != nil
+        case .log(let pattern):
+            return context.logLines.contains { $0.text.range(of: pattern, options: .regularExpression) != nil }
+        case .samples(let query, let condition):
+            return condition.holds(for: Self.aggregate(query, context))
+        case .count(let pattern, let condition):
+            return condition.holds(for: .number(Double(context.engineEvents.filter { pattern.matches($0) }.count)))
+        case .sequence(let patterns):
+            var remaining = patterns[...]
+            for event in context.engineEvents where remaining.first?.matches(event) == true { remaining = remaining.dropFirst() }
+            return remaining.isEmpty
+        case .occurrences(let condition):
+            return condition.holds(for: .number(Double(context.incident.occurrences)))
+        }
+    }
+
+    private func gather(_ source: EvidenceSource, _ context: IncidentContext, _ values: [String: JSONValue]) -> JSONValue? {
+        switch source {
+        case .inspect(let path, let capture):
+            guard let value = context.inspect?[path: path] else { return nil }
+            guard let capture else { return value }
+            return Self.capture(capture, in: value.description).map(JSONValue.string)
+        case .inspectAny(let path, let fields, let field):
+            return Self.firstElement(of: path, where: fields, in: context.inspect)?[path: field]
+        case .samples(let query):
+            return Self.aggregate(query, context)
+        case .count(let pattern):
+            return .number(Double(context.engineEvents.filter { pattern.matches($0) }.count))
+        case .log(let pattern):
+            guard let line = context.logLines.last(where: { $0.text.range(of: pattern, options: .regularExpression) != nil }) else { return nil }
+            return .string(Self.capture(pattern, in: line.text) ?? line.text)
+        case .trigger(let field):
+            let trigger = context.engineEvents.last { $0.action == "die" } ?? context.events.first { context.incident.seqs.last == $0.seq }
+            switch field {
+            case "exit_code": return trigger?.exitCode.map { .number(Double($0)) }
+            case "signal": return context.engineEvents.last { $0.action == "kill" }?.signal.map(JSONValue.string)
+            default: return trigger?.action.map(JSONValue.string)
+            }
+        case .sum(let terms):
+            var total = 0.0
+            for term in terms {
+                if case .string(let name) = term {
+                    guard let number = values[name]?.numberValue else { return nil }
+                    total += number
+                } else {
+                    total += term.numberValue ?? 0
+                }
+            }
+            return .number(total)
+        case .maximum(let terms):
+            let numbers = terms.compactMap { term -> Double? in
+                if case .string(let name) = term { return values[name]?.numberValue }
+                return term.numberValue
+            }
+            return numbers.max().map(JSONValue.number)
+        case .healthLog(let count):
+            var seen: Set<String> = []
+            var entries: [JSONValue] = []
+            for snapshot in context.snapshots {
+                guard case .array(let log)? = snapshot[path: "State.Health.Log"] else { continue }
+                for entry in log where seen.insert(entry[path: "Start"]?.description ?? "").inserted {
+                    let output = (entry[path: "Output"]?.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                    entries.append(.string("exit \(entry[path: "ExitCode"]?.description ?? "?"): \(output.isEmpty ? "(no output)" : output)"))
+                }
+            }
+            return .array(Array(entries.suffix(count)))
+        case .lookup(let name, let argument):
+            guard let key = values[argument]?.stringValue else { return nil }
+            let found: String? =
+                switch name {
+                case "port_holder": context.lookups.portHolder(hostPort: key, excluding: context.incident.containerID)
+                case "path_owner": context.lookups.pathOwner(key)
+                default: context.lookups.portProcess(key)
+                }
+            return found.map(JSONValue.string)
+        case .exitCodes:
+            return .array(context.engineEvents.filter { $0.action == "die" }.compactMap { $0.exitCode.map { .number(Double($0)) } })
+        }
+    }
+
+    static func aggregate(_ query: SampleQuery, _ context: IncidentContext) -> JSONValue? {
+        let from = context.incident.lastNanos - query.withinNanos
+        let values: [Double] = context.samples.filter { $0.timeNanos >= from }.compactMap { sample in
+            guard let value = column(query.column, sample) else { return nil }
+            guard let divisor = query.dividedBy else { return value }
+            guard let denominator = column(divisor, sample), denominator > 0 else { return nil }
+            return value / denominator
+        }
+        guard !values.isEmpty else { return nil }
+        let result: Double =
+            switch query.aggregate {
+            case .max: values.max()!
+            case .min: values.min()!
+            case .avg: values.reduce(0, +) / Double(values.count)
+            case .first: values.first!
+            case .last: values.last!
+            }
+        return .number(result)
+    }
+
+    private static func column(_ name: String, _ sample: SampleRecord) -> Double? {
+        switch name {
+        case "cpu_pct": sample.cpuPercent
+        case "cpu_pct_of_limit": sample.cpuPercentOfLimit
+        case "cpu_throttled_periods": Double(sample.cpuThrottledPeriods)
+        case "mem_usage_bytes": Double(sample.memoryUsageBytes)
+        case "mem_working_set_bytes": Double(sample.memoryWorkingSetBytes)
+        case "mem_limit_bytes": Double(sample.memoryLimitBytes)
+        case "pids": Double(sample.pids)
+        case "net_rx_bytes": Double(sample.networkRxBytes)
+        case "net_tx_bytes": Double(sample.networkTxBytes)
+        case "blk_read_bytes": Double(sample.blockReadBytes)
+        case "blk_write_bytes": Double(sample.blockWriteBytes)
+        default: nil
+        }
+    }
+
+    static func firstElement(of path: String, where fields: [(path: String, condition: Condition)], in inspect: JSONValue?) -> JSONValue? {
+        guard case .array(let items)? = inspect?[path: path] else { return nil }
+        return items.first { item in fields.allSatisfy { $0.condition.holds(for: item[path: $0.path]) } }
+    }
+
+    static func capture(_ pattern: String, in text: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), match.numberOfRanges > 1,
+            let range = Range(match.range(at: 1), in: text)
+        else { return nil }
+        return String(text[range])
+    }
+
+    /// The values every playbook may use.
+    static func builtins(_ context: IncidentContext) -> [String: JSONValue] {
+        let incident = context.incident
+        let exitCode = incident.exitCode ?? context.inspect?[path: "State.ExitCode"]?.numberValue.map(Int.init)
+        var values: [String: JSONValue] = [
+            "container": .string(incident.containerName ?? String(incident.containerID.prefix(12))),
+            "occurrences": .number(Double(incident.occurrences)),
+            "trigger": .string(incident.trigger),
+            "first_seen": .string(Timestamp.rfc3339(unixNanos: incident.openedNanos)),
+            "last_seen": .string(Timestamp.rfc3339(unixNanos: incident.lastNanos)),
+        ]
+        values["image"] = incident.image.map(JSONValue.string)
+        values["compose_project"] = incident.composeProject.map(JSONValue.string)
+        values["compose_service"] = incident.composeService.map(JSONValue.string)
+        values["exit_code"] = exitCode.map { .number(Double($0)) }
+        values["exit_meaning"] = exitCode.map { .string(ExitCode.meaning($0)) }
+        values["signal_name"] = exitCode.flatMap(Signal.name(forExitCode:)).map(JSONValue.string)
+        values["restart_policy"] = context.inspect?[path: "HostConfig.RestartPolicy.Name"].map { $0.description.isEmpty ? .string("no") : $0 }
+        values["user"] = context.inspect?[path: "Config.User"].map { $0.description.isEmpty ? .string("root (the image's default)") : $0 }
+        values["state_error"] = context.inspect?[path: "State.Error"].flatMap { $0.description.isEmpty ? nil : $0 }
+        return values
+    }
+}
+
+/// What a container's exit code means.
+public enum ExitCode {
+    public static func meaning(_ code: Int) -> String {
+        switch code {
+        case 0: "exited normally"
+        case 1: "the application failed (general error)"
+        case 2: "misuse of a shell builtin or bad arguments"
+        case 125: "the engine could not run the container"
+        case 126: "the command cannot be executed (not executable, or permission denied)"
+        case 127: "the command was not found"
+        case 128: "the container failed to start"
+        case 129...: "killed by \(Signal.name(forExitCode: code) ?? "a signal") (128 + \(code - 128))"
+        default: "the application exited with an error"
+        }
+    }
+}

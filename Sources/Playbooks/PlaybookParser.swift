@@ -1,0 +1,384 @@
+import DockerEngine
+import Foundation
+import Yams
+
+/// Reads one playbook from YAML, collecting every problem with its line instead of stopping at the first.
+///
+/// Unknown keys are errors, as are missing required keys, wrong types, invalid regular expressions and
+/// template names that are neither evidence nor built-in values.
+public struct PlaybookParser {
+    let file: String
+    private(set) var diagnostics: [PlaybookDiagnostic] = []
+
+    /// Parses `yaml` read from `file` (used in diagnostics). Returns the playbook when there was no error.
+    public static func parse(yaml: String, file: String) -> (playbook: Playbook?, diagnostics: [PlaybookDiagnostic]) {
+        var parser = PlaybookParser(file: file)
+        var playbook = parser.parseDocument(yaml)
+        playbook?.yaml = yaml
+        return (parser.diagnostics.isEmpty ? playbook : nil, parser.diagnostics.sorted { $0.line < $1.line })
+    }
+
+    private mutating func error(_ node: Node?, _ message: String) {
+        diagnostics.append(PlaybookDiagnostic(file: file, line: node?.mark?.line ?? 0, message: message))
+    }
+
+    private mutating func parseDocument(_ yaml: String) -> Playbook? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            diagnostics.append(PlaybookDiagnostic(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.summary(of: error))"))
+            return nil
+        } catch {
+            diagnostics.append(PlaybookDiagnostic(file: file, line: 0, message: "not valid YAML: \(error)"))
+            return nil
+        }
+        guard let root, let mapping = root.mapping else {
+            error(root, "a playbook is a mapping with id, title, severity, match, evidence, diagnosis, fix and actions")
+            return nil
+        }
+        let keys = fields(mapping, allowed: ["id", "title", "severity", "match", "evidence", "diagnosis", "fix", "actions"], required: ["id", "title", "severity", "match", "diagnosis", "fix"], at: root)
+        let id = string(keys["id"], "id")
+        if let id, id.range(of: #"^[a-z0-9][a-z0-9-]*$"#, options: .regularExpression) == nil {
+            error(keys["id"], "id '\(id)' must be lower-case letters, digits and dashes")
+        }
+        let title = string(keys["title"], "title")
+        var severity: Playbook.Severity?
+        if let text = string(keys["severity"], "severity") {
+            severity = Playbook.Severity(rawValue: text)
+            if severity == nil { error(keys["severity"], "severity '\(text)' is not one of \(Playbook.Severity.allCases.map(\.rawValue).joined(separator: ", "))") }
+        }
+        let match = keys["match"].flatMap { predicate($0) }
+        var evidence: [(name: String, source: EvidenceSource)] = []
+        if let node = keys["evidence"] {
+            if let mapping = node.mapping {
+                for (key, value) in mapping {
+                    guard let name = key.string, name.range(of: #"^[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil else {
+                        error(key, "evidence names are lower_snake_case")
+                        continue
+                    }
+                    if evidence.contains(where: { $0.name == name }) || TemplateRenderer.builtins.contains(name) {
+                        error(key, "evidence '\(name)' is defined twice or shadows a built-in value")
+                    }
+                    if let source = evidenceSource(value, known: evidence.map(\.name)) { evidence.append((name, source)) }
+                }
+            } else {
+                error(node, "evidence must be a mapping of names to sources")
+            }
+        }
+        let names = Set(evidence.map(\.name)).union(TemplateRenderer.builtins)
+        let diagnosis = string(keys["diagnosis"], "diagnosis")
+        let fix = string(keys["fix"], "fix")
+        for (key, template) in [("diagnosis", diagnosis), ("fix", fix)] {
+            guard let template else { continue }
+            for problem in TemplateRenderer.problems(in: template, names: names) { error(keys[key], problem) }
+        }
+        var actions: [PlaybookAction] = []
+        if let node = keys["actions"] {
+            for item in node.sequence.map(Array.init) ?? [node] {
+                if let name = item.string, let action = PlaybookAction(rawValue: name) {
+                    actions.append(action)
+                } else {
+                    error(item, "unknown action '\(item.string ?? "?")': use \(PlaybookAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+        }
+        guard let id, let title, let severity, let match, let diagnosis, let fix else { return nil }
+        return Playbook(
+            id: id, title: title, severity: severity, match: match, evidence: evidence, diagnosis: diagnosis, fix: fix, actions: actions,
+            source: file)
+    }
+
+    // MARK: - Predicates
+
+    private static let predicateKeys = ["all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences"]
+
+    private mutating func predicate(_ node: Node) -> Predicate? {
+        guard let mapping = node.mapping, mapping.count == 1, let (keyNode, value) = mapping.first, let key = keyNode.string else {
+            error(node, "a predicate is a mapping with one key: \(Self.predicateKeys.joined(separator: ", "))")
+            return nil
+        }
+        switch key {
+        case "all", "any":
+            guard let items = value.sequence, !items.isEmpty else {
+                error(value, "'\(key)' takes a non-empty list of predicates")
+                return nil
+            }
+            let predicates = items.compactMap { predicate($0) }
+            guard predicates.count == items.count else { return nil }
+            return key == "all" ? .all(predicates) : .any(predicates)
+        case "not":
+            return predicate(value).map { .not($0) }
+        case "trigger":
+            let names = (value.sequence.map(Array.init) ?? [value]).compactMap(\.string)
+            let known = ["die", "oom", "start_failure", "unhealthy", "stop_timeout"]
+            for name in names where !known.contains(name) { error(value, "unknown trigger '\(name)': use \(known.joined(separator: ", "))") }
+            return names.isEmpty ? nil : .trigger(names)
+        case "event":
+            return eventPattern(value).map { .event($0) }
+        case "inspect":
+            return pathConditions(value).map { .inspect($0) }
+        case "inspect_any":
+            guard let fields = value.mapping, fields.count == 1, let (pathNode, conditions) = fields.first, let path = pathNode.string else {
+                error(value, "inspect_any takes one array path with field conditions, as in {Mounts: {RW: false}}")
+                return nil
+            }
+            return pathConditions(conditions).map { .inspectAny(path: path, fields: $0) }
+        case "log":
+            return regex(value).map { .log($0) }
+        case "samples":
+            guard let fields = value.mapping else {
+                error(value, "samples takes {column, divided_by, aggregate, within, is}")
+                return nil
+            }
+            let keys = self.fields(fields, allowed: ["column", "divided_by", "aggregate", "within", "is"], required: ["column", "is"], at: value)
+            guard let query = sampleQuery(keys, at: value), let isNode = keys["is"], let test = condition(isNode) else { return nil }
+            return .samples(query, test)
+        case "count":
+            guard let fields = value.mapping else {
+                error(value, "count takes {event, is}")
+                return nil
+            }
+            let keys = self.fields(fields, allowed: ["event", "is"], required: ["event", "is"], at: value)
+            guard let eventNode = keys["event"], let pattern = eventPattern(eventNode), let isNode = keys["is"], let test = condition(isNode) else { return nil }
+            return .count(pattern, test)
+        case "sequence":
+            guard let items = value.sequence, items.count >= 2 else {
+                error(value, "sequence takes a list of at least two event patterns")
+                return nil
+            }
+            let patterns = items.compactMap { eventPattern($0) }
+            return patterns.count == items.count ? .sequence(patterns) : nil
+        case "occurrences":
+            return condition(value).map { .occurrences($0) }
+        default:
+            error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
+            return nil
+        }
+    }
+
+    private mutating func eventPattern(_ node: Node) -> EventPattern? {
+        guard let mapping = node.mapping else {
+            error(node, "an event pattern is a mapping of type, action, exit_code and signal")
+            return nil
+        }
+        let keys = fields(mapping, allowed: ["type", "action", "exit_code", "signal"], required: [], at: node)
+        var pattern = EventPattern()
+        pattern.type = keys["type"].flatMap { string($0, "type") }
+        pattern.action = keys["action"].flatMap { string($0, "action") }
+        pattern.exitCode = keys["exit_code"].flatMap { condition($0) }
+        pattern.signal = keys["signal"].flatMap { condition($0) }
+        return pattern
+    }
+
+    private mutating func pathConditions(_ node: Node) -> [(path: String, condition: Condition)]? {
+        guard let mapping = node.mapping, !mapping.isEmpty else {
+            error(node, "expected a mapping of paths to conditions, as in {State.OOMKilled: true}")
+            return nil
+        }
+        var result: [(path: String, condition: Condition)] = []
+        for (key, value) in mapping {
+            guard let path = key.string, let test = condition(value) else { continue }
+            result.append((path, test))
+        }
+        return result.count == mapping.count ? result : nil
+    }
+
+    private static let conditionKeys = ["equals", "not_equals", "in", "matches", "gte", "gt", "lte", "lt", "exists"]
+
+    private mutating func condition(_ node: Node) -> Condition? {
+        if let items = node.sequence { return .oneOf(items.map(Self.value)) }
+        guard let mapping = node.mapping else { return .equals(Self.value(node)) }
+        var conditions: [Condition] = []
+        for (key, value) in mapping {
+            switch key.string ?? "" {
+            case "equals": conditions.append(.equals(Self.value(value)))
+            case "not_equals": conditions.append(.notEquals(Self.value(value)))
+            case "in": conditions.append(.oneOf((value.sequence.map(Array.init) ?? [value]).map(Self.value)))
+            case "matches": if let pattern = regex(value) { conditions.append(.matches(pattern)) }
+            case "exists": conditions.append(.exists(value.bool ?? true))
+            case let bound where ["gte", "gt", "lte", "lt"].contains(bound):
+                guard let number = value.float ?? value.int.map(Double.init) else {
+                    error(value, "'\(bound)' takes a number")
+                    continue
+                }
+                conditions.append(bound == "gte" ? .greaterOrEqual(number) : bound == "gt" ? .greater(number) : bound == "lte" ? .lessOrEqual(number) : .less(number))
+            default:
+                error(key, "unknown condition '\(key.string ?? "?")': use \(Self.conditionKeys.joined(separator: ", "))")
+            }
+        }
+        guard conditions.count == mapping.count else { return nil }
+        return conditions.count == 1 ? conditions[0] : .all(conditions)
+    }
+
+    private mutating func sampleQuery(_ keys: [String: Node], at node: Node) -> SampleQuery? {
+        guard let column = keys["column"].flatMap({ string($0, "column") }) else { return nil }
+        for name in [column] + (keys["divided_by"].flatMap { $0.string }.map { [$0] } ?? []) where !Self.sampleColumns.contains(name) {
+            error(node, "unknown sample column '\(name)': use \(Self.sampleColumns.joined(separator: ", "))")
+            return nil
+        }
+        var aggregate = SampleQuery.Aggregate.max
+        if let text = keys["aggregate"].flatMap({ string($0, "aggregate") }) {
+            guard let value = SampleQuery.Aggregate(rawValue: text) else {
+                error(keys["aggregate"], "unknown aggregate '\(text)': use \(SampleQuery.Aggregate.allCases.map(\.rawValue).joined(separator: ", "))")
+                return nil
+            }
+            aggregate = value
+        }
+        var within: Int64 = 10 * 60_000_000_000
+        if let node = keys["within"] {
+            guard let text = node.string, let nanos = Timestamp.durationNanos(text), nanos > 0 else {
+                error(node, "within takes a duration such as 90s, 10m or 1h")
+                return nil
+            }
+            within = nanos
+        }
+        return SampleQuery(column: column, dividedBy: keys["divided_by"]?.string, aggregate: aggregate, withinNanos: within)
+    }
+
+    static let sampleColumns = [
+        "cpu_pct", "cpu_pct_of_limit", "cpu_throttled_periods", "mem_usage_bytes", "mem_working_set_bytes", "mem_limit_bytes", "pids",
+        "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes",
+    ]
+
+    // MARK: - Evidence
+
+    private static let evidenceKeys = ["inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes"]
+
+    private mutating func evidenceSource(_ node: Node, known: [String]) -> EvidenceSource? {
+        guard let mapping = node.mapping, let (keyNode, value) = mapping.first(where: { Self.evidenceKeys.contains($0.key.string ?? "") }) else {
+            error(node, "an evidence source is a mapping with one of: \(Self.evidenceKeys.joined(separator: ", "))")
+            return nil
+        }
+        let key = keyNode.string ?? ""
+        switch key {
+        case "inspect":
+            let keys = fields(mapping, allowed: ["inspect", "capture"], required: [], at: node)
+            guard let path = string(value, "inspect") else { return nil }
+            let capture = keys["capture"].flatMap { regex($0) }
+            return .inspect(path: path, capture: capture)
+        case "inspect_any":
+            let keys = fields(mapping, allowed: ["inspect_any", "where", "field"], required: ["where", "field"], at: node)
+            guard let path = string(value, "inspect_any"), let whereNode = keys["where"], let conditions = pathConditions(whereNode),
+                let field = keys["field"].flatMap({ string($0, "field") })
+            else { return nil }
+            return .inspectAny(path: path, fields: conditions, field: field)
+        case "samples":
+            var keys = fields(mapping, allowed: ["samples", "divided_by", "aggregate", "within"], required: [], at: node)
+            keys["column"] = value
+            return sampleQuery(keys, at: node).map { .samples($0) }
+        case "count":
+            _ = fields(mapping, allowed: ["count"], required: [], at: node)
+            return eventPattern(value).map { .count($0) }
+        case "log":
+            _ = fields(mapping, allowed: ["log"], required: [], at: node)
+            return regex(value).map { .log($0) }
+        case "trigger":
+            _ = fields(mapping, allowed: ["trigger"], required: [], at: node)
+            guard let field = string(value, "trigger"), ["exit_code", "signal", "action"].contains(field) else {
+                error(value, "trigger takes exit_code, signal or action")
+                return nil
+            }
+            return .trigger(field)
+        case "sum", "max":
+            _ = fields(mapping, allowed: [key], required: [], at: node)
+            guard let items = value.sequence else {
+                error(value, "\(key) takes a list of evidence names and numbers")
+                return nil
+            }
+            var terms: [JSONValue] = []
+            for item in items {
+                if let number = item.int.map(Double.init) ?? item.float {
+                    terms.append(.number(number))
+                } else if let name = item.string, known.contains(name) {
+                    terms.append(.string(name))
+                } else {
+                    error(item, "\(key) terms are numbers or evidence names defined above it ('\(item.string ?? "?")' is neither)")
+                }
+            }
+            return key == "sum" ? .sum(terms) : .maximum(terms)
+        case "health_log":
+            _ = fields(mapping, allowed: ["health_log"], required: [], at: node)
+            return .healthLog(value.int ?? 5)
+        case "lookup":
+            let keys = fields(mapping, allowed: ["lookup", "of"], required: ["of"], at: node)
+            guard let name = string(value, "lookup"), ["port_holder", "path_owner", "port_process"].contains(name) else {
+                error(value, "lookup takes port_holder, path_owner or port_process")
+                return nil
+            }
+            guard let argument = keys["of"].flatMap({ string($0, "of") }), known.contains(argument) else {
+                error(keys["of"] ?? node, "lookup needs 'of': an evidence name defined above it")
+                return nil
+            }
+            return .lookup(name, argument: argument)
+        default:
+            _ = fields(mapping, allowed: ["exit_codes"], required: [], at: node)
+            return .exitCodes
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The mapping's values by key; unknown keys and missing required keys are reported.
+    private mutating func fields(_ mapping: Node.Mapping, allowed: [String], required: [String], at node: Node) -> [String: Node] {
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, allowed.contains(name) else {
+                error(key, "unknown key '\(key.string ?? "?")' (expected one of: \(allowed.joined(separator: ", ")))")
+                continue
+            }
+            if result[name] != nil { error(key, "'\(name)' appears twice") }
+            result[name] = value
+        }
+        for name in required where result[name] == nil { error(node, "missing required key '\(name)'") }
+        return result
+    }
+
+    private mutating func string(_ node: Node?, _ key: String) -> String? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string, !text.isEmpty else {
+            error(node, "'\(key)' must be a non-empty string")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func regex(_ node: Node) -> String? {
+        guard let pattern = node.scalar?.string else {
+            error(node, "expected a regular expression")
+            return nil
+        }
+        do {
+            _ = try NSRegularExpression(pattern: pattern)
+            return pattern
+        } catch {
+            self.error(node, "invalid regular expression '\(pattern)'")
+            return nil
+        }
+    }
+
+    private static func value(_ node: Node) -> JSONValue {
+        guard let scalar = node.scalar else { return .string(node.string ?? "") }
+        if scalar.style == .plain {
+            if let bool = node.bool { return .bool(bool) }
+            if let int = node.int { return .number(Double(int)) }
+            if let number = node.float { return .number(number) }
+            if node.null != nil { return .null }
+        }
+        return .string(scalar.string)
+    }
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: 0
+        }
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        default: String(describing: error)
+        }
+    }
+}

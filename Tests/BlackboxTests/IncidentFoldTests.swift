@@ -1,0 +1,96 @@
+import BlackboxStore
+import Foundation
+import Testing
+
+/// The incident fold on hand-made lifecycles; times are seconds from 0.
+@Suite struct IncidentFoldTests {
+    private static let second: Int64 = 1_000_000_000
+
+    /// Appends `container` events `(second, action, exitCode, signal)` to a fresh store and returns its incidents, oldest first.
+    private func incidents(_ steps: [(Int64, String, Int?, String?)], policy: IncidentPolicy = IncidentPolicy()) throws -> [IncidentState] {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath, incidentPolicy: policy)
+        for (index, (time, action, exitCode, signal)) in steps.enumerated() {
+            var attributes = ["name": "web", "image": "busybox"]
+            if let exitCode { attributes["exitCode"] = String(exitCode) }
+            if let signal { attributes["signal"] = signal }
+            let payload = String(decoding: try JSONEncoder().encode(["Type": "container", "Action": action]), as: UTF8.self)
+            try store.append(
+                EventRecord(
+                    timeNanos: time * Self.second, kind: .engine, type: "container", action: action, actorID: "c1", containerID: "c1",
+                    containerName: "web", image: "busybox", exitCode: exitCode, signal: signal, deduplicationKey: "k\(index)", payload: payload))
+        }
+        return try store.incidents().reversed()
+    }
+
+    @Test func aRestartLoopIsOneIncidentWithManyOccurrences() throws {
+        var steps: [(Int64, String, Int?, String?)] = [(0, "create", nil, nil)]
+        for attempt in 0..<5 {
+            steps.append((Int64(attempt) * 2 + 1, "start", nil, nil))
+            steps.append((Int64(attempt) * 2 + 2, "die", 3, nil))
+        }
+        let found = try incidents(steps)
+        #expect(found.count == 1)
+        #expect(found.first?.occurrences == 5)
+        #expect(found.first?.openedNanos == 2 * Self.second)
+        #expect(found.first?.lastNanos == 10 * Self.second)
+        #expect(found.first?.exitCode == 3)
+    }
+
+    @Test func anOOMAndItsDieAreOneOccurrence() throws {
+        let found = try incidents([(0, "start", nil, nil), (5, "oom", nil, nil), (5, "oom", nil, nil), (6, "die", 137, nil)])
+        #expect(found.count == 1)
+        #expect(found.first?.occurrences == 1)
+        #expect(found.first?.trigger == "oom")
+        #expect(found.first?.triggerKinds == ["oom", "die"])
+        #expect(found.first?.seqs.count == 3)
+    }
+
+    @Test func aStopThatWasObeyedIsNoIncident() throws {
+        #expect(try incidents([(0, "start", nil, nil), (5, "kill", nil, "15"), (5, "die", 143, nil)]).isEmpty)
+        #expect(try incidents([(0, "start", nil, nil), (5, "kill", nil, "9"), (5, "die", 137, nil)]).isEmpty)
+        #expect(try incidents([(0, "start", nil, nil), (5, "die", 0, nil)]).isEmpty)
+    }
+
+    @Test func aStopThatTimedOutIsAnIncident() throws {
+        let found = try incidents([(0, "start", nil, nil), (5, "kill", nil, "15"), (15, "kill", nil, "9"), (15, "die", 137, nil)])
+        #expect(found.map(\.trigger) == ["stop_timeout"])
+    }
+
+    @Test func aFailureAfterAStableRunOpensANewIncident() throws {
+        let policy = IncidentPolicy(resolveAfterNanos: 60 * Self.second)
+        let found = try incidents(
+            [
+                (0, "start", nil, nil), (1, "die", 1, nil), (2, "start", nil, nil), (100, "die", 1, nil), (101, "start", nil, nil),
+                (110, "die", 2, nil), (111, "start", nil, nil),
+            ],
+            policy: policy)
+        #expect(found.count == 2)
+        #expect(found.first?.resolvedNanos == 62 * Self.second)
+        #expect(found.first?.resolution == "ran_stable")
+        #expect(found.last?.occurrences == 2)
+        // Dead or freshly restarted, it stays open; running a minute after its restart, it has resolved.
+        #expect(found.last?.status(now: 150 * Self.second, policy: policy) == "open")
+        #expect(found.last?.status(now: 200 * Self.second, policy: policy) == "resolved")
+    }
+
+    @Test func removalResolves() throws {
+        let found = try incidents([(0, "start", nil, nil), (1, "die", 1, nil), (30, "destroy", nil, nil)])
+        #expect(found.first?.resolvedNanos == 30 * Self.second)
+        #expect(found.first?.resolution == "removed")
+    }
+
+    @Test func replayingTheLogRebuildsIdenticalIncidentsAndContainers() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        try FixtureSession.record(into: store)
+        let incidents = try store.incidents()
+        let containers = try store.containers()
+        #expect(incidents.count >= 4)
+        try store.rebuildProjections()
+        #expect(try store.incidents() == incidents)
+        #expect(try store.containers() == containers)
+    }
+}

@@ -1,0 +1,117 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Playbooks
+import Testing
+
+@Suite struct PlaybookTests {
+    /// Records the captured session and diagnoses every incident with the built-in playbooks.
+    static func diagnosedFixtureStore(_ directory: TemporaryDirectory) throws -> EventStore {
+        let store = try EventStore(path: directory.storePath)
+        try FixtureSession.record(into: store)
+        let diagnoser = IncidentDiagnoser(store: store, playbooks: PlaybookLibrary.builtIn.playbooks, lookups: NoLookups())
+        for incident in try store.incidents() { try diagnoser.diagnose(incident) }
+        return store
+    }
+
+    @Test func everyBuiltInPlaybookLoadsWithoutProblems() {
+        let library = PlaybookLibrary.builtIn
+        #expect(library.diagnostics.isEmpty, "\(library.diagnostics)")
+        let ids = Set(library.playbooks.map(\.id))
+        for id in [
+            "oom-kill", "oom-child", "port-already-allocated", "address-in-use", "bind-mount-permission-denied", "read-only-mount",
+            "read-only-rootfs", "command-cannot-run", "restart-loop", "unhealthy", "sigterm-ignored", "killed-by-signal",
+        ] {
+            #expect(ids.contains(id), "missing built-in \(id)")
+        }
+    }
+
+    @Test func reportsEveryProblemWithItsLine() {
+        let yaml = """
+            id: demo
+            title: Demo
+            severity: loud
+            match:
+              all:
+                - event: {action: die, exit_cod: 1}
+                - log: "(broken"
+            diagnosis: "{{missing}}"
+            fix: ok
+            extra: 1
+            """
+        let (playbook, diagnostics) = PlaybookParser.parse(yaml: yaml, file: "demo.yaml")
+        #expect(playbook == nil)
+        #expect(diagnostics.map(\.description) == [
+            "demo.yaml:3: error: severity 'loud' is not one of critical, error, warning, info",
+            "demo.yaml:6: error: unknown key 'exit_cod' (expected one of: type, action, exit_code, signal)",
+            "demo.yaml:7: error: invalid regular expression '(broken'",
+            "demo.yaml:8: error: unknown value '{{missing}}': declare it under evidence or use a built-in (compose_project, compose_service, container, exit_code, exit_meaning, first_seen, image, last_seen, occurrences, restart_policy, signal_name, state_error, trigger, user)",
+            "demo.yaml:10: error: unknown key 'extra' (expected one of: id, title, severity, match, evidence, diagnosis, fix, actions)",
+        ])
+    }
+
+    @Test func aUserDirectoryOverridesABuiltInAndABadFileIsSkipped() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let override = """
+            id: oom-kill
+            title: Our own OOM text
+            severity: info
+            match: {trigger: oom}
+            diagnosis: ours
+            fix: ours
+            """
+        try override.write(to: directory.url.appending(path: "oom.yaml"), atomically: true, encoding: .utf8)
+        try "id: [".write(to: directory.url.appending(path: "broken.yaml"), atomically: true, encoding: .utf8)
+        let library = PlaybookLibrary.load(userDirectory: directory.url.path)
+        #expect(library.playbook(id: "oom-kill")?.title == "Our own OOM text")
+        #expect(library.playbooks.count == PlaybookLibrary.builtIn.playbooks.count)
+        #expect(library.diagnostics.count == 1)
+        #expect(library.diagnostics.first?.file.hasSuffix("broken.yaml") == true)
+    }
+
+    @Test func diagnosesTheCapturedFailures() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Self.diagnosedFixtureStore(directory)
+        func best(_ name: String) throws -> [PlaybookMatchRecord] {
+            let incident = try #require(try store.latestIncident(containerIDs: store.containerIDs(matching: name)), "no incident for \(name)")
+            return try store.matches(incidentID: try #require(incident.id))
+        }
+        let oom = try best("fx-oom")
+        #expect(oom.map(\.playbookID) == ["oom-kill", "killed-by-signal"])
+        #expect(oom.first?.diagnosis.contains("32.0 MiB") == true)
+        // The limit it hit plus 200 MB: 32 MiB + 200 MiB = 232 MiB.
+        #expect(oom.first?.fix.contains("--memory 232m") == true)
+        #expect(try best("fx-conflict").first?.playbookID == "port-already-allocated")
+        #expect(try best("fx-conflict").first?.diagnosis.contains("host port 18080") == true)
+        #expect(try best("fx-noexec").first?.playbookID == "command-cannot-run")
+        #expect(try best("fx-health").first?.playbookID == "unhealthy")
+        #expect(try store.latestIncident(containerIDs: store.containerIDs(matching: "fx-ok")) == nil)
+    }
+
+    @Test func ranksTheMoreSpecificPlaybookFirst() throws {
+        let generic = try #require(PlaybookLibrary.builtIn.playbook(id: "killed-by-signal"))
+        let oom = try #require(PlaybookLibrary.builtIn.playbook(id: "oom-kill"))
+        let sigterm = try #require(PlaybookLibrary.builtIn.playbook(id: "sigterm-ignored"))
+        #expect(oom.specificity > generic.specificity)
+        #expect(sigterm.specificity > generic.specificity)
+    }
+
+    @Test func conditionsCompareNumbersAndSignalsLoosely() {
+        #expect(Condition.equals(.number(137)).holds(for: .string("137")))
+        #expect(Condition.oneOf([.number(126), .number(127)]).holds(for: .number(127)))
+        #expect(!Condition.equals(.bool(true)).holds(for: .number(1)))
+        #expect(Condition.notEquals(.bool(true)).holds(for: nil))
+        #expect(Condition.matches("allocated").holds(for: .string("port is already allocated")))
+        #expect(Condition.exists(false).holds(for: .string("")))
+        #expect(TemplateRenderer.render("{{a|mib}}m of {{b|bytes}}, {{c}}", values: ["a": .number(243_269_632), "b": .number(1536)]) == "232m of 1.5 KiB, unknown")
+    }
+}
+
+/// No host lookups: unit tests must not depend on this machine's ports and files.
+struct NoLookups: EvidenceLookups {
+    func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
+    func pathOwner(_ path: String) -> String? { nil }
+    func portProcess(_ port: String) -> String? { nil }
+}
