@@ -72,7 +72,10 @@ let package = Package(
         .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         .testTarget(
             name: "BlackboxTests",
-            dependencies: ["DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox"],
+            dependencies: [
+                "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")]
         ),
     ]

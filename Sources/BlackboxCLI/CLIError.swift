@@ -10,6 +10,10 @@ struct CLIError: Error, LocalizedError {
 
     var errorDescription: String? { message }
 
+    static func ambiguousContainer(_ prefix: String, _ ids: [String]) -> CLIError {
+        CLIError("'\(prefix)' is the start of \(ids.count) container ids (\(ids.prefix(4).map { String($0.prefix(12)) }.joined(separator: ", "))); give more of it")
+    }
+
     static func unknownContainer(_ name: String) -> CLIError {
         CLIError("no recorded container is named '\(name)' or has an id starting with it; `blackbox ps --all` lists the recorded ones")
     }

@@ -49,10 +49,7 @@ struct IncidentShowCommand: ParsableCommand {
 
     private func resolve(in store: EventStore) throws -> IncidentState {
         if let id = Int64(target), let incident = try store.incident(id) { return incident }
-        let ids = try store.containerIDs(matching: target)
-        guard !ids.isEmpty else {
-            throw CLIError("no incident \(target), and no recorded container is named '\(target)' or has an id starting with it")
-        }
+        let ids = try StoreOptions.containerIDs(target, in: store)
         guard let incident = try store.latestIncident(containerIDs: ids) else {
             throw CLIError("\(target) has no incident: blackbox recorded no failure of it")
         }

@@ -15,6 +15,17 @@ struct StoreOptions: ParsableArguments {
     func openForReading() throws -> EventStore {
         try EventStore(path: resolvedPath, readOnly: true)
     }
+
+    /// The containers a `--container`/argument names: every container that had the name, else the one whose id starts with it.
+    ///
+    /// - Throws: ``CLIError`` when none does, or when an id prefix fits several.
+    static func containerIDs(_ nameOrID: String, in store: EventStore) throws -> [String] {
+        let ids = try store.containerIDs(matching: nameOrID)
+        guard !ids.isEmpty else { throw CLIError.unknownContainer(nameOrID) }
+        let byName = try store.containers().contains { $0.name == nameOrID || "/" + ($0.name ?? "") == nameOrID }
+        if !byName && ids.count > 1 && !ids.contains(where: { $0 == nameOrID }) { throw CLIError.ambiguousContainer(nameOrID, ids) }
+        return ids
+    }
 }
 
 /// `--host`: which engine, like the docker CLI.
@@ -72,7 +83,7 @@ struct TimeArgument: ExpressibleByArgument, Sendable {
         let nowNanos = Int64(now.timeIntervalSince1970 * 1e9)
         if let duration = Timestamp.durationNanos(text) { return nowNanos - duration }
         if let nanos = Timestamp.unixNanos(rfc3339: text) { return nanos }
-        if let seconds = Double(text), seconds >= 0 { return Int64(seconds * 1e9) }
+        if let seconds = Double(text), seconds >= 0, seconds * 1e9 <= 2 * Timestamp.maximumNanos { return Int64(seconds * 1e9) }
         return nil
     }
 

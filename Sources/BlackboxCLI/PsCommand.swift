@@ -36,6 +36,10 @@ struct PsCommand: ParsableCommand {
         print(
             TableRenderer.render(
                 headers: ["CONTAINER ID", "NAME", "IMAGE", "STATUS", "EXIT CODE", "OOMKILLED", "RESTARTS", "MEM USAGE / LIMIT"], rows: rows))
+        if RecorderLock.isHeld(storePath: store.path) == false {
+            let last = try store.latestEngineEventTime().map { " (last engine event \(Units.ago($0, now: now)))" } ?? ""
+            FileHandle.standardError.write(Data("note: no `blackbox record` is running on this store: this is the state it last recorded\(last)\n".utf8))
+        }
     }
 
     /// Status as `docker ps` words it: `Up 5 minutes (unhealthy)`, `Exited (137) 2 minutes ago`.

@@ -40,6 +40,7 @@ struct RecordCommand: AsyncParsableCommand {
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment))
         let store = try EventStore(path: store.resolvedPath)
+        let lock = try RecorderLock.acquire(storePath: store.path)
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
         let storePath = store.path
         let recorder = Recorder(
@@ -58,5 +59,6 @@ struct RecordCommand: AsyncParsableCommand {
             throw error
         }
         await client.shutdown()
+        withExtendedLifetime(lock) {}
     }
 }

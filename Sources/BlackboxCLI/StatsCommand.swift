@@ -23,8 +23,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let store = try store.openForReading()
-        let ids = try store.containerIDs(matching: container)
-        guard !ids.isEmpty else { throw CLIError.unknownContainer(container) }
+        let ids = try StoreOptions.containerIDs(container, in: store)
         let since = since?.unixNanos ?? TimeArgument.parse("10m", now: Date())
         let samples = try store.samples(containerIDs: ids, since: since, until: until?.unixNanos)
         if output.json {

@@ -89,11 +89,21 @@ extension EventRecord {
             exitCode: inspect.state.exitCode, deduplicationKey: trigger.map { "start_failure|\($0)" }, payload: Self.json(document))
     }
 
-    /// The log tail of a container that died: its lines, or why they could not be read.
+    /// The longest log line kept, in bytes; the rest of a longer line is dropped and counted.
+    public static let maximumLogLineBytes = 8192
+
+    /// The log tail of a container that died: its lines (each cut at ``maximumLogLineBytes``), or why they could not be read.
     public static func logTail(
         containerID: String, containerName: String?, lines: [LogLine]?, failure: String?, timeNanos: Int64, trigger: String?
     ) -> EventRecord {
-        let document = LogTail(captured: lines != nil, lines: lines ?? [], reason: failure)
+        let bounded = lines?.map { line -> LogLine in
+            let bytes = line.text.utf8.count
+            guard bytes > maximumLogLineBytes else { return line }
+            var cut = line
+            cut.text = String(decoding: line.text.utf8.prefix(maximumLogLineBytes), as: UTF8.self) + " … [\(bytes - maximumLogLineBytes) more bytes not kept]"
+            return cut
+        }
+        let document = LogTail(captured: lines != nil, lines: bounded ?? [], reason: failure)
         return EventRecord(
             timeNanos: timeNanos, kind: .logTail, containerID: containerID, containerName: containerName,
             deduplicationKey: trigger.map { "log_tail|\($0)" }, payload: Self.json(document))

@@ -8,7 +8,8 @@ public struct EventFilter: Sendable {
     public var since: Int64?
     /// Unix nanoseconds, inclusive.
     public var until: Int64?
-    /// Engine event `Type` (`container`, `network`, …); observations have no type and are left out when this is set.
+    /// Engine event `Type` (`container`, `network`, …). The recorder's observations about containers (inspect,
+    /// log tail, start failure) count as `container`; its other rows are left out when this is set.
     public var type: String?
     /// At most this many, the newest ones (still returned oldest first).
     public var limit: Int?
@@ -56,20 +57,22 @@ public struct SampleRecord: Sendable, Equatable, Codable, FetchableRecord {
 }
 
 extension EventStore {
-    /// The ids of containers whose name is `nameOrID`, or whose id starts with it (at least 4 hex digits),
-    /// over all recorded history: a name reused by recreated containers gives all of them, oldest first.
+    /// The ids of the containers that ever had the name `nameOrID` (a name reused by recreated containers gives all
+    /// of them, oldest first); when none did, of the containers whose id starts with it.
     public func containerIDs(matching nameOrID: String) throws -> [String] {
         let name = nameOrID.hasPrefix("/") ? String(nameOrID.dropFirst()) : nameOrID
         return try pool.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT container_id FROM events
-                    WHERE container_name = ?1 OR (length(?1) >= 4 AND container_id LIKE ?1 || '%')
-                    GROUP BY container_id ORDER BY min(seq)
-                    """,
-                arguments: [name])
+            let named = try String.fetchAll(
+                db, sql: "SELECT container_id FROM events WHERE container_name = ? GROUP BY container_id ORDER BY min(seq)", arguments: [name])
+            guard named.isEmpty, name.allSatisfy(\.isHexDigit), !name.isEmpty else { return named }
+            return try String.fetchAll(
+                db, sql: "SELECT container_id FROM containers WHERE container_id LIKE ? || '%' ORDER BY container_id", arguments: [name])
         }
+    }
+
+    /// The time of the newest engine event stored, Unix nanoseconds; nil when there is none.
+    public func latestEngineEventTime() throws -> Int64? {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events WHERE kind = 'engine'") }
     }
 
     /// Events matching `filter`, oldest first (by time, then append order).
@@ -89,8 +92,8 @@ extension EventStore {
             arguments += [until]
         }
         if let type = filter.type {
-            conditions.append("type = ?")
-            arguments += [type]
+            conditions.append("(type = ? OR (? = 'container' AND kind != 'engine' AND container_id IS NOT NULL))")
+            arguments += [type, type]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         var sql = "SELECT * FROM events \(whereClause) ORDER BY ts_ns DESC, seq DESC"

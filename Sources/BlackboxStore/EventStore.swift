@@ -49,6 +49,12 @@ public final class EventStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            let foreign = try pool.read { db in
+                try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
+            }
+            if foreign {
+                throw StoreError.cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
+            }
             if readOnly {
                 let applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
                 guard Set(applied).isSuperset(of: Self.migrationNames) else {

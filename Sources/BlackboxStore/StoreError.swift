@@ -8,13 +8,17 @@ public enum StoreError: Error, Sendable, LocalizedError {
     case cannotOpen(path: String, reason: String)
     /// There is no store at the path (read commands do not create one).
     case missing(path: String)
+    /// Another `blackbox record` is recording into this store.
+    case locked(path: String)
 
     public var errorDescription: String? {
         switch self {
         case .notWritable(let path, let reason):
-            "cannot write the store at \(path): \(reason). Choose another path with --db or BLACKBOX_DB."
+            "cannot write the store at \(path): \(reason.trimmingCharacters(in: CharacterSet(charactersIn: ". "))). Choose another path with --db or BLACKBOX_DB."
         case .cannotOpen(let path, let reason):
             "cannot open the store at \(path): \(reason)"
+        case .locked(let path):
+            "another `blackbox record` is already recording into \(path); stop it first, or record into another file with --db"
         case .missing(let path):
             "no store at \(path): run `blackbox record` first, or point --db / BLACKBOX_DB at an existing store"
         }

@@ -105,7 +105,7 @@ public final class DockerClient: Sendable {
     /// `GET /containers/{id}/stats?stream=true`: the engine's readings, about one a second, until the container stops
     /// or the consuming task is cancelled.
     public func statsStream(_ id: String) async throws -> JSONLineStream<StatsReading> {
-        JSONLineStream(body: try await open("/containers/\(id)/stats", query: ["stream": "true"])) { line in
+        JSONLineStream(body: try await open("/containers/\(id)/stats", query: ["stream": "true"]), address: address.description) { line in
             try StatsReading.decode(Data(line))
         }
     }
@@ -127,7 +127,7 @@ public final class DockerClient: Sendable {
     public func events(since: Int64? = nil, maximumLineBytes: Int = 1 << 20) async throws -> JSONLineStream<EventStreamElement> {
         var query: [String: String] = [:]
         if let since { query["since"] = String(format: "%d.%09d", since / 1_000_000_000, since % 1_000_000_000) }
-        return JSONLineStream(body: try await open("/events", query: query), maximumLineBytes: maximumLineBytes) { line in
+        return JSONLineStream(body: try await open("/events", query: query), address: address.description, maximumLineBytes: maximumLineBytes) { line in
             do throws(EventDecodingError) {
                 return .event(try EngineEvent.decode(line: line))
             } catch {

@@ -8,13 +8,15 @@ import NIOCore
 /// when the connection breaks, and `CancellationError` when the consuming task is cancelled.
 public struct JSONLineStream<Element: Sendable>: AsyncSequence, Sendable {
     private let body: HTTPClientResponse.Body
+    private let address: String
     private let maximumLineBytes: Int
     private let transform: @Sendable ([UInt8]) throws -> Element
     private let oversized: (@Sendable ([UInt8], Int) -> Element)?
 
-    init(body: HTTPClientResponse, maximumLineBytes: Int = 1 << 20, transform: @escaping @Sendable ([UInt8]) throws -> Element)
+    init(body: HTTPClientResponse, address: String, maximumLineBytes: Int = 1 << 20, transform: @escaping @Sendable ([UInt8]) throws -> Element)
     where Element == EventStreamElement {
         self.body = body.body
+        self.address = address
         self.maximumLineBytes = maximumLineBytes
         self.transform = transform
         self.oversized = { prefix, count in
@@ -22,19 +24,23 @@ public struct JSONLineStream<Element: Sendable>: AsyncSequence, Sendable {
         }
     }
 
-    init(body: HTTPClientResponse, transform: @escaping @Sendable ([UInt8]) throws -> Element) {
+    init(body: HTTPClientResponse, address: String, transform: @escaping @Sendable ([UInt8]) throws -> Element) {
         self.body = body.body
+        self.address = address
         self.maximumLineBytes = 1 << 20
         self.transform = transform
         self.oversized = nil
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(body: body.makeAsyncIterator(), framer: LineFramer(maximumLineBytes: maximumLineBytes), transform: transform, oversized: oversized)
+        Iterator(
+            body: body.makeAsyncIterator(), address: address, framer: LineFramer(maximumLineBytes: maximumLineBytes), transform: transform,
+            oversized: oversized)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         var body: HTTPClientResponse.Body.AsyncIterator
+        let address: String
         var framer: LineFramer
         let transform: @Sendable ([UInt8]) throws -> Element
         let oversized: (@Sendable ([UInt8], Int) -> Element)?
@@ -58,7 +64,7 @@ public struct JSONLineStream<Element: Sendable>: AsyncSequence, Sendable {
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    throw EngineError.unreachable(address: "the engine", reason: "the stream broke: \(error)")
+                    throw EngineError.unreachable(address: address, reason: "the stream broke: \(error)")
                 }
                 if let chunk {
                     ready = framer.append(chunk.readableBytesView)

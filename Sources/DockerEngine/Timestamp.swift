@@ -48,7 +48,7 @@ public enum Timestamp {
     }
 
     /// Parses a duration as the docker CLI writes them (`90s`, `10m`, `2h`, `1h30m`, `500ms`; also `1d`) into nanoseconds;
-    /// nil for anything else.
+    /// nil for anything else, and for durations of more than 100 years.
     public static func durationNanos(_ text: String) -> Int64? {
         let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("ns", 1), ("d", 86_400e9), ("h", 3_600e9), ("m", 60e9), ("s", 1e9)]
         var rest = Substring(text)
@@ -62,8 +62,11 @@ public enum Timestamp {
             rest = rest.dropFirst(unit.count)
             total += value * scale
         }
-        return Int64(total)
+        return total.isFinite && total <= maximumNanos ? Int64(total) : nil
     }
+
+    /// 100 years in nanoseconds: the bound of durations and Unix times blackbox accepts.
+    public static let maximumNanos: Double = 100 * 365.25 * 86_400e9
 
     /// Formats Unix nanoseconds as RFC 3339 UTC with millisecond precision: `2026-11-29T09:32:44.871Z`.
     public static func rfc3339(unixNanos: Int64) -> String {

@@ -55,24 +55,26 @@ public struct Recorder: Service {
 
     /// Sessions one after another: each subscribes, scans and follows until the engine's stream ends.
     private func recordUntilCancelled() async {
-        var since: Int64?
+        // Resume after the last engine event already stored: the engine replays what it still holds
+        // (its last 256 events) and the unique keys drop what is already there.
+        var since = try? store.latestEngineEventTime()
         var delay = Duration.milliseconds(500)
         var first = true
         while !Task.isCancelled {
             do {
                 try await session(since: since, announce: first)
-                first = false
                 delay = .milliseconds(500)
                 logger.warning("the engine closed the event stream; reconnecting", metadata: ["engine.address": "\(client.address)"])
             } catch is CancellationError {
                 return
             } catch {
                 if Task.isCancelled { return }
-                logger.warning(
-                    "lost the engine; reconnecting", metadata: ["engine.address": "\(client.address)", "error": "\(error.localizedDescription)"])
+                let reason = if case EngineError.unreachable(_, let reason) = error { reason } else { error.localizedDescription }
+                logger.warning("lost the engine; reconnecting", metadata: ["engine.address": "\(client.address)", "error": "\(reason)"])
             }
+            first = false
             await samplers.removeAll()
-            since = lastEngineEventTime() ?? since
+            since = (try? store.latestEngineEventTime()) ?? since
             do {
                 try await Task.sleep(for: delay)
             } catch {
@@ -80,10 +82,6 @@ public struct Recorder: Service {
             }
             delay = min(delay * 2, configuration.maximumReconnectDelay)
         }
-    }
-
-    private func lastEngineEventTime() -> Int64? {
-        (try? store.events(EventFilter(limit: 1)))?.last.map(\.timeNanos)
     }
 
     /// One connection: subscribe first (so nothing happens unseen), record the engine's identity,
@@ -108,6 +106,9 @@ public struct Recorder: Service {
             let containers = try await client.listContainers(all: true)
             for container in containers {
                 group.addTask { await self.scan(container) }
+            }
+            if !announce {
+                logger.notice("reconnected to the engine", metadata: ["engine.address": "\(client.address)", "since": "\(since.map(Timestamp.rfc3339(unixNanos:)) ?? "now")"])
             }
             if announce {
                 onReady(

@@ -122,4 +122,53 @@ import Testing
         }
         #expect(throws: StoreError.self) { _ = try EventStore(path: "/nonexistent-dir-\(UUID())/x.sqlite", readOnly: true) }
     }
+
+    @Test func aSecondRecorderIsRefusedWhileTheFirstHoldsTheLock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(RecorderLock.isHeld(storePath: directory.storePath) == nil)
+        _ = try EventStore(path: directory.storePath)
+        #expect(RecorderLock.isHeld(storePath: directory.storePath) == false)
+        var first: RecorderLock? = try RecorderLock.acquire(storePath: directory.storePath)
+        #expect(RecorderLock.isHeld(storePath: directory.storePath) == true)
+        #expect {
+            _ = try RecorderLock.acquire(storePath: directory.storePath)
+        } throws: { error in
+            guard case StoreError.locked(let path) = error else { return false }
+            return path == directory.storePath
+        }
+        withExtendedLifetime(first) {}
+        first = nil
+        #expect(try RecorderLock.acquire(storePath: directory.storePath) != nil)
+    }
+
+    @Test func refusesAnSQLiteFileThatIsNotAStore() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let other = try GRDBFile(path: directory.storePath)
+        try other.createTable()
+        #expect {
+            _ = try EventStore(path: directory.storePath)
+        } throws: { error in
+            (error as? StoreError)?.errorDescription?.contains("not a blackbox store") == true
+        }
+    }
+
+    @Test func findsContainersByAnyUniqueIdPrefixButNotAnAmbiguousOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        try FixtureSession.record(into: store)
+        let id = try #require(try store.containerIDs(matching: "fx-oom").first)
+        #expect(try store.containerIDs(matching: String(id.prefix(2))).contains(id))
+        #expect(try store.containerIDs(matching: "zz").isEmpty)
+    }
+
+    @Test func keepsAtMostEightKilobytesOfALogLine() throws {
+        let long = LogLine(stream: .stdout, timeNanos: 1, text: String(repeating: "x", count: 20_000))
+        let record = EventRecord.logTail(containerID: "c", containerName: "c", lines: [long], failure: nil, timeNanos: 1, trigger: nil)
+        let tail = try JSONDecoder().decode(EventRecord.LogTail.self, from: Data(record.payload.utf8))
+        #expect(tail.lines.first?.text.hasSuffix("[11808 more bytes not kept]") == true)
+        #expect(tail.lines.first!.text.utf8.count < 8300)
+    }
 }
