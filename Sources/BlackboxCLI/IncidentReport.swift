@@ -110,10 +110,12 @@ struct IncidentReport {
         return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) of a \(TemplateRenderer.bytes(limit)) limit (\(samples.count) samples)"
     }
 
-    /// Events of the window with times relative to the first failure; repeats of one event are folded (`×22`).
+    /// Events of the window with times relative to the first failure; repeats of one event are folded (`×22`),
+    /// and `exec_*` events (health-check probes, `docker exec`) are counted rather than listed.
     private func timeline() -> [String] {
         var rows: [(time: Int64, title: String, details: String, count: Int)] = []
-        for event in context.events where event.kind != .engineInfo {
+        let execs = context.events.filter { $0.kind == .engine && ($0.action ?? "").hasPrefix("exec_") }
+        for event in context.events where event.kind != .engineInfo && !(event.kind == .engine && (event.action ?? "").hasPrefix("exec_")) {
             let title = EventDescription.title(event)
             let details = EventDescription.details(event)
             if let last = rows.last, last.title == title, last.details == details, event.timeNanos - last.time < 1_000_000_000 {
@@ -122,7 +124,8 @@ struct IncidentReport {
             }
             rows.append((event.timeNanos, title, details, 1))
         }
-        return rows.map { row in
+        let execNote = execs.isEmpty ? [] : ["(\(execs.count) exec events — health-check probes or docker exec — not shown; `blackbox events` lists them)"]
+        return execNote + rows.map { row in
             let offset = Double(row.time - incident.openedNanos)
             let sign = offset < 0 ? "-" : "+"
             let relative = sign + TemplateRenderer.duration(nanos: abs(offset))

@@ -1,3 +1,5 @@
+import Playbooks
+
 /// Aligned columns like the docker CLI: upper-case headers, columns separated by three spaces.
 enum TableRenderer {
     static func render(headers: [String], rows: [[String]]) -> String {
@@ -23,14 +25,7 @@ enum TableRenderer {
 enum Units {
     /// `12.3MiB`, `1.95GiB`, `512B`.
     static func bytes(_ value: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var amount = Double(value)
-        var index = 0
-        while abs(amount) >= 1024, index < units.count - 1 {
-            amount /= 1024
-            index += 1
-        }
-        return index == 0 ? "\(value)B" : String(format: amount >= 100 ? "%.0f" : "%.3g", amount) + units[index]
+        TemplateRenderer.bytes(Double(value))
     }
 
     /// `12.34%`, or `-` when unknown.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Fills `{{name}}` and `{{name|filter}}` in diagnosis and fix texts with evidence values.
 ///
-/// Filters: `bytes` (`12.3 MiB`), `mib` (a whole number of MiB, for `--memory 300m`), `percent` (a ratio as `93 %`),
+/// Filters: `bytes` (`12.3MiB`), `mib` (a whole number of MiB, for `--memory 300m`), `percent` (a ratio as `93 %`),
 /// `duration` (nanoseconds as `2m30s`), `list` (an array joined by `, `). A value that is missing renders as `unknown`.
 public enum TemplateRenderer {
     /// Values every playbook may use without declaring them as evidence.
@@ -68,7 +68,7 @@ public enum TemplateRenderer {
         }
     }
 
-    /// `31.5 MiB`, `2.0 GiB`, `512 B`.
+    /// Bytes as `docker stats` prints them: `16.5MiB`, `232MiB`, `1.95GiB`, `512B`.
     public static func bytes(_ value: Double) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var amount = value
@@ -77,7 +77,7 @@ public enum TemplateRenderer {
             amount /= 1024
             index += 1
         }
-        return index == 0 ? "\(Int64(value)) B" : String(format: "%.1f ", amount) + units[index]
+        return index == 0 ? "\(Int64(value))B" : String(format: amount >= 100 ? "%.0f" : "%.3g", amount) + units[index]
     }
 
     /// `2m30s`, `450ms`, `3h0m`.

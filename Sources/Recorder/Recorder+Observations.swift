@@ -26,24 +26,29 @@ extension Recorder {
     }
 
     /// Reads the last log lines of a container that died and appends them, or appends why they could not be read.
+    ///
+    /// The first read happens at once, to beat `--rm`; the engine copies a container's last output to its log
+    /// asynchronously, so a second read half a second later is kept when it holds more.
     func captureLogTail(_ containerID: String, name: String?, trigger: String) async {
         let time = Self.now()
-        let record: EventRecord
+        let tty = await facts.isTTY(containerID)
+        var lines: [LogLine]?
+        var failure: String?
         do {
-            let lines = try await client.logs(containerID, tail: configuration.logTailLines, tty: await facts.isTTY(containerID))
-            record = .logTail(containerID: containerID, containerName: name, lines: lines, failure: nil, timeNanos: time, trigger: trigger)
+            lines = try await client.logs(containerID, tail: configuration.logTailLines, tty: tty)
+            try await Task.sleep(for: .milliseconds(500))
+            if let later = try? await client.logs(containerID, tail: configuration.logTailLines, tty: tty), later.count > lines?.count ?? 0 {
+                lines = later
+            }
         } catch EngineError.notFound {
-            record = .logTail(
-                containerID: containerID, containerName: name, lines: nil,
-                failure: "the container was removed before its logs could be read (run with --rm or removed at once)",
-                timeNanos: time, trigger: trigger)
+            failure = "the container was removed before its logs could be read (run with --rm or removed at once)"
+        } catch is CancellationError {
+            if lines == nil { return }
         } catch {
-            record = .logTail(
-                containerID: containerID, containerName: name, lines: nil, failure: error.localizedDescription, timeNanos: time,
-                trigger: trigger)
+            failure = error.localizedDescription
         }
         do {
-            try write(record)
+            try write(.logTail(containerID: containerID, containerName: name, lines: lines, failure: failure, timeNanos: time, trigger: trigger))
         } catch {
             logger.error("cannot store a log tail", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
         }

@@ -52,10 +52,8 @@ struct EngineRecordingTests {
 
     @Test func anOOMKilledContainer() throws {
         let name = TestEngine.uniqueName("oom")
-        // Grows by about 512 KiB every 0.3 s so that several samples see it approach the 32 MiB limit.
-        let grow = #"x=a; while :; do x="$x$(head -c 524288 /dev/zero | tr '\0' a)"; sleep 0.3; done"#
         let (store, directory) = try record({
-            try TestEngine.docker("run", "-d", "--name", name, "--memory", "32m", "--memory-swap", "32m", TestEngine.image, "sh", "-c", grow)
+            try TestEngine.docker("run", "-d", "--name", name, "--memory", "32m", "--memory-swap", "32m", TestEngine.image, "sh", "-c", TestEngine.growUntilOOM)
         }, until: { store in
             try events(store, name).contains { $0.kind == .inspect && $0.exitCode == 137 }
         })

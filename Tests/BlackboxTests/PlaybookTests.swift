@@ -80,7 +80,7 @@ import Testing
         }
         let oom = try best("fx-oom")
         #expect(oom.map(\.playbookID) == ["oom-kill", "killed-by-signal"])
-        #expect(oom.first?.diagnosis.contains("32.0 MiB") == true)
+        #expect(oom.first?.diagnosis.contains("32MiB") == true)
         // The limit it hit plus 200 MB: 32 MiB + 200 MiB = 232 MiB.
         #expect(oom.first?.fix.contains("--memory 232m") == true)
         #expect(try best("fx-conflict").first?.playbookID == "port-already-allocated")
@@ -88,6 +88,18 @@ import Testing
         #expect(try best("fx-noexec").first?.playbookID == "command-cannot-run")
         #expect(try best("fx-health").first?.playbookID == "unhealthy")
         #expect(try store.latestIncident(containerIDs: store.containerIDs(matching: "fx-ok")) == nil)
+    }
+
+    @Test func theExamplesInPlaybooksREADMEAreValidPlaybooks() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../playbooks/README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+        #expect(blocks.count == 2)
+        for block in blocks {
+            let (playbook, diagnostics) = PlaybookParser.parse(yaml: block, file: "README.md")
+            #expect(diagnostics.isEmpty, "\(diagnostics)")
+            #expect(playbook != nil)
+        }
     }
 
     @Test func ranksTheMoreSpecificPlaybookFirst() throws {
@@ -105,7 +117,7 @@ import Testing
         #expect(Condition.notEquals(.bool(true)).holds(for: nil))
         #expect(Condition.matches("allocated").holds(for: .string("port is already allocated")))
         #expect(Condition.exists(false).holds(for: .string("")))
-        #expect(TemplateRenderer.render("{{a|mib}}m of {{b|bytes}}, {{c}}", values: ["a": .number(243_269_632), "b": .number(1536)]) == "232m of 1.5 KiB, unknown")
+        #expect(TemplateRenderer.render("{{a|mib}}m of {{b|bytes}}, {{c}}", values: ["a": .number(243_269_632), "b": .number(1536)]) == "232m of 1.5KiB, unknown")
     }
 }
 

@@ -16,6 +16,10 @@ enum TestEngine {
         try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["docker"] + arguments, environment: ["DOCKER_HOST": address ?? ""])
     }
 
+    /// A shell script for PID 1 that grows its own memory by 512 KiB every 0.3 s, with no child process big enough
+    /// for the OOM killer to pick instead, so that several samples see it approach a 32 MiB limit before PID 1 is killed.
+    static let growUntilOOM = #"y=a; i=0; while [ $i -lt 19 ]; do y=$y$y; i=$((i+1)); done; echo loading index; x=; while :; do x=$x$y; sleep 0.3; done"#
+
     /// A container name no other test uses.
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
