@@ -49,7 +49,7 @@ struct StatsCommand: ParsableCommand {
 
     private func json(_ sample: SampleRecord) -> [String: Any] {
         var object: [String: Any] = [
-            "container_id": sample.containerID, "ts_ns": sample.timeNanos, "cpu_throttled_periods": sample.cpuThrottledPeriods,
+            "container_id": sample.containerID, "ts_ns": sample.timeNanos, "time": Timestamp.rfc3339(unixNanos: sample.timeNanos), "cpu_throttled_periods": sample.cpuThrottledPeriods,
             "mem_usage_bytes": sample.memoryUsageBytes, "mem_working_set_bytes": sample.memoryWorkingSetBytes,
             "mem_limit_bytes": sample.memoryLimitBytes, "pids": sample.pids, "net_rx_bytes": sample.networkRxBytes,
             "net_tx_bytes": sample.networkTxBytes, "blk_read_bytes": sample.blockReadBytes, "blk_write_bytes": sample.blockWriteBytes,
