@@ -12,7 +12,6 @@ struct EngineClientTests {
 
     @Test func negotiatesTheAPIVersionAndReadsIdentity() async throws {
         let client = try await client()
-        defer { Task { await client.shutdown() } }
         #expect(client.apiVersion >= DockerClient.minimumAPIVersion)
         #expect(client.apiVersion <= DockerClient.maximumAPIVersion)
         let version = try await client.version()
@@ -20,6 +19,7 @@ struct EngineClientTests {
         #expect(version.raw.contains("ApiVersion"))
         let info = try JSONSerialization.jsonObject(with: try await client.info()) as? [String: Any]
         #expect(info?["ID"] != nil)
+        await client.shutdown()
     }
 
     @Test func readsStatsInspectAndLogs() async throws {
@@ -43,7 +43,7 @@ struct EngineClientTests {
         #expect(streamed[1].readNanos > streamed[0].readNanos)
         #expect(ResourceSample(containerID: inspect.id, current: streamed[1], previous: streamed[0], cpuLimit: nil).cpuPercent != nil)
 
-        Thread.sleep(forTimeInterval: 0.5)
+        try await Task.sleep(for: .milliseconds(500))
         let lines = try await client.logs(inspect.id, tail: 10, tty: false)
         #expect(lines.contains { $0.stream == .stdout && $0.text == "out" })
         #expect(lines.contains { $0.stream == .stderr && $0.text == "err" })
