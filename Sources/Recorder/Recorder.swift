@@ -169,9 +169,10 @@ public struct Recorder: Service {
 
     /// Start-up (and reconnect) handling of one existing container: a snapshot, a start failure if it has one, sampling if running.
     private func scan(_ container: ContainerSummary) async {
-        if container.state == "created" {
+        guard let inspect = await snapshot(container.id, trigger: nil) else { return }
+        if inspect.state.status == "created" && !inspect.state.error.isEmpty {
             await recordStartFailure(container.id, trigger: nil)
-        } else if let inspect = await snapshot(container.id, trigger: nil), inspect.state.running {
+        } else if inspect.state.running {
             await sample(inspect)
         }
     }
