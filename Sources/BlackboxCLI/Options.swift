@@ -9,11 +9,35 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp("The store file (default: $BLACKBOX_DB, else $XDG_STATE_HOME/blackbox/blackbox.sqlite).", valueName: "path"))
     var path: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long a container must run (and stay healthy) after a failure for its incident to resolve (default 5m; also $BLACKBOX_RESOLVE_AFTER).",
+            valueName: "duration"))
+    var resolveAfter: String?
+
     var resolvedPath: String { StoreLocation.resolve(flag: path, environment: ProcessInfo.processInfo.environment) }
+
+    func validate() throws {
+        guard let text = resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"] else { return }
+        guard let nanos = Timestamp.durationNanos(text), nanos > 0 else {
+            throw ValidationError("--resolve-after must be a duration such as 5m or 1h (got '\(text)')")
+        }
+    }
+
+    /// The incident policy from `--resolve-after` / `BLACKBOX_RESOLVE_AFTER`.
+    var incidentPolicy: IncidentPolicy {
+        let text = resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"]
+        return text.flatMap(Timestamp.durationNanos).map { IncidentPolicy(resolveAfterNanos: $0) } ?? IncidentPolicy()
+    }
 
     /// Opens the store for reading; it must exist.
     func openForReading() throws -> EventStore {
-        try EventStore(path: resolvedPath, readOnly: true)
+        try EventStore(path: resolvedPath, readOnly: true, incidentPolicy: incidentPolicy)
+    }
+
+    /// Opens (creating and migrating when needed) the store for writing.
+    func openForWriting() throws -> EventStore {
+        try EventStore(path: resolvedPath, incidentPolicy: incidentPolicy)
     }
 
     /// The containers a `--container`/argument names: every container that had the name, else the one whose id starts with it.

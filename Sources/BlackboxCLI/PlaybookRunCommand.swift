@@ -27,7 +27,7 @@ struct PlaybookRunCommand: AsyncParsableCommand {
     func run() async throws {
         let library = playbooks.load()
         guard let playbook = library.playbook(id: id) else { throw CLIError("no playbook '\(id)'; `blackbox playbook list` shows the ids") }
-        let store = try EventStore(path: store.resolvedPath)
+        let store = try store.openForWriting()
         let client = try await DockerClient.connect(to: try engine.address())
         do {
             try await run(playbook, store: store, client: client)

@@ -39,7 +39,7 @@ struct RecordCommand: AsyncParsableCommand {
         let configuration = RecorderConfiguration(
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment))
-        let store = try EventStore(path: store.resolvedPath)
+        let store = try store.openForWriting()
         let lock = try RecorderLock.acquire(storePath: store.path)
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
         let storePath = store.path
