@@ -67,14 +67,6 @@ extension EventStore {
         try pool.read { db in try IncidentState.fetchAll(db, sql: "SELECT * FROM incidents WHERE last_event_seq = ?", arguments: [seq]) }
     }
 
-    /// The events with these `seq`s, in `seq` order.
-    public func events(seqs: [Int64]) throws -> [EventRecord] {
-        try pool.read { db in
-            try EventRecord.fetchAll(
-                db, sql: "SELECT * FROM events WHERE seq IN (\(databaseQuestionMarks(count: seqs.count))) ORDER BY seq", arguments: StatementArguments(seqs))
-        }
-    }
-
     /// Replaces an incident's playbook matches.
     ///
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails.

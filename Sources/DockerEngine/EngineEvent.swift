@@ -151,7 +151,4 @@ public enum EventDecodingError: Error, Sendable, Equatable, CustomStringConverti
 public enum ComposeLabel {
     public static let project = "com.docker.compose.project"
     public static let service = "com.docker.compose.service"
-    public static let containerNumber = "com.docker.compose.container-number"
-    public static let dependsOn = "com.docker.compose.depends_on"
-    public static let configFiles = "com.docker.compose.project.config_files"
 }

@@ -27,8 +27,6 @@ actor SamplerRegistry {
         generations[containerID] == generation
     }
 
-    var count: Int { generations.count }
-
     func removeAll() {
         generations.removeAll()
     }
