@@ -37,8 +37,8 @@ struct IncidentReport {
         } else {
             lines.append("Diagnosis: no playbook matched. The raw evidence follows; `blackbox playbook list` shows what is checked.")
             lines.append("")
-            lines.append("Evidence:")
         }
+        if !lines.contains("Evidence:") { lines.append("Evidence:") }
         lines += stateLines().map { "  " + $0 }
         if let memory = memoryLine() { lines.append("  " + memory) }
         lines.append("")
@@ -66,7 +66,7 @@ struct IncidentReport {
             "when         \(Timestamp.rfc3339(unixNanos: incident.openedNanos)) (\(Units.ago(incident.openedNanos, now: now))), \(incident.occurrences) occurrence\(plural), last \(Timestamp.rfc3339(unixNanos: incident.lastNanos))"
         )
         if let ran = ranFor() { lines.append("had run for  \(ran)") }
-        if let code = incident.exitCode ?? context.inspect?[path: "State.ExitCode"]?.numberValue.map(Int.init) {
+        if let code = incident.exitCode {
             lines.append("exit code    \(code): \(ExitCode.meaning(code))")
         }
         lines.append("trigger      \(incident.triggerKinds.joined(separator: ", "))")
@@ -107,7 +107,7 @@ struct IncidentReport {
             return blocks[min(blocks.count - 1, max(0, Int(ratio * Double(blocks.count))))]
         })
         let peak = Double(samples.map(\.memoryWorkingSetBytes).max() ?? 0)
-        return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) of a \(TemplateRenderer.bytes(limit)) limit (\(samples.count) samples)"
+        return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) of a \(TemplateRenderer.bytes(limit)) limit (\(samples.count) sample\(samples.count == 1 ? "" : "s"))"
     }
 
     /// Events of the window with times relative to the first failure; repeats of one event are folded (`×22`),

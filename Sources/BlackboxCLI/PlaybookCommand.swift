@@ -17,7 +17,7 @@ struct PlaybookListCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let library = playbooks.load()
+        let library = try playbooks.load()
         if output.json {
             JSONOutput.print(
                 library.playbooks.map { ["id": $0.id, "title": $0.title, "severity": $0.severity.rawValue, "source": $0.source, "specificity": $0.specificity] })
@@ -39,7 +39,7 @@ struct PlaybookShowCommand: ParsableCommand {
     var id: String
 
     func run() throws {
-        let library = playbooks.load()
+        let library = try playbooks.load()
         guard let playbook = library.playbook(id: id) else {
             throw CLIError("no playbook '\(id)'; `blackbox playbook list` shows the ids")
         }

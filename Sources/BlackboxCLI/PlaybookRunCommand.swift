@@ -25,7 +25,7 @@ struct PlaybookRunCommand: AsyncParsableCommand {
     var apply = false
 
     func run() async throws {
-        let library = playbooks.load()
+        let library = try playbooks.load()
         guard let playbook = library.playbook(id: id) else { throw CLIError("no playbook '\(id)'; `blackbox playbook list` shows the ids") }
         let store = try store.openForWriting()
         let client = try await DockerClient.connect(to: try engine.address())
@@ -53,14 +53,20 @@ struct PlaybookRunCommand: AsyncParsableCommand {
         print("Playbook \(playbook.id): \(playbook.title)")
         print("Container \(inspect.name) (\(inspect.state.status)), incident \(incident.id.map(String.init) ?? "none recorded")")
         print(matched ? "MATCHES" : "does not match: the evidence below does not show this failure")
-        print("")
-        print("Diagnosis: \(result.diagnosis)")
-        print("")
-        print("Fix: \(result.fix)")
+        if matched {
+            print("")
+            print("Diagnosis: \(result.diagnosis)")
+            print("")
+            print("Fix: \(result.fix)")
+        }
         print("")
         print("Evidence (live):")
         for (name, value) in result.evidence {
             print("  \(name): \(name.hasSuffix("_bytes") ? TemplateRenderer.format(value, filter: "bytes") : TemplateRenderer.format(value, filter: nil))")
+        }
+        guard matched else {
+            if apply { throw CLIError("the playbook does not match \(inspect.name); nothing was done") }
+            return
         }
         let operations = playbook.actions.compactMap { ContainerOperation(rawValue: $0.rawValue) }
         guard !operations.isEmpty else {
@@ -76,7 +82,12 @@ struct PlaybookRunCommand: AsyncParsableCommand {
                 continue
             }
             print("Running: \(line)")
-            try await client.perform(operation, containerID: inspect.id)
+            do {
+                try await client.perform(operation, containerID: inspect.id)
+            } catch {
+                print("  failed: \(error.localizedDescription)")
+                throw CLIError("\(operation.dockerCommand(container: inspect.name)) failed; the actions after it were not run")
+            }
             print("  done")
         }
         if !apply { print("\nNothing was changed. Add --apply to perform these actions.") }

@@ -44,7 +44,7 @@ struct RecordCommand: AsyncParsableCommand {
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
         let storePath = store.path
         let recorder = Recorder(
-            client: client, store: store, configuration: configuration, playbooks: playbooks.load().playbooks, logger: logger
+            client: client, store: store, configuration: configuration, playbooks: try playbooks.load().playbooks, logger: logger
         ) { ready in
             let line =
                 "blackbox: recording \(ready.address) (Docker \(ready.engineVersion), API \(ready.apiVersion)) into \(storePath): \(ready.containers) containers, \(ready.running) running\n"

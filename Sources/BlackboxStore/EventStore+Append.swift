@@ -85,8 +85,15 @@ extension EventStore {
         var after = before ?? ContainerState(containerID: containerID)
         after.apply(event)
         try after.save(db)
-        let open = try IncidentState.fetchOne(
+        var open = try IncidentState.fetchOne(
             db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1", arguments: [containerID])
+        if open == nil && (event.kind == .logTail || event.kind == .inspect) {
+            // A `--rm` container is removed before its log tail and last snapshot are stored: they still belong to
+            // the incident its removal resolved.
+            open = try IncidentState.fetchOne(
+                db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolution = 'removed' AND last_ns <= ? ORDER BY id DESC LIMIT 1",
+                arguments: [containerID, event.timeNanos])
+        }
         for var incident in IncidentFold.apply(event, open: open, before: before, after: after, policy: policy) {
             try incident.save(db)
         }

@@ -62,7 +62,7 @@ public enum IncidentFold {
             let restartedSince = (before?.startedNanos ?? Int64.min) > incident.lastNanos
             if restartedSince || trigger == "start_failure" { incident.occurrences += 1 }
             incident.lastNanos = time
-            incident.stableSinceNanos = nil
+            incident.stableSinceNanos = Self.stableSince(afterTrigger: trigger, container: after, time: time)
             if !incident.triggerKinds.contains(trigger) { incident.triggers = Self.json(incident.triggerKinds + [trigger]) }
             if event.action == "die" { incident.exitCode = event.exitCode }
             append(seq, to: &incident)
@@ -85,13 +85,19 @@ public enum IncidentFold {
         return [incident]
     }
 
+    /// An `oom` that killed a child leaves the container running: the stable clock starts at once (without a health
+    /// check), so the incident can resolve; a `die` right after it resets the clock.
+    private static func stableSince(afterTrigger trigger: String, container: ContainerState, time: Int64) -> Int64? {
+        trigger == "oom" && container.status == "running" && container.health == nil ? time : nil
+    }
+
     private static func newIncident(_ trigger: String, _ event: EventRecord, seq: Int64, containerID: String, container: ContainerState) -> IncidentState {
         IncidentState(
             id: nil, containerID: containerID, containerName: container.name, image: container.image,
             composeProject: container.composeProject, composeService: container.composeService, trigger: trigger, triggers: json([trigger]),
             openedNanos: event.timeNanos, lastNanos: event.timeNanos, occurrences: 1,
             exitCode: event.action == "die" ? event.exitCode : (event.kind == .startFailure ? event.exitCode : nil),
-            stableSinceNanos: nil, resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq)
+            stableSinceNanos: stableSince(afterTrigger: trigger, container: container, time: event.timeNanos), resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq)
     }
 
     private static func json(_ strings: [String]) -> String {

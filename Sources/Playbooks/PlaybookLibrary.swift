@@ -37,14 +37,34 @@ public struct PlaybookLibrary: Sendable {
         return PlaybookLibrary(playbooks: order.compactMap { byID[$0] }, diagnostics: diagnostics)
     }
 
-    /// Lints files: every problem of every file, each file checked on its own.
+    /// Lints files: every problem of every file, and ids used by more than one of them.
     public static func lint(paths: [String]) -> [PlaybookDiagnostic] {
-        paths.flatMap { path -> [PlaybookDiagnostic] in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                return [PlaybookDiagnostic(file: path, line: 0, message: "cannot read the file as UTF-8 text")]
+        var diagnostics: [PlaybookDiagnostic] = []
+        var ids: [String: String] = [:]
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                diagnostics.append(PlaybookDiagnostic(file: path, line: 0, message: "no such file"))
+                continue
             }
-            return PlaybookParser.parse(yaml: text, file: path).diagnostics
+            guard !isDirectory.boolValue else {
+                diagnostics.append(PlaybookDiagnostic(file: path, line: 0, message: "is a directory; name the playbook files (e.g. DIR/*.yaml)"))
+                continue
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                diagnostics.append(PlaybookDiagnostic(file: path, line: 0, message: "cannot read the file as UTF-8 text"))
+                continue
+            }
+            let (playbook, problems) = PlaybookParser.parse(yaml: text, file: path)
+            diagnostics += problems
+            if let playbook {
+                if let other = ids[playbook.id] {
+                    diagnostics.append(PlaybookDiagnostic(file: path, line: 1, message: "id '\(playbook.id)' is already used by \(other)"))
+                }
+                ids[playbook.id] = path
+            }
         }
+        return diagnostics
     }
 
     public func playbook(id: String) -> Playbook? {

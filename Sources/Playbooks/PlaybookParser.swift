@@ -50,6 +50,7 @@ public struct PlaybookParser {
         }
         let match = keys["match"].flatMap { predicate($0) }
         var evidence: [(name: String, source: EvidenceSource)] = []
+        var declared: Set<String> = []
         if let node = keys["evidence"] {
             if let mapping = node.mapping {
                 for (key, value) in mapping {
@@ -60,13 +61,14 @@ public struct PlaybookParser {
                     if evidence.contains(where: { $0.name == name }) || TemplateRenderer.builtins.contains(name) {
                         error(key, "evidence '\(name)' is defined twice or shadows a built-in value")
                     }
+                    declared.insert(name)
                     if let source = evidenceSource(value, known: evidence.map(\.name)) { evidence.append((name, source)) }
                 }
             } else {
                 error(node, "evidence must be a mapping of names to sources")
             }
         }
-        let names = Set(evidence.map(\.name)).union(TemplateRenderer.builtins)
+        let names = declared.union(TemplateRenderer.builtins)
         let diagnosis = string(keys["diagnosis"], "diagnosis")
         let fix = string(keys["fix"], "fix")
         for (key, template) in [("diagnosis", diagnosis), ("fix", fix)] {
@@ -282,8 +284,8 @@ public struct PlaybookParser {
             return .trigger(field)
         case "sum", "max":
             _ = fields(mapping, allowed: [key], required: [], at: node)
-            guard let items = value.sequence else {
-                error(value, "\(key) takes a list of evidence names and numbers")
+            guard let items = value.sequence, !items.isEmpty else {
+                error(value, "\(key) takes a non-empty list of evidence names and numbers")
                 return nil
             }
             var terms: [JSONValue] = []
@@ -299,7 +301,11 @@ public struct PlaybookParser {
             return key == "sum" ? .sum(terms) : .maximum(terms)
         case "health_log":
             _ = fields(mapping, allowed: ["health_log"], required: [], at: node)
-            return .healthLog(value.int ?? 5)
+            guard let count = value.int, count > 0 else {
+                error(value, "health_log takes how many probe results to keep, a positive number")
+                return nil
+            }
+            return .healthLog(count)
         case "lookup":
             let keys = fields(mapping, allowed: ["lookup", "of"], required: ["of"], at: node)
             guard let name = string(value, "lookup"), ["port_holder", "path_owner", "port_process"].contains(name) else {

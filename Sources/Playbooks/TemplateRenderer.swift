@@ -16,7 +16,10 @@ public enum TemplateRenderer {
 
     /// What is wrong with the template's placeholders, given the names it may use.
     static func problems(in template: String, names: Set<String>) -> [String] {
-        placeholders(in: template).compactMap { name, filter in
+        let wellFormed = placeholder.numberOfMatches(in: template, range: NSRange(template.startIndex..., in: template))
+        let opened = template.components(separatedBy: "{{").count - 1
+        let malformed = opened > wellFormed ? ["a placeholder is malformed: write {{name}} or {{name|filter}} (\(opened - wellFormed) of \(opened) are not)"] : []
+        return malformed + placeholders(in: template).compactMap { name, filter in
             if !names.contains(name) { return "unknown value '{{\(name)}}': declare it under evidence or use a built-in (\(builtins.sorted().joined(separator: ", ")))" }
             if let filter, !filters.contains(filter) { return "unknown filter '|\(filter)': use \(filters.sorted().joined(separator: ", "))" }
             return nil

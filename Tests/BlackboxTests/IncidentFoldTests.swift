@@ -1,4 +1,5 @@
 import BlackboxStore
+import DockerEngine
 import Foundation
 import Testing
 
@@ -79,6 +80,36 @@ import Testing
         let found = try incidents([(0, "start", nil, nil), (1, "die", 1, nil), (30, "destroy", nil, nil)])
         #expect(found.first?.resolvedNanos == 30 * Self.second)
         #expect(found.first?.resolution == "removed")
+    }
+
+    @Test func theLogTailOfARemovedContainerStillJoinsItsIncident() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        for (index, (time, action, exitCode)) in [(Int64(0), "start", Int?.none), (1, "die", 1), (2, "destroy", nil)].enumerated() {
+            try store.append(
+                EventRecord(
+                    timeNanos: time * Self.second, kind: .engine, type: "container", action: action, actorID: "c1", containerID: "c1",
+                    containerName: "rm", exitCode: exitCode, deduplicationKey: "k\(index)", payload: "{}"))
+        }
+        // Requested at the die, stored after the removal: `--rm`.
+        let tail = try #require(
+            try store.append(
+                .logTail(
+                    containerID: "c1", containerName: "rm", lines: [LogLine(stream: .stderr, timeNanos: nil, text: "Permission denied")],
+                    failure: nil, timeNanos: Self.second + 1, trigger: "k1")))
+        let incident = try #require(try store.incidents().first)
+        #expect(incident.resolution == "removed")
+        #expect(incident.seqs.contains(tail))
+        #expect(try store.incidents(touchedBy: tail).map(\.id) == [incident.id])
+    }
+
+    @Test func anOOMOfAChildResolvesOnceTheContainerHasRunStably() throws {
+        let policy = IncidentPolicy(resolveAfterNanos: 60 * Self.second)
+        let found = try incidents([(0, "start", nil, nil), (10, "oom", nil, nil)], policy: policy)
+        #expect(found.first?.trigger == "oom")
+        #expect(found.first?.status(now: 30 * Self.second, policy: policy) == "open")
+        #expect(found.first?.status(now: 80 * Self.second, policy: policy) == "resolved")
     }
 
     @Test func replayingTheLogRebuildsIdenticalIncidentsAndContainers() throws {

@@ -50,6 +50,20 @@ import Testing
         ])
     }
 
+    @Test func lintCatchesMalformedPlaceholdersAndSharedIds() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = "id: same\ntitle: t\nseverity: info\nmatch: {trigger: oom}\ndiagnosis: ok\nfix: ok\n"
+        let first = directory.url.appending(path: "a.yaml")
+        let second = directory.url.appending(path: "b.yaml")
+        try good.write(to: first, atomically: true, encoding: .utf8)
+        try good.write(to: second, atomically: true, encoding: .utf8)
+        #expect(PlaybookLibrary.lint(paths: [first.path, second.path]).map(\.message) == ["id 'same' is already used by \(first.path)"])
+        let broken = good.replacingOccurrences(of: "diagnosis: ok", with: "diagnosis: \"{{unclosed\"")
+        let (_, problems) = PlaybookParser.parse(yaml: broken, file: "c.yaml")
+        #expect(problems.map(\.description) == ["c.yaml:5: error: a placeholder is malformed: write {{name}} or {{name|filter}} (1 of 1 are not)"])
+    }
+
     @Test func aUserDirectoryOverridesABuiltInAndABadFileIsSkipped() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
