@@ -69,8 +69,11 @@ struct EngineRecordingTests {
         #expect(samples.count >= 3)
         let limit = Int64(32 * 1024 * 1024)
         #expect(samples.allSatisfy { $0.memoryLimitBytes == limit })
+        // The shell needs twice its string while it copies it, so the sampled peak is about half the limit when
+        // the copy is killed (measured 14.5–16.1 MiB of 32 MiB); the samples must show the climb towards it.
         let peak = samples.map(\.memoryWorkingSetBytes).max() ?? 0
-        #expect(peak >= limit / 2, "peak working set \(peak) bytes never came near the \(limit)-byte limit")
+        #expect(peak >= limit * 2 / 5, "peak working set \(peak) bytes never came near the \(limit)-byte limit")
+        #expect(peak > 3 * (samples.first?.memoryWorkingSetBytes ?? peak), "the samples do not show the memory growing")
         #expect(try store.containers().first { $0.name == name }?.oomKilled == true)
         try TestEngine.docker("rm", "-f", name)
     }
