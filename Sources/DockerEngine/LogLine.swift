@@ -31,20 +31,19 @@ public struct LogLine: Sendable, Equatable, Codable {
     public static func parse(_ body: [UInt8], tty: Bool) -> [LogLine] {
         var pending: [Stream: [UInt8]] = [:]
         var lines: [LogLine] = []
+        // Searches only the new bytes for newlines, so a long line split over many frames costs linear time.
         func emit(_ stream: Stream, _ bytes: some Collection<UInt8>, final: Bool) {
-            var buffer = pending[stream, default: []]
-            buffer.append(contentsOf: bytes)
-            var start = buffer.startIndex
-            while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                lines.append(line(stream, buffer[start..<newline]))
-                start = newline + 1
+            var start = bytes.startIndex
+            while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                pending[stream, default: []].append(contentsOf: bytes[start..<newline])
+                lines.append(line(stream, pending[stream, default: []][...]))
+                pending[stream] = []
+                start = bytes.index(after: newline)
             }
-            let rest = Array(buffer[start...])
-            if final, !rest.isEmpty {
+            pending[stream, default: []].append(contentsOf: bytes[start...])
+            if final, let rest = pending[stream], !rest.isEmpty {
                 lines.append(line(stream, rest[...]))
                 pending[stream] = []
-            } else {
-                pending[stream] = rest
             }
         }
         if tty {

@@ -82,5 +82,10 @@ import Testing
         let lines = LogLine.parse(body, tty: false)
         #expect(lines.map(\.text) == ["one", "two", "three", "err"])
         #expect(lines.last?.stream == .stderr)
+        // The engine splits a long line into 16 KiB frames; a 1.5 MB line and the line after it both come back.
+        let chunk = String(repeating: "A", count: 16_384)
+        let long = (0..<92).flatMap { _ in frame(1, chunk) } + frame(1, "\nsh: Read-only file system\n")
+        let parsed = LogLine.parse(long, tty: false)
+        #expect(parsed.map(\.text.count) == [92 * 16_384, 26])
     }
 }
