@@ -99,6 +99,9 @@ enum EventDescription {
         case .startFailure:
             guard let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: payload) else { return "" }
             return "exitCode=\(failure.exitCode) \(failure.error)"
+        case .reconciledExit:
+            guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
+            return "status=\(exit.status) exitCode=\(exit.exitCode)\(exit.oomKilled ? " OOMKilled=true" : "") (no die event was received)"
         case .engineInfo, .recorderStart, .recorderStop:
             guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
             var parts = ["address=\(object["address"] as? String ?? "?")"]

@@ -76,6 +76,13 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
             applyEngineAction(event)
         case .inspect:
             if let inspect = try? ContainerInspect.decode(Data(event.payload.utf8)) { applyInspect(inspect, at: event.timeNanos) }
+        case .reconciledExit:
+            if let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: Data(event.payload.utf8)) {
+                setStatus(exit.status, at: event.timeNanos)
+                exitCode = exit.exitCode
+                oomKilled = exit.oomKilled
+                finishedNanos = exit.finishedNanos ?? finishedNanos
+            }
         case .startFailure:
             if let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: Data(event.payload.utf8)) {
                 setStatus("created", at: event.timeNanos)

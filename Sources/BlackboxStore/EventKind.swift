@@ -13,4 +13,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// The recorder started / stopped: the store is blind outside these.
     case recorderStart = "recorder_start"
     case recorderStop = "recorder_stop"
+    /// A container that a start-up or reconnect scan found exited while the store last saw it running: its `die`
+    /// was never received (the engine or the recorder was down, or the engine dropped the event).
+    case reconciledExit = "reconciled_exit"
 }

@@ -109,6 +109,19 @@ extension EventRecord {
             deduplicationKey: trigger.map { "log_tail|\($0)" }, payload: Self.json(document))
     }
 
+    /// A container found exited by a scan although the store last saw it running; keyed by its `FinishedAt`,
+    /// so the same exit is reconciled once.
+    public static func reconciledExit(_ inspect: ContainerInspect, timeNanos: Int64) -> EventRecord {
+        let document = ReconciledExit(
+            status: inspect.state.status, exitCode: inspect.state.exitCode, oomKilled: inspect.state.oomKilled,
+            finishedNanos: inspect.state.finishedAtNanos)
+        return EventRecord(
+            timeNanos: timeNanos, kind: .reconciledExit, containerID: inspect.id, containerName: inspect.name, image: inspect.config.image,
+            composeProject: inspect.config.labels[ComposeLabel.project], composeService: inspect.config.labels[ComposeLabel.service],
+            exitCode: inspect.state.exitCode, deduplicationKey: "reconciled_exit|\(inspect.id)|\(inspect.state.finishedAtNanos ?? 0)",
+            payload: Self.json(document))
+    }
+
     /// The engine's identity: address, negotiated API version, `/version` and `/info`.
     public static func engineInfo(address: String, apiVersion: String, versionJSON: String, infoJSON: Data, timeNanos: Int64) -> EventRecord {
         let info = String(decoding: infoJSON, as: UTF8.self)
@@ -129,6 +142,20 @@ extension EventRecord {
         enum CodingKeys: String, CodingKey {
             case error, status
             case exitCode = "exit_code"
+        }
+    }
+
+    /// The `reconciled_exit` payload.
+    public struct ReconciledExit: Codable, Sendable, Equatable {
+        public var status: String
+        public var exitCode: Int
+        public var oomKilled: Bool
+        public var finishedNanos: Int64?
+        enum CodingKeys: String, CodingKey {
+            case status
+            case exitCode = "exit_code"
+            case oomKilled = "oom_killed"
+            case finishedNanos = "finished_ns"
         }
     }
 

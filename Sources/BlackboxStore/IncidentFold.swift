@@ -4,7 +4,8 @@ import Foundation
 /// Opens, grows and resolves incidents from the event log. Pure: the result depends only on its inputs.
 ///
 /// - A trigger opens an incident: a `die` with a non-zero exit code (unless the container obeyed a signal it
-///   was sent, as `docker stop` → exit 143), an `oom`, a start failure, `health_status: unhealthy`; a `die`
+///   was sent, as `docker stop` → exit 143), an `oom`, a start failure, `health_status: unhealthy`, a non-zero exit
+///   found by a scan with no `die` received (`reconciled`); a `die`
 ///   after a stop that escalated from SIGTERM to SIGKILL is the trigger `stop_timeout`.
 /// - A trigger after the container started again is another occurrence of the open incident (a restart loop
 ///   is one incident); triggers of the same failure (`oom` then `die`) are one occurrence.
@@ -16,6 +17,8 @@ public enum IncidentFold {
         switch event.kind {
         case .startFailure:
             return "start_failure"
+        case .reconciledExit:
+            return (event.exitCode ?? 0) != 0 ? "reconciled" : nil
         case .engine where event.type == "container":
             switch event.action ?? "" {
             case "oom": return "oom"

@@ -113,7 +113,7 @@ public struct PlaybookParser {
             return predicate(value).map { .not($0) }
         case "trigger":
             let names = (value.sequence.map(Array.init) ?? [value]).compactMap(\.string)
-            let known = ["die", "oom", "start_failure", "unhealthy", "stop_timeout"]
+            let known = ["die", "oom", "start_failure", "unhealthy", "stop_timeout", "reconciled"]
             for name in names where !known.contains(name) { error(value, "unknown trigger '\(name)': use \(known.joined(separator: ", "))") }
             return names.isEmpty ? nil : .trigger(names)
         case "event":

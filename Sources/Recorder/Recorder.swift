@@ -168,8 +168,18 @@ public struct Recorder: Service {
     }
 
     /// Start-up (and reconnect) handling of one existing container: a snapshot, a start failure if it has one, sampling if running.
+    /// A container the store last saw running but that is now exited gets a `reconciled_exit`: its `die` never came.
     private func scan(_ container: ContainerSummary) async {
+        let known = try? store.container(container.id)
         guard let inspect = await snapshot(container.id, trigger: nil) else { return }
+        if let known, ["running", "restarting", "paused"].contains(known.status), ["exited", "dead"].contains(inspect.state.status) {
+            do {
+                try write(.reconciledExit(inspect, timeNanos: Self.now()))
+                logger.notice("found a container exited while unobserved", metadata: ["container.name": "\(inspect.name)", "exit_code": "\(inspect.state.exitCode)"])
+            } catch {
+                logger.error("cannot store a reconciled exit", metadata: ["error": "\(error.localizedDescription)"])
+            }
+        }
         if inspect.state.status == "created" && !inspect.state.error.isEmpty {
             await recordStartFailure(container.id, trigger: nil)
         } else if inspect.state.running {

@@ -104,6 +104,25 @@ import Testing
         #expect(try store.incidents(touchedBy: tail).map(\.id) == [incident.id])
     }
 
+    @Test func anExitFoundByAScanOpensAReconciledIncidentOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        let inspect = try ContainerInspect.decode(Fixtures.data("inspect-fx-oom.json"))
+        try store.append(
+            EventRecord(
+                timeNanos: 1, kind: .engine, type: "container", action: "start", actorID: inspect.id, containerID: inspect.id,
+                containerName: inspect.name, deduplicationKey: "start", payload: "{}"))
+        #expect(try store.container(inspect.id)?.status == "running")
+        #expect(try store.append(.reconciledExit(inspect, timeNanos: 2)) != nil)
+        #expect(try store.append(.reconciledExit(inspect, timeNanos: 3)) == nil)
+        let container = try #require(try store.container(inspect.id))
+        #expect(container.status == "exited")
+        #expect(container.exitCode == 137)
+        #expect(container.oomKilled)
+        #expect(try store.incidents().map(\.trigger) == ["reconciled"])
+    }
+
     @Test func anOOMOfAChildResolvesOnceTheContainerHasRunStably() throws {
         let policy = IncidentPolicy(resolveAfterNanos: 60 * Self.second)
         let found = try incidents([(0, "start", nil, nil), (10, "oom", nil, nil)], policy: policy)
