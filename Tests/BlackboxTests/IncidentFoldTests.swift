@@ -1,6 +1,7 @@
 import BlackboxStore
 import DockerEngine
 import Foundation
+import Playbooks
 import Testing
 
 /// The incident fold on hand-made lifecycles; times are seconds from 0.
@@ -114,13 +115,19 @@ import Testing
                 timeNanos: 1, kind: .engine, type: "container", action: "start", actorID: inspect.id, containerID: inspect.id,
                 containerName: inspect.name, deduplicationKey: "start", payload: "{}"))
         #expect(try store.container(inspect.id)?.status == "running")
+        // As the recorder's scan does: the snapshot, then the reconciled exit.
+        try store.append(.inspect(inspect, redactedJSON: try Fixtures.data("inspect-fx-oom.json"), timeNanos: 2, trigger: nil))
         #expect(try store.append(.reconciledExit(inspect, timeNanos: 2)) != nil)
         #expect(try store.append(.reconciledExit(inspect, timeNanos: 3)) == nil)
         let container = try #require(try store.container(inspect.id))
         #expect(container.status == "exited")
         #expect(container.exitCode == 137)
         #expect(container.oomKilled)
-        #expect(try store.incidents().map(\.trigger) == ["reconciled"])
+        let incident = try #require(try store.incidents().first)
+        #expect(incident.trigger == "reconciled")
+        let matches = PlaybookMatcher(playbooks: PlaybookLibrary.builtIn.playbooks).matches(
+            try IncidentContext.load(incident, from: store, lookups: NoLookups()))
+        #expect(matches.first?.playbook.id == "oom-kill")
     }
 
     @Test func anOOMOfAChildResolvesOnceTheContainerHasRunStably() throws {
