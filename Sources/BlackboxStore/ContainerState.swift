@@ -20,7 +20,7 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
     public var health: String?
     public var exitCode: Int?
     public var oomKilled: Bool
-    /// `State.Error` of the last failed start; nil after a successful start.
+    /// `State.Error` of the last recorded start failure; nil after a successful start.
     public var error: String?
     public var restartCount: Int
     /// Signals of the `kill` events since the last start, in order, comma-separated (`15,9` for a stop that timed out).
@@ -148,6 +148,8 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
         finishedNanos = inspect.state.finishedAtNanos ?? finishedNanos
         if inspect.state.status != "created" || !inspect.state.error.isEmpty { exitCode = inspect.state.exitCode }
         oomKilled = inspect.state.oomKilled
-        error = inspect.state.error.isEmpty ? nil : inspect.state.error
+        // `error` is the last *recorded* start failure (set by `start_failure` events only), so that the recorder
+        // can tell a failure it has already recorded from one it has only seen in a snapshot.
+        if inspect.state.error.isEmpty { error = nil }
     }
 }

@@ -45,7 +45,8 @@ public enum IncidentFold {
     /// - Parameters:
     ///   - open: the container's latest incident not yet resolved in the log, if any.
     ///   - before: the container's state before this event; `after`: after it.
-    /// - Returns: the incidents to save: the open one updated (possibly resolved), and a new one when this event opened it.
+    /// - Returns: the incidents to save: the open one when this event changed it (possibly resolving it), and a new
+    ///   one when this event opened it. Their `lastEventSeq` is this event's, which tells the recorder what to re-diagnose.
     public static func apply(
         _ event: EventRecord, open: IncidentState?, before: ContainerState?, after: ContainerState, policy: IncidentPolicy
     ) -> [IncidentState] {
@@ -55,8 +56,8 @@ public enum IncidentFold {
             return trigger.map { [newIncident($0, event, seq: seq, containerID: containerID, container: after)] } ?? []
         }
         let time = event.timeNanos
-        incident.lastEventSeq = seq
         if let trigger {
+            incident.lastEventSeq = seq
             if let stable = incident.stableSinceNanos, time - stable >= policy.resolveAfterNanos {
                 incident.resolvedNanos = stable + policy.resolveAfterNanos
                 incident.resolution = "ran_stable"
@@ -71,6 +72,7 @@ public enum IncidentFold {
             append(seq, to: &incident)
             return [incident]
         }
+        let unchanged = incident
         switch (event.kind, event.action ?? "") {
         case (.engine, "destroy"):
             incident.resolvedNanos = time
@@ -83,8 +85,11 @@ public enum IncidentFold {
         case (.engine, "kill"), (.logTail, _), (.inspect, _):
             if incident.stableSinceNanos == nil && (before?.startedNanos ?? Int64.min) <= incident.lastNanos { append(seq, to: &incident) }
         default:
-            return [incident]
+            break
         }
+        // Events that change nothing (network events, `exec_*` health probes, …) leave the row and its diagnosis alone.
+        guard incident != unchanged else { return [] }
+        incident.lastEventSeq = seq
         return [incident]
     }
 

@@ -1,7 +1,7 @@
 /// A playbook: when it matches an incident, what evidence it gathers, its diagnosis and fix, and its actions.
 ///
 /// Read from YAML by ``PlaybookParser``; the format is documented in `playbooks/README.md`.
-public struct Playbook: Sendable, Equatable {
+public struct Playbook: Sendable {
     public enum Severity: String, Sendable, CaseIterable, Comparable {
         case critical, error, warning, info
 
@@ -29,14 +29,10 @@ public struct Playbook: Sendable, Equatable {
 
     /// How constrained the match is: the number of leaf predicates. More specific playbooks rank first.
     public var specificity: Int { match.leafCount }
-
-    public static func == (lhs: Playbook, rhs: Playbook) -> Bool {
-        lhs.id == rhs.id && lhs.source == rhs.source && lhs.diagnosis == rhs.diagnosis && lhs.fix == rhs.fix && lhs.match == rhs.match
-    }
 }
 
 /// A condition over an incident. Leaves look at one kind of fact; `all`/`any`/`not` combine them.
-public indirect enum Predicate: Sendable, Equatable {
+public indirect enum Predicate: Sendable {
     case all([Predicate])
     case any([Predicate])
     case not(Predicate)
@@ -68,10 +64,6 @@ public indirect enum Predicate: Sendable, Equatable {
         default: 1
         }
     }
-
-    public static func == (lhs: Predicate, rhs: Predicate) -> Bool {
-        String(describing: lhs) == String(describing: rhs)
-    }
 }
 
 /// Which events a predicate or evidence counts: every given field must match.
@@ -88,10 +80,6 @@ public struct EventPattern: Sendable, Equatable {
         self.action = action
         self.exitCode = exitCode
         self.signal = signal
-    }
-
-    public static func == (lhs: EventPattern, rhs: EventPattern) -> Bool {
-        String(describing: lhs) == String(describing: rhs)
     }
 }
 
@@ -123,7 +111,7 @@ public indirect enum Condition: Sendable, Equatable {
 }
 
 /// Where an evidence value comes from.
-public indirect enum EvidenceSource: Sendable, Equatable {
+public indirect enum EvidenceSource: Sendable {
     /// A path of the inspect snapshot at the failure, optionally reduced to the first capture group of a regex.
     case inspect(path: String, capture: String?)
     /// A field of the first element of the array at `path` that satisfies `where`.
@@ -147,10 +135,6 @@ public indirect enum EvidenceSource: Sendable, Equatable {
     case lookup(String, argument: String)
     /// The exit codes of the incident's `die` events, in order.
     case exitCodes
-
-    public static func == (lhs: EvidenceSource, rhs: EvidenceSource) -> Bool {
-        String(describing: lhs) == String(describing: rhs)
-    }
 }
 
 /// An engine operation a playbook may perform on the incident's container, only with `--apply`.

@@ -54,25 +54,34 @@ extension Recorder {
         }
     }
 
-    /// Records a failed start: the container is `created` and `State.Error` is set.
-    ///
-    /// With a `trigger` (the network `disconnect` of the failed start) every failure is recorded once per trigger;
-    /// without one (start-up scan, sweep) only a failure the containers projection does not know yet.
+    /// Inspects a container and records a failed start if it has one: it is `created` and `State.Error` is set.
     func recordStartFailure(_ containerID: String, trigger: String?) async {
-        let time = Self.now()
         do {
             let (inspect, json) = try await client.inspectContainer(containerID)
             guard inspect.state.status == "created", !inspect.state.error.isEmpty else { return }
-            if trigger == nil, try store.container(containerID)?.error == inspect.state.error { return }
-            if let redacted = configuration.redactor.redactInspect(json) {
-                try write(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
-            }
-            try write(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(containerID)|\(time)"))
-            logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
+            recordStartFailure(inspect, json: json, trigger: trigger)
         } catch EngineError.notFound {
             return
         } catch {
             logger.warning("cannot check for a start failure", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
+        }
+    }
+
+    /// Records the failed start an inspect shows, with its snapshot when `json` is given (nil: already stored).
+    ///
+    /// With a `trigger` (the network `disconnect` of the failed start) every failure is recorded once per trigger;
+    /// without one (start-up scan, sweep) only a failure the containers projection does not know yet.
+    func recordStartFailure(_ inspect: ContainerInspect, json: Data?, trigger: String?) {
+        let time = Self.now()
+        do {
+            if trigger == nil, try store.container(inspect.id)?.error == inspect.state.error { return }
+            if let json, let redacted = configuration.redactor.redactInspect(json) {
+                try write(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
+            }
+            try write(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(inspect.id)|\(time)"))
+            logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
+        } catch {
+            logger.warning("cannot record a start failure", metadata: ["container.id": "\(inspect.id)", "error": "\(error.localizedDescription)"])
         }
     }
 }

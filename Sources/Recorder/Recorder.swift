@@ -25,7 +25,7 @@ public struct Recorder: Service {
     let store: EventStore
     let configuration: RecorderConfiguration
     let logger: Logger
-    let diagnoser: IncidentDiagnoser?
+    let diagnoser: IncidentDiagnoser
     let onReady: @Sendable (Ready) -> Void
     let samplers = SamplerRegistry()
     let facts = ContainerFacts()
@@ -181,7 +181,7 @@ public struct Recorder: Service {
             }
         }
         if inspect.state.status == "created" && !inspect.state.error.isEmpty {
-            await recordStartFailure(container.id, trigger: nil)
+            recordStartFailure(inspect, json: nil, trigger: nil)
         } else if inspect.state.running {
             await sample(inspect)
         }
@@ -201,7 +201,7 @@ public struct Recorder: Service {
     func write(_ record: EventRecord) throws {
         guard let seq = try store.append(record) else { return }
         do {
-            try diagnoser?.diagnose(touchedBy: seq)
+            try diagnoser.diagnose(touchedBy: seq)
         } catch {
             logger.warning("cannot diagnose an incident", metadata: ["error": "\(error.localizedDescription)"])
         }

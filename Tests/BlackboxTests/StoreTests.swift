@@ -51,6 +51,17 @@ import Testing
         #expect(try store.containers() == live)
     }
 
+    @Test func onlyARecordedStartFailureMarksTheContainerAsFailedToStart() throws {
+        let json = try Fixtures.data("inspect-fx-conflict.json")
+        let inspect = try ContainerInspect.decode(json)
+        var state = ContainerState(containerID: inspect.id)
+        state.apply(EventRecord.inspect(inspect, redactedJSON: json, timeNanos: 1, trigger: nil))
+        #expect(state.status == "created")
+        #expect(state.error == nil)
+        state.apply(EventRecord.startFailure(inspect, timeNanos: 2, trigger: "t"))
+        #expect(state.error == inspect.state.error)
+    }
+
     @Test func anInspectAnsweredBeforeALaterEventDoesNotUndoIt() throws {
         var state = ContainerState(containerID: "c")
         var start = EventRecord(timeNanos: 200, kind: .engine, type: "container", action: "start", containerID: "c", payload: "{}")

@@ -1,0 +1,72 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+/// How one stored event reads in `events` and other listings.
+enum EventDescription {
+    static func containerName(_ event: EventRecord, names: [String: String]) -> String {
+        if let name = event.containerName, !name.isEmpty { return name }
+        if let id = event.containerID { return names[id].flatMap { $0.isEmpty ? nil : $0 } ?? String(id.prefix(12)) }
+        return "-"
+    }
+
+    /// `container die`, `network disconnect`, `inspect`, `log tail`, `start failure`, …
+    static func title(_ event: EventRecord) -> String {
+        switch event.kind {
+        case .engine: "\(event.type ?? "?") \(event.action ?? "?")"
+        default: event.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+
+    static func details(_ event: EventRecord) -> String {
+        let payload = Data(event.payload.utf8)
+        switch event.kind {
+        case .engine:
+            var parts: [String] = []
+            if let exitCode = event.exitCode { parts.append("exitCode=\(exitCode)") }
+            if let signal = event.signal { parts.append("signal=\(signal)") }
+            if event.action == "create", let image = event.image { parts.append("image=\(image)") }
+            if event.type == "network", let id = event.containerID { parts.append("container=\(id.prefix(12))") }
+            return parts.joined(separator: " ")
+        case .inspect:
+            guard let inspect = try? ContainerInspect.decode(payload) else { return "" }
+            var parts = ["status=\(inspect.state.status)", "exitCode=\(inspect.state.exitCode)"]
+            if inspect.state.oomKilled { parts.append("OOMKilled=true") }
+            if let health = inspect.state.healthStatus { parts.append("health=\(health)") }
+            if inspect.hostConfig.memoryBytes > 0 { parts.append("memory=\(Units.bytes(inspect.hostConfig.memoryBytes))") }
+            return parts.joined(separator: " ")
+        case .logTail:
+            guard let tail = try? JSONDecoder().decode(EventRecord.LogTail.self, from: payload) else { return "" }
+            guard tail.captured else { return "not captured: \(tail.reason ?? "unknown reason")" }
+            let last = tail.lines.last.map { " last: \($0.text.prefix(80))" } ?? ""
+            return "\(tail.lines.count) line\(tail.lines.count == 1 ? "" : "s")\(last)"
+        case .startFailure:
+            guard let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: payload) else { return "" }
+            return "exitCode=\(failure.exitCode) \(failure.error)"
+        case .reconciledExit:
+            guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
+            return "status=\(exit.status) exitCode=\(exit.exitCode)\(exit.oomKilled ? " OOMKilled=true" : "") (no die event was received)"
+        case .engineInfo, .recorderStart, .recorderStop:
+            guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
+            var parts = ["address=\(object["address"] as? String ?? "?")"]
+            if let version = (object["version"] as? [String: Any])?["Version"] as? String { parts.append("engine=\(version)") }
+            if let api = object["api_version"] as? String { parts.append("api=\(api)") }
+            return parts.joined(separator: " ")
+        }
+    }
+
+    static func json(_ event: EventRecord, names: [String: String]) -> [String: Any] {
+        var object: [String: Any] = [
+            "seq": event.seq ?? 0, "ts_ns": event.timeNanos, "time": Timestamp.rfc3339(unixNanos: event.timeNanos),
+            "kind": event.kind.rawValue, "payload": JSONOutput.embedded(event.payload),
+        ]
+        let optional: [(String, Any?)] = [
+            ("type", event.type), ("action", event.action), ("actor_id", event.actorID), ("container_id", event.containerID),
+            ("container_name", event.containerID.map { _ in containerName(event, names: names) }), ("image", event.image),
+            ("compose_project", event.composeProject), ("compose_service", event.composeService), ("exit_code", event.exitCode),
+            ("signal", event.signal),
+        ]
+        for (key, value) in optional { if let value { object[key] = value } }
+        return object
+    }
+}
