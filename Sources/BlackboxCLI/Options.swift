@@ -17,8 +17,10 @@ struct StoreOptions: ParsableArguments {
 
     var resolvedPath: String { StoreLocation.resolve(flag: path, environment: ProcessInfo.processInfo.environment) }
 
+    private var resolveAfterText: String? { resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"] }
+
     func validate() throws {
-        guard let text = resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"] else { return }
+        guard let text = resolveAfterText else { return }
         guard let nanos = Timestamp.durationNanos(text), nanos > 0 else {
             throw ValidationError("--resolve-after must be a duration such as 5m or 1h (got '\(text)')")
         }
@@ -26,8 +28,7 @@ struct StoreOptions: ParsableArguments {
 
     /// The incident policy from `--resolve-after` / `BLACKBOX_RESOLVE_AFTER`.
     var incidentPolicy: IncidentPolicy {
-        let text = resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"]
-        return text.flatMap(Timestamp.durationNanos).map { IncidentPolicy(resolveAfterNanos: $0) } ?? IncidentPolicy()
+        resolveAfterText.flatMap(Timestamp.durationNanos).map { IncidentPolicy(resolveAfterNanos: $0) } ?? IncidentPolicy()
     }
 
     /// Opens the store for reading; it must exist.
@@ -44,10 +45,11 @@ struct StoreOptions: ParsableArguments {
     ///
     /// - Throws: ``CLIError`` when none does, or when an id prefix fits several.
     static func containerIDs(_ nameOrID: String, in store: EventStore) throws -> [String] {
-        let ids = try store.containerIDs(matching: nameOrID)
+        let named = try store.containerIDs(named: nameOrID)
+        guard named.isEmpty else { return named }
+        let ids = try store.containerIDs(withPrefix: nameOrID)
         guard !ids.isEmpty else { throw CLIError.unknownContainer(nameOrID) }
-        let byName = try store.containers().contains { $0.name == nameOrID || "/" + ($0.name ?? "") == nameOrID }
-        if !byName && ids.count > 1 && !ids.contains(where: { $0 == nameOrID }) { throw CLIError.ambiguousContainer(nameOrID, ids) }
+        guard ids.count == 1 else { throw CLIError.ambiguousContainer(nameOrID, ids) }
         return ids
     }
 }

@@ -60,13 +60,25 @@ extension EventStore {
     /// The ids of the containers that ever had the name `nameOrID` (a name reused by recreated containers gives all
     /// of them, oldest first); when none did, of the containers whose id starts with it.
     public func containerIDs(matching nameOrID: String) throws -> [String] {
-        let name = nameOrID.hasPrefix("/") ? String(nameOrID.dropFirst()) : nameOrID
+        let named = try containerIDs(named: nameOrID)
+        return named.isEmpty ? try containerIDs(withPrefix: nameOrID) : named
+    }
+
+    /// The ids of the containers that ever had this name (a leading `/` is ignored), oldest first.
+    public func containerIDs(named name: String) throws -> [String] {
+        let name = name.hasPrefix("/") ? String(name.dropFirst()) : name
         return try pool.read { db in
-            let named = try String.fetchAll(
+            try String.fetchAll(
                 db, sql: "SELECT container_id FROM events WHERE container_name = ? GROUP BY container_id ORDER BY min(seq)", arguments: [name])
-            guard named.isEmpty, name.allSatisfy(\.isHexDigit), !name.isEmpty else { return named }
-            return try String.fetchAll(
-                db, sql: "SELECT container_id FROM containers WHERE container_id LIKE ? || '%' ORDER BY container_id", arguments: [name])
+        }
+    }
+
+    /// The ids of the recorded containers whose id starts with `prefix` (hex digits only).
+    public func containerIDs(withPrefix prefix: String) throws -> [String] {
+        guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit) else { return [] }
+        return try pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT container_id FROM containers WHERE container_id LIKE ? || '%' ORDER BY container_id", arguments: [prefix])
         }
     }
 

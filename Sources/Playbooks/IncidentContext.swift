@@ -5,7 +5,6 @@ import Foundation
 /// The facts a playbook is matched against: an incident and what the store holds around it.
 public struct IncidentContext: Sendable {
     public var incident: IncidentState
-    public var container: ContainerState?
     /// The container's events from 10 minutes before the incident opened to a minute after its last trigger, in order.
     public var events: [EventRecord]
     /// The inspect snapshot at the failure: the first one after the latest trigger, else the latest before it.
@@ -19,11 +18,10 @@ public struct IncidentContext: Sendable {
     public var lookups: any EvidenceLookups
 
     public init(
-        incident: IncidentState, container: ContainerState?, events: [EventRecord], inspect: JSONValue?, snapshots: [JSONValue],
+        incident: IncidentState, events: [EventRecord], inspect: JSONValue?, snapshots: [JSONValue],
         logLines: [LogLine], samples: [SampleRecord], lookups: any EvidenceLookups
     ) {
         self.incident = incident
-        self.container = container
         self.events = events
         self.inspect = inspect
         self.snapshots = snapshots
@@ -43,7 +41,7 @@ public struct IncidentContext: Sendable {
         let samples = try store.samples(
             containerIDs: [incident.containerID], since: incident.openedNanos - 30 * minute, until: incident.lastNanos + 5_000_000_000)
         return IncidentContext(
-            incident: incident, container: try store.container(incident.containerID), events: events,
+            incident: incident, events: events,
             inspect: atFailure.flatMap { JSONValue.parse($0.payload) }, snapshots: snapshots.compactMap { JSONValue.parse($0.payload) },
             logLines: tail?.lines ?? [], samples: samples, lookups: lookups)
     }
