@@ -130,7 +130,7 @@ struct IncidentReport {
             let sign = offset < 0 ? "-" : "+"
             let relative = sign + TemplateRenderer.duration(nanos: abs(offset))
             let repeats = row.count > 1 ? " ×\(row.count)" : ""
-            return relative.padding(toLength: 9, withPad: " ", startingAt: 0) + row.title + repeats + (row.details.isEmpty ? "" : "  " + String(row.details.prefix(160)))
+            return relative.padding(toLength: 9, withPad: " ", startingAt: 0) + row.title + repeats + (row.details.isEmpty ? "" : "  " + (row.details.count > 160 ? row.details.prefix(159) + "…" : row.details))
         }
     }
 

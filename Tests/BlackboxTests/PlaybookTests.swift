@@ -95,7 +95,7 @@ import Testing
         let oom = try best("fx-oom")
         #expect(oom.map(\.playbookID) == ["oom-kill", "killed-by-signal"])
         #expect(oom.first?.diagnosis.contains("32MiB") == true)
-        // The limit it hit plus 200 MB: 32 MiB + 200 MiB = 232 MiB.
+        // The limit it hit plus 200 MiB: 32 MiB + 200 MiB = 232 MiB.
         #expect(oom.first?.fix.contains("--memory 232m") == true)
         #expect(try best("fx-conflict").first?.playbookID == "port-already-allocated")
         #expect(try best("fx-conflict").first?.diagnosis.contains("host port 18080") == true)
