@@ -5,6 +5,9 @@
 #                  live under $ENGINE_DIR; exports BLACKBOX_TEST_DOCKER_HOST and DOCKER_HOST.
 # engine_image     imports a busybox rootfs as $BLACKBOX_TEST_IMAGE (no registry needed).
 # engine_stop      stops that dockerd and removes $ENGINE_DIR; safe to call twice.
+#
+# Two engines on one machine fight over docker0 and its iptables chains, so engine_start waits for
+# the lock /tmp/blackbox-engine.lock (held until engine_stop): parallel test runs take turns.
 
 BLACKBOX_TEST_IMAGE=${BLACKBOX_TEST_IMAGE:-blackbox-test/busybox:latest}
 export BLACKBOX_TEST_IMAGE
@@ -22,6 +25,11 @@ engine_install() {
 }
 
 engine_start() {
+    exec {ENGINE_LOCK_FD}>/tmp/blackbox-engine.lock
+    if ! flock -n "$ENGINE_LOCK_FD"; then
+        echo "engine: another private engine is running; waiting for it to stop" >&2
+        flock "$ENGINE_LOCK_FD"
+    fi
     if [ -S /var/run/docker.sock ] && pgrep -x dockerd >/dev/null 2>&1; then
         echo "engine: note: another dockerd is running; the private engine may fight it over docker0" >&2
     fi
@@ -33,7 +41,7 @@ engine_start() {
         --data-root "$ENGINE_DIR/data" \
         --exec-root "$ENGINE_DIR/exec" \
         --pidfile "$ENGINE_DIR/docker.pid" \
-        >"$ENGINE_DIR/dockerd.log" 2>&1 &
+        >"$ENGINE_DIR/dockerd.log" 2>&1 {ENGINE_LOCK_FD}>&- &
     ENGINE_PID=$!
     export ENGINE_PID
     local i
@@ -81,4 +89,8 @@ engine_stop() {
     grep -o " $ENGINE_DIR[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
     rm -rf "$ENGINE_DIR" 2>/dev/null || true
     ENGINE_DIR=
+    if [ -n "${ENGINE_LOCK_FD:-}" ]; then
+        exec {ENGINE_LOCK_FD}>&-
+        ENGINE_LOCK_FD=
+    fi
 }
