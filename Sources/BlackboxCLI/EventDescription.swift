@@ -46,6 +46,9 @@ enum EventDescription {
         case .reconciledExit:
             guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
             return "status=\(exit.status) exitCode=\(exit.exitCode)\(exit.oomKilled ? " OOMKilled=true" : "") (no die event was received)"
+        case .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove, .recorderDisconnected, .recorderReconnected, .recorderGap:
+            guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
+            return object.keys.sorted().map { "\($0)=\(object[$0] ?? "")" }.joined(separator: " ")
         case .engineInfo, .recorderStart, .recorderStop:
             guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
             var parts = ["address=\(object["address"] as? String ?? "?")"]

@@ -13,7 +13,26 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// The recorder started / stopped: the store is blind outside these.
     case recorderStart = "recorder_start"
     case recorderStop = "recorder_stop"
+    /// The recorder lost the engine (stream ended, engine unreachable): payload `address`, `reason`.
+    case recorderDisconnected = "recorder_disconnected"
+    /// The recorder reached the engine again after ``recorderDisconnected``: payload `address`.
+    case recorderReconnected = "recorder_reconnected"
+    /// A window in which the store may miss what happened: payload `from_ns`, `until_ns` (Unix nanoseconds),
+    /// `reason` (`disconnected`, `recorder_down`, `write_buffer_overflow`, …) and, when known, `dropped` (events lost).
+    case recorderGap = "recorder_gap"
     /// A container that a start-up or reconnect scan found exited while the store last saw it running: its `die`
     /// was never received (the engine or the recorder was down, or the engine dropped the event).
     case reconciledExit = "reconciled_exit"
+    /// Found by a scan, never announced by the engine: a container created, started (again), restarted by its
+    /// restart policy (`missed_restarts` = how much `RestartCount` grew) or removed while nobody was listening.
+    /// Every `reconciled_*` payload carries what inspect showed (or, for a removal, the last known state).
+    case reconciledCreate = "reconciled_create"
+    case reconciledStart = "reconciled_start"
+    case reconciledRestart = "reconciled_restart"
+    case reconciledRemove = "reconciled_remove"
+
+    /// Rows the recorder writes about its own lifecycle and blind windows (`recorder_*`).
+    public var isRecorderLifecycle: Bool { rawValue.hasPrefix("recorder_") }
+    /// Rows that a reconciliation scan wrote, never announced by the engine (`reconciled_*`).
+    public var isReconciled: Bool { rawValue.hasPrefix("reconciled_") }
 }

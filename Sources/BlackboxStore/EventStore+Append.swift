@@ -9,8 +9,19 @@ extension EventStore {
     ///   nothing is half-written.
     @discardableResult
     public func append(_ event: EventRecord) throws -> Int64? {
+        try append(contentsOf: [event])[0]
+    }
+
+    /// Appends events in the order given and folds each into the projections, all in one transaction.
+    ///
+    /// - Returns: for each event, its new `seq`, or nil when an event with the same deduplication key is already stored
+    ///   (or came earlier in `events`).
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails; then none of them is stored.
+    @discardableResult
+    public func append(contentsOf events: [EventRecord]) throws -> [Int64?] {
+        guard !events.isEmpty else { return [] }
         do {
-            return try pool.write { db in try Self.insert(event, db, policy: incidentPolicy) }
+            return try pool.write { db in try events.map { try Self.insert($0, db, policy: incidentPolicy) } }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))
         }
