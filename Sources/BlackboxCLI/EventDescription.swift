@@ -45,8 +45,10 @@ enum EventDescription {
             return "exitCode=\(failure.exitCode) \(failure.error)"
         case .reconciledExit:
             guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
-            return "status=\(exit.status) exitCode=\(exit.exitCode)\(exit.oomKilled ? " OOMKilled=true" : "") (no die event was received)"
-        case .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove, .recorderDisconnected, .recorderReconnected, .recorderGap:
+            let code = exit.exitCode.map(String.init) ?? "unknown"
+            let restarted = exit.restartedSince == true ? ", restarted since" : ""
+            return "status=\(exit.status) exitCode=\(code)\(exit.oomKilled ? " OOMKilled=true" : "") (no die event was received\(restarted))"
+        case .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove, .recorderDisconnected, .recorderReconnected, .recorderGap, .rejectedLine:
             guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
             return object.keys.sorted().map { "\($0)=\(object[$0] ?? "")" }.joined(separator: " ")
         case .engineInfo, .recorderStart, .recorderStop:

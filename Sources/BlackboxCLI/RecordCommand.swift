@@ -3,13 +3,19 @@ import BlackboxStore
 import DockerEngine
 import Foundation
 import Recorder
+import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record the engine's events, inspect snapshots, log tails and resource samples into the store.",
-        discussion: "Runs until SIGINT or SIGTERM, then exits 0 once everything observed is written."
+        discussion: """
+            Runs until SIGINT or SIGTERM, then stops its subscriptions, commits what it has observed, closes the store and \
+            exits 0 (within 2 seconds). A second signal exits at once, with status 128 + the signal number; the store stays \
+            intact (every commit is atomic), only rows not yet committed are lost.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -50,8 +56,12 @@ struct RecordCommand: AsyncParsableCommand {
                 "blackbox: recording \(ready.address) (Docker \(ready.engineVersion), API \(ready.apiVersion)) into \(storePath): \(ready.containers) containers, \(ready.running) running\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: recorder)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: recorder)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1500)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let secondSignal = Task { await Self.exitOnSecondSignal(logger: logger) }
+        defer { secondSignal.cancel() }
         do {
             try await group.run()
         } catch {
@@ -60,5 +70,18 @@ struct RecordCommand: AsyncParsableCommand {
         }
         await client.shutdown()
         withExtendedLifetime(lock) {}
+    }
+
+    /// The first SIGINT/SIGTERM starts the graceful shutdown (the `ServiceGroup` handles it); a second one ends
+    /// the process at once.
+    private static func exitOnSecondSignal(logger: Logger) async {
+        var received = 0
+        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+            received += 1
+            if received >= 2 {
+                logger.warning("second signal: exiting at once", metadata: ["signal": "\(signal)"])
+                Foundation.exit(128 + signal.rawValue)
+            }
+        }
     }
 }

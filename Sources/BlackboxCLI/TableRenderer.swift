@@ -46,6 +46,19 @@ enum Units {
         return "\(amount) \(unit)\(amount == 1 ? "" : "s")"
     }
 
+    /// A length of time, `nanos` long: `850ms`, `12.4s`, `3m12s`, `2h05m`, `3d04h`.
+    static func span(_ nanos: Int64) -> String {
+        let seconds = Double(max(0, nanos)) / 1e9
+        let whole = Int64(seconds)
+        switch whole {
+        case ..<1: return String(format: "%.0fms", seconds * 1000)
+        case ..<60: return String(format: "%.1fs", seconds)
+        case ..<3600: return String(format: "%dm%02ds", whole / 60, whole % 60)
+        case ..<86_400: return String(format: "%dh%02dm", whole / 3600, whole % 3600 / 60)
+        default: return String(format: "%dd%02dh", whole / 86_400, whole % 86_400 / 3600)
+        }
+    }
+
     /// `5 minutes ago`.
     static func ago(_ nanos: Int64, now: Int64) -> String {
         duration(nanos, now: now) + " ago"

@@ -77,11 +77,15 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
         case .inspect:
             if let inspect = try? ContainerInspect.decode(Data(event.payload.utf8)) { applyInspect(inspect, at: event.timeNanos) }
         case .reconciledExit:
-            if let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: Data(event.payload.utf8)) {
+            if let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: Data(event.payload.utf8)), exit.restartedSince != true {
                 setStatus(exit.status, at: event.timeNanos)
-                exitCode = exit.exitCode
+                exitCode = exit.exitCode ?? exitCode
                 oomKilled = exit.oomKilled
                 finishedNanos = exit.finishedNanos ?? finishedNanos
+            }
+        case .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove:
+            if let change = try? JSONDecoder().decode(EventRecord.ReconciledChange.self, from: Data(event.payload.utf8)) {
+                applyReconciled(change, at: event.timeNanos)
             }
         case .startFailure:
             if let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: Data(event.payload.utf8)) {
@@ -131,6 +135,17 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
                 health = action.dropFirst("health_status:".count).trimmingCharacters(in: .whitespaces)
             }
         }
+    }
+
+    private mutating func applyReconciled(_ change: EventRecord.ReconciledChange, at time: Int64) {
+        setStatus(change.status, at: time)
+        exitCode = change.exitCode ?? exitCode
+        oomKilled = change.oomKilled ?? oomKilled
+        createdNanos = change.createdNanos ?? createdNanos
+        startedNanos = change.startedNanos ?? startedNanos
+        finishedNanos = change.finishedNanos ?? finishedNanos
+        restartCount = change.restartCount ?? restartCount
+        if change.change == .start || change.change == .restart { killSignals = nil }
     }
 
     private mutating func applyInspect(_ inspect: ContainerInspect, at time: Int64) {

@@ -20,6 +20,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// A window in which the store may miss what happened: payload `from_ns`, `until_ns` (Unix nanoseconds),
     /// `reason` (`disconnected`, `recorder_down`, `write_buffer_overflow`, …) and, when known, `dropped` (events lost).
     case recorderGap = "recorder_gap"
+    /// An `/events` line that could not be decoded (malformed JSON, over the size bound, invalid UTF-8, wrong field
+    /// types), kept for inspection: payload `reason`, `bytes` (its length) and `raw` (its first 64 KiB, invalid UTF-8 replaced).
+    case rejectedLine = "rejected_line"
     /// A container that a start-up or reconnect scan found exited while the store last saw it running: its `die`
     /// was never received (the engine or the recorder was down, or the engine dropped the event).
     case reconciledExit = "reconciled_exit"

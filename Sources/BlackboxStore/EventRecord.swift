@@ -109,16 +109,20 @@ extension EventRecord {
             deduplicationKey: trigger.map { "log_tail|\($0)" }, payload: Self.json(document))
     }
 
-    /// A container found exited by a scan although the store last saw it running; keyed by its `FinishedAt`,
-    /// so the same exit is reconciled once.
-    public static func reconciledExit(_ inspect: ContainerInspect, timeNanos: Int64) -> EventRecord {
+    /// A container found exited by a scan although the store last saw it running, or whose exit inside a blind window
+    /// left no `die`; stamped with its `FinishedAt` when known and keyed by it, so the same exit is reconciled once.
+    ///
+    /// - Parameter restartedSince: the container runs again (restarted by its policy or by the engine's start-up):
+    ///   inspect no longer holds that exit's code, so it is stored as unknown (null).
+    public static func reconciledExit(_ inspect: ContainerInspect, timeNanos: Int64, restartedSince: Bool = false) -> EventRecord {
+        let exitCode = restartedSince ? nil : inspect.state.exitCode
         let document = ReconciledExit(
-            status: inspect.state.status, exitCode: inspect.state.exitCode, oomKilled: inspect.state.oomKilled,
-            finishedNanos: inspect.state.finishedAtNanos)
+            status: restartedSince ? "exited" : inspect.state.status, exitCode: exitCode, oomKilled: restartedSince ? false : inspect.state.oomKilled,
+            finishedNanos: inspect.state.finishedAtNanos, restartedSince: restartedSince ? true : nil)
         return EventRecord(
             timeNanos: timeNanos, kind: .reconciledExit, containerID: inspect.id, containerName: inspect.name, image: inspect.config.image,
             composeProject: inspect.config.labels[ComposeLabel.project], composeService: inspect.config.labels[ComposeLabel.service],
-            exitCode: inspect.state.exitCode, deduplicationKey: "reconciled_exit|\(inspect.id)|\(inspect.state.finishedAtNanos ?? 0)",
+            exitCode: exitCode, deduplicationKey: "reconciled_exit|\(inspect.id)|\(inspect.state.finishedAtNanos ?? 0)",
             payload: Self.json(document))
     }
 
@@ -148,14 +152,18 @@ extension EventRecord {
     /// The `reconciled_exit` payload.
     public struct ReconciledExit: Codable, Sendable, Equatable {
         public var status: String
-        public var exitCode: Int
+        /// `State.ExitCode`; null when the container was already running again, so that exit's code is unknown.
+        public var exitCode: Int?
         public var oomKilled: Bool
         public var finishedNanos: Int64?
+        /// True when the container had been restarted after this exit by the time it was found.
+        public var restartedSince: Bool?
         enum CodingKeys: String, CodingKey {
             case status
             case exitCode = "exit_code"
             case oomKilled = "oom_killed"
             case finishedNanos = "finished_ns"
+            case restartedSince = "restarted_since"
         }
     }
 

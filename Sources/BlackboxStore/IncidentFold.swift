@@ -5,7 +5,7 @@ import Foundation
 ///
 /// - A trigger opens an incident: a `die` with a non-zero exit code (unless the container obeyed a signal it
 ///   was sent, as `docker stop` → exit 143), an `oom`, a start failure, `health_status: unhealthy`, a non-zero exit
-///   found by a scan with no `die` received (`reconciled`); a `die`
+///   or restarts found by a scan with no `die` received (`reconciled`); a `die`
 ///   after a stop that escalated from SIGTERM to SIGKILL is the trigger `stop_timeout`.
 /// - A trigger after the container started again is another occurrence of the open incident (a restart loop
 ///   is one incident); triggers of the same failure (`oom` then `die`) are one occurrence.
@@ -17,8 +17,11 @@ public enum IncidentFold {
         switch event.kind {
         case .startFailure:
             return "start_failure"
-        case .reconciledExit:
+        case .reconciledExit, .reconciledCreate:
             return (event.exitCode ?? 0) != 0 ? "reconciled" : nil
+        case .reconciledRestart:
+            let change = try? JSONDecoder().decode(EventRecord.ReconciledChange.self, from: Data(event.payload.utf8))
+            return (change?.missedRestarts ?? 0) > 0 ? "reconciled" : nil
         case .engine where event.type == "container":
             switch event.action ?? "" {
             case "oom": return "oom"

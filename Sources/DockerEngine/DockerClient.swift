@@ -123,10 +123,14 @@ public final class DockerClient: Sendable {
     ///
     /// - Parameters:
     ///   - since: replay events from this Unix time in nanoseconds (the engine keeps only its last 256 events).
+    ///   - until: end the stream at this Unix time in nanoseconds; with a past time, the stream holds only what the
+    ///     engine's buffer keeps of `since...until` and then ends.
     ///   - maximumLineBytes: lines longer than this are reported as ``EventStreamElement/malformed(raw:reason:)``.
-    public func events(since: Int64? = nil, maximumLineBytes: Int = 1 << 20) async throws -> JSONLineStream<EventStreamElement> {
+    public func events(since: Int64? = nil, until: Int64? = nil, maximumLineBytes: Int = 1 << 20) async throws -> JSONLineStream<EventStreamElement> {
+        func seconds(_ nanos: Int64) -> String { String(format: "%d.%09d", nanos / 1_000_000_000, nanos % 1_000_000_000) }
         var query: [String: String] = [:]
-        if let since { query["since"] = String(format: "%d.%09d", since / 1_000_000_000, since % 1_000_000_000) }
+        if let since { query["since"] = seconds(since) }
+        if let until { query["until"] = seconds(until) }
         return JSONLineStream(body: try await open("/events", query: query), address: address.description, maximumLineBytes: maximumLineBytes) { line in
             do throws(EventDecodingError) {
                 return .event(try EngineEvent.decode(line: line))

@@ -7,22 +7,34 @@ extension Recorder {
     /// Inspects a container and appends the redacted snapshot. Returns the inspect, or nil when the
     /// container is gone or the engine failed (logged).
     func snapshot(_ containerID: String, trigger: String?) async -> ContainerInspect? {
-        let time = Self.now()
+        guard let (inspect, json) = await inspectContainer(containerID) else { return nil }
+        await storeSnapshot(inspect, json: json, timeNanos: Self.now(), trigger: trigger)
+        return inspect
+    }
+
+    /// `GET /containers/{id}/json`: the inspect and its JSON, or nil when the container is gone or the engine failed (logged).
+    func inspectContainer(_ containerID: String) async -> (ContainerInspect, Data)? {
         do {
             let (inspect, json) = try await client.inspectContainer(containerID)
             await facts.setTTY(inspect.config.tty, for: containerID)
-            guard let redacted = configuration.redactor.redactInspect(json) else {
-                logger.warning("the engine's inspect answer is not a JSON object; not stored", metadata: ["container.id": "\(containerID)"])
-                return inspect
-            }
-            try write(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
-            return inspect
+            return (inspect, json)
         } catch EngineError.notFound {
             logger.debug("container gone before it could be inspected", metadata: ["container.id": "\(containerID)"])
+        } catch is CancellationError {
+            return nil
         } catch {
-            logger.warning("cannot record an inspect snapshot", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
+            logger.warning("cannot inspect a container", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
         }
         return nil
+    }
+
+    /// Appends an inspect snapshot, redacted, stamped with `timeNanos` (when the engine answered).
+    func storeSnapshot(_ inspect: ContainerInspect, json: Data, timeNanos: Int64, trigger: String?) async {
+        guard let redacted = configuration.redactor.redactInspect(json) else {
+            logger.warning("the engine's inspect answer is not a JSON object; not stored", metadata: ["container.id": "\(inspect.id)"])
+            return
+        }
+        await write(.inspect(inspect, redactedJSON: redacted, timeNanos: timeNanos, trigger: trigger))
     }
 
     /// Reads the last log lines of a container that died and appends them, or appends why they could not be read.
@@ -47,41 +59,28 @@ extension Recorder {
         } catch {
             failure = error.localizedDescription
         }
-        do {
-            try write(.logTail(containerID: containerID, containerName: name, lines: lines, failure: failure, timeNanos: time, trigger: trigger))
-        } catch {
-            logger.error("cannot store a log tail", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
-        }
+        await write(.logTail(containerID: containerID, containerName: name, lines: lines, failure: failure, timeNanos: time, trigger: trigger))
     }
 
     /// Inspects a container and records a failed start if it has one: it is `created` and `State.Error` is set.
     func recordStartFailure(_ containerID: String, trigger: String?) async {
-        do {
-            let (inspect, json) = try await client.inspectContainer(containerID)
-            guard inspect.state.status == "created", !inspect.state.error.isEmpty else { return }
-            recordStartFailure(inspect, json: json, trigger: trigger)
-        } catch EngineError.notFound {
-            return
-        } catch {
-            logger.warning("cannot check for a start failure", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
-        }
+        guard let (inspect, json) = await inspectContainer(containerID), inspect.state.status == "created", !inspect.state.error.isEmpty else { return }
+        await recordStartFailure(inspect, json: json, trigger: trigger)
     }
 
     /// Records the failed start an inspect shows, with its snapshot when `json` is given (nil: already stored).
     ///
     /// With a `trigger` (the network `disconnect` of the failed start) every failure is recorded once per trigger;
     /// without one (start-up scan, sweep) only a failure the containers projection does not know yet.
-    func recordStartFailure(_ inspect: ContainerInspect, json: Data?, trigger: String?) {
+    func recordStartFailure(_ inspect: ContainerInspect, json: Data?, trigger: String?) async {
         let time = Self.now()
-        do {
-            if trigger == nil, try store.container(inspect.id)?.error == inspect.state.error { return }
-            if let json, let redacted = configuration.redactor.redactInspect(json) {
-                try write(.inspect(inspect, redactedJSON: redacted, timeNanos: time, trigger: trigger))
-            }
-            try write(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(inspect.id)|\(time)"))
-            logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
-        } catch {
-            logger.warning("cannot record a start failure", metadata: ["container.id": "\(inspect.id)", "error": "\(error.localizedDescription)"])
+        if trigger == nil {
+            // Only the writer knows what is queued: let it commit before the projection is asked.
+            await writer.flush()
+            guard (try? store.container(inspect.id))??.error != inspect.state.error else { return }
         }
+        if let json { await storeSnapshot(inspect, json: json, timeNanos: time, trigger: trigger) }
+        await write(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(inspect.id)|\(time)"))
+        logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
     }
 }

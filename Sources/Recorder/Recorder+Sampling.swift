@@ -24,7 +24,7 @@ extension Recorder {
                 // A stopped container answers with an empty reading (zero time).
                 guard reading.readNanos > 0 else { return }
                 let sample = ResourceSample(containerID: containerID, current: reading, previous: previous, cpuLimit: inspect.hostConfig.cpuLimit)
-                try store.append(samples: [sample])
+                await writer.write(samples: [sample])
                 previous = reading
             } catch EngineError.notFound {
                 return

@@ -9,8 +9,11 @@ import ServiceLifecycle
 /// start-failure observations, samples running containers, and appends everything to the store.
 ///
 /// Runs until cancelled or until a graceful shutdown (SIGINT/SIGTERM in a `ServiceGroup`), then appends a
-/// `recorder_stop` event and returns. When the engine goes away it reconnects with back-off and resubscribes
-/// from the last recorded event's time; redelivered events are stored once.
+/// `recorder_stop` event, commits what is queued and returns. It records its own lifecycle (`recorder_start`,
+/// `recorder_disconnected`, `recorder_reconnected`, `recorder_stop`) and every window in which the store may be
+/// blind (`recorder_gap`: since the previous session, or while the engine was unreachable). On each connection it
+/// replays what the engine's buffer still holds of that window (`/events?since=…&until=…`; redeliveries are stored
+/// once), then reconciles every container against the store (``reconcile(_:window:)``).
 public struct Recorder: Service {
     /// What the recorder saw when it connected, for the start-up status line.
     public struct Ready: Sendable {
@@ -25,10 +28,13 @@ public struct Recorder: Service {
     let store: EventStore
     let configuration: RecorderConfiguration
     let logger: Logger
-    let diagnoser: IncidentDiagnoser
     let onReady: @Sendable (Ready) -> Void
     let samplers = SamplerRegistry()
     let facts = ContainerFacts()
+    let writer: StoreWriter
+    /// Deduplication keys of the engine events handled lately, so that the buffer replay and the live stream's
+    /// overlap is handled once.
+    let seen = RecentKeys(capacity: 4_096)
 
     public init(
         client: DockerClient, store: EventStore, configuration: RecorderConfiguration = RecorderConfiguration(),
@@ -39,103 +45,169 @@ public struct Recorder: Service {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.diagnoser = IncidentDiagnoser(store: store, playbooks: playbooks)
+        self.writer = StoreWriter(store: store, diagnoser: IncidentDiagnoser(store: store, playbooks: playbooks), logger: logger)
         self.onReady = onReady
     }
 
     public func run() async throws {
         let address = client.address.description
-        try store.append(.recorder(.recorderStart, address: address, timeNanos: Self.now()))
-        await cancelWhenGracefulShutdown {
-            await self.recordUntilCancelled()
+        let previous = try store.previousSession()
+        async let writing: Void = writer.run()
+        let startedAt = Self.now()
+        await writer.write(.recorder(.recorderStart, address: address, timeNanos: startedAt))
+        let blind = previous.map {
+            BlindWindow(fromNanos: $0.lastRowNanos, reason: $0.stoppedCleanly ? "recorder_down" : "recorder_crashed")
         }
-        try store.append(.recorder(.recorderStop, address: address, timeNanos: Self.now()))
+        await cancelWhenGracefulShutdown {
+            await self.recordUntilCancelled(blind: blind)
+        }
+        await writer.write(.recorder(.recorderStop, address: address, timeNanos: Self.now()))
+        await writer.finish(within: .seconds(1))
+        await writing
         logger.info("recorder stopped", metadata: ["store.path": "\(store.path)"])
     }
 
-    /// Sessions one after another: each subscribes, scans and follows until the engine's stream ends.
-    private func recordUntilCancelled() async {
-        // Resume after the last engine event already stored: the engine replays what it still holds
-        // (its last 256 events) and the unique keys drop what is already there.
-        var since = try? store.latestEngineEventTime()
-        var delay = Duration.milliseconds(500)
+    /// Sessions one after another: each subscribes, replays and reconciles what it missed, then follows the
+    /// engine until its stream ends. Between sessions it retries with capped exponential back-off and jitter,
+    /// logging the loss and the return once each (every attempt only at debug level).
+    private func recordUntilCancelled(blind initial: BlindWindow?) async {
+        var blind = initial
+        var attempt = 0
         var first = true
         while !Task.isCancelled {
-            do {
-                try await session(since: since, announce: first)
-                delay = .milliseconds(500)
-                logger.warning("the engine closed the event stream; reconnecting", metadata: ["engine.address": "\(client.address)"])
-            } catch is CancellationError {
-                return
-            } catch {
-                if Task.isCancelled { return }
-                let reason = if case EngineError.unreachable(_, let reason) = error { reason } else { error.localizedDescription }
-                logger.warning("lost the engine; reconnecting", metadata: ["engine.address": "\(client.address)", "error": "\(reason)"])
+            let outcome = await session(blind: blind, announce: first)
+            if Task.isCancelled { return }
+            switch outcome {
+            case .lost(let reason):
+                let now = Self.now()
+                logger.warning("lost the engine; reconnecting", metadata: ["engine.address": "\(client.address)", "reason": "\(reason)"])
+                await writer.write(.recorderDisconnected(address: client.address.description, reason: reason, timeNanos: now))
+                blind = BlindWindow(fromNanos: now, reason: "disconnected")
+                attempt = 0
+                first = false
+            case .unreachable(let reason):
+                logger.debug("the engine is still unreachable", metadata: ["engine.address": "\(client.address)", "reason": "\(reason)"])
             }
-            first = false
             await samplers.removeAll()
-            since = (try? store.latestEngineEventTime()) ?? since
+            attempt += 1
             do {
-                try await Task.sleep(for: delay)
+                try await Task.sleep(for: Self.backOff(attempt: attempt, maximum: configuration.maximumReconnectDelay))
             } catch {
                 return
             }
-            delay = min(delay * 2, configuration.maximumReconnectDelay)
         }
     }
 
-    /// One connection: subscribe first (so nothing happens unseen), record the engine's identity,
-    /// inspect every container, then follow the stream.
-    private func session(since: Int64?, announce: Bool) async throws {
-        let subscription = try await client.events(since: since)
-        let version = try await client.version()
-        try store.append(
+    /// The wait before reconnection attempt `attempt` (1, 2, …): 250 ms doubled each time up to `maximum`,
+    /// then a random part of it ("equal jitter": between half and all of it), so many recorders do not retry in step.
+    static func backOff(attempt: Int, maximum: Duration) -> Duration {
+        let ceiling = min(Duration.milliseconds(250) * (1 << min(attempt - 1, 16)), maximum)
+        let nanos = ceiling.components.seconds * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+        return .nanoseconds(nanos / 2 + Int64.random(in: 0...(nanos / 2)))
+    }
+
+    /// How a session ended: it never got the engine, or it had it and lost it.
+    private enum SessionOutcome {
+        case unreachable(String)
+        case lost(String)
+    }
+
+    /// One connection: subscribe first (so nothing happens unseen), replay what the engine's buffer holds of the
+    /// blind window, reconcile every container against the store, record the window itself, then follow the stream.
+    private func session(blind: BlindWindow?, announce: Bool) async -> SessionOutcome {
+        let connectedAt = Self.now()
+        let live: JSONLineStream<EventStreamElement>
+        let version: EngineVersion
+        let info: Data
+        do {
+            live = try await client.events(since: connectedAt)
+            version = try await client.version()
+            info = try await client.info()
+        } catch {
+            return .unreachable(Self.reason(error))
+        }
+        if !announce {
+            logger.notice("reconnected to the engine", metadata: ["engine.address": "\(client.address)"])
+            await writer.write(.recorderReconnected(address: client.address.description, timeNanos: connectedAt))
+        }
+        await writer.write(
             .engineInfo(
-                address: client.address.description, apiVersion: client.apiVersion.description, versionJSON: version.raw,
-                infoJSON: try await client.info(), timeNanos: Self.now()))
-        let (events, continuation) = AsyncThrowingStream<EventStreamElement, any Error>.makeStream()
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask {
-                do {
-                    for try await element in subscription { continuation.yield(element) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+                address: client.address.description, apiVersion: client.apiVersion.description, versionJSON: version.raw, infoJSON: info,
+                timeNanos: Self.now()))
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                let (events, continuation) = AsyncThrowingStream<EventStreamElement, any Error>.makeStream()
+                group.addTask {
+                    do {
+                        for try await element in live { continuation.yield(element) }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
                 }
+                let replayed = try await replay(blind: blind, until: connectedAt, in: &group)
+                let containers = try await client.listContainers(all: true)
+                let window = blind.map { ReconciliationWindow(fromNanos: $0.fromNanos, untilNanos: connectedAt) }
+                let (reconciled, running) = await reconcile(containers, window: window)
+                for inspect in running {
+                    group.addTask { await self.sample(inspect) }
+                }
+                if let blind {
+                    await writer.write(
+                        .recorderGap(
+                            .init(reason: blind.reason, fromNanos: blind.fromNanos, untilNanos: connectedAt, replayed: replayed, reconciled: reconciled)))
+                }
+                if announce {
+                    onReady(
+                        Ready(
+                            address: client.address.description, engineVersion: version.version, apiVersion: client.apiVersion.description,
+                            containers: containers.count, running: containers.filter { $0.state == "running" }.count))
+                }
+                group.addTask { try await self.sweepStartFailures() }
+                for try await element in events {
+                    await handle(element, in: &group)
+                }
+                throw EngineError.unreachable(address: client.address.description, reason: "the event stream ended")
             }
-            let containers = try await client.listContainers(all: true)
-            for container in containers {
-                group.addTask { await self.scan(container) }
-            }
-            if !announce {
-                logger.notice("reconnected to the engine", metadata: ["engine.address": "\(client.address)", "since": "\(since.map(Timestamp.rfc3339(unixNanos:)) ?? "now")"])
-            }
-            if announce {
-                onReady(
-                    Ready(
-                        address: client.address.description, engineVersion: version.version, apiVersion: client.apiVersion.description,
-                        containers: containers.count, running: containers.filter { $0.state == "running" }.count))
-            }
-            group.addTask { try await self.sweepStartFailures() }
-            for try await element in events {
-                handle(element, in: &group)
-            }
-            throw EngineError.unreachable(address: client.address.description, reason: "the event stream ended")
+        } catch {
+            return .lost(Self.reason(error))
         }
+        return .lost("the event stream ended")
     }
 
-    private func handle(_ element: EventStreamElement, in group: inout ThrowingDiscardingTaskGroup<any Error>) {
+    /// Writes what the engine's buffer still holds of the blind window (`/events?since=…&until=…`), so that the
+    /// reconciliation that follows sees it; returns how many of those events were new to the store.
+    private func replay(blind: BlindWindow?, until: Int64, in group: inout ThrowingDiscardingTaskGroup<any Error>) async throws -> Int {
+        guard let blind, let since = try? store.latestEngineEventTime() ?? blind.fromNanos else { return 0 }
+        var replayed = 0
+        for try await element in try await client.events(since: since, until: until) {
+            if await handle(element, in: &group) { replayed += 1 }
+        }
+        await writer.flush()
+        return replayed
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if case EngineError.unreachable(_, let reason) = error { return reason }
+        return error.localizedDescription
+    }
+
+    /// Stores one element of the event stream and starts the observations it calls for; returns whether it was an
+    /// engine event not seen before (in this session or in the store).
+    @discardableResult
+    private func handle(_ element: EventStreamElement, in group: inout ThrowingDiscardingTaskGroup<any Error>) async -> Bool {
         switch element {
         case .malformed(let raw, let reason):
-            logger.warning("skipped a malformed engine event", metadata: ["reason": "\(reason)", "bytes": "\(raw.count)"])
+            logger.warning("rejected an engine event line; kept as rejected_line", metadata: ["reason": "\(reason)", "bytes": "\(raw.count)"])
+            await writer.write(.rejectedLine(raw, reason: reason, timeNanos: Self.now()))
+            return false
         case .event(let received):
             let event = configuration.redactor.redact(received)
+            let record = EventRecord.engine(event)
+            guard await seen.insert(record.deduplicationKey ?? ""), !((try? store.hasKey(record.deduplicationKey ?? "")) ?? false) else { return false }
             enrich(event, in: &group)
-            do {
-                try write(.engine(event))
-            } catch {
-                logger.error("cannot store an engine event", metadata: ["error": "\(error.localizedDescription)", "event.action": "\(event.action)"])
-            }
+            await writer.write(record)
+            return true
         }
     }
 
@@ -167,26 +239,6 @@ public struct Recorder: Service {
         }
     }
 
-    /// Start-up (and reconnect) handling of one existing container: a snapshot, a start failure if it has one, sampling if running.
-    /// A container the store last saw running but that is now exited gets a `reconciled_exit`: its `die` never came.
-    private func scan(_ container: ContainerSummary) async {
-        let known = try? store.container(container.id)
-        guard let inspect = await snapshot(container.id, trigger: nil) else { return }
-        if let known, ["running", "restarting", "paused"].contains(known.status), ["exited", "dead"].contains(inspect.state.status) {
-            do {
-                try write(.reconciledExit(inspect, timeNanos: Self.now()))
-                logger.notice("found a container exited while unobserved", metadata: ["container.name": "\(inspect.name)", "exit_code": "\(inspect.state.exitCode)"])
-            } catch {
-                logger.error("cannot store a reconciled exit", metadata: ["error": "\(error.localizedDescription)"])
-            }
-        }
-        if inspect.state.status == "created" && !inspect.state.error.isEmpty {
-            recordStartFailure(inspect, json: nil, trigger: nil)
-        } else if inspect.state.running {
-            await sample(inspect)
-        }
-    }
-
     /// Checks `created` containers now and then: a failed start may come with no event at all.
     private func sweepStartFailures() async throws {
         while true {
@@ -197,14 +249,9 @@ public struct Recorder: Service {
         }
     }
 
-    /// Appends one event, and re-diagnoses the incident it opened or grew, so `incident show` is current at once.
-    func write(_ record: EventRecord) throws {
-        guard let seq = try store.append(record) else { return }
-        do {
-            try diagnoser.diagnose(touchedBy: seq)
-        } catch {
-            logger.warning("cannot diagnose an incident", metadata: ["error": "\(error.localizedDescription)"])
-        }
+    /// Queues one row for the store (see ``StoreWriter``).
+    func write(_ record: EventRecord) async {
+        await writer.write(record)
     }
 
     static func now() -> Int64 {

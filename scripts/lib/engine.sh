@@ -5,6 +5,7 @@
 #                  live under $ENGINE_DIR; exports BLACKBOX_TEST_DOCKER_HOST and DOCKER_HOST.
 # engine_image     imports a busybox rootfs as $BLACKBOX_TEST_IMAGE (no registry needed).
 # engine_stop      stops that dockerd and removes $ENGINE_DIR; safe to call twice.
+# engine_restart   stops dockerd and starts it again (also as the script $BLACKBOX_TEST_ENGINE_RESTART).
 #
 # Two engines on one machine fight over docker0 and its iptables chains, so engine_start waits for
 # the lock /tmp/blackbox-engine.lock (held until engine_stop): parallel test runs take turns.
@@ -19,8 +20,8 @@ engine_install() {
     command -v iptables >/dev/null 2>&1 || missing+=(iptables)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "engine: installing ${missing[*]}" >&2
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
     fi
 }
 
@@ -35,13 +36,27 @@ engine_start() {
     fi
     ENGINE_DIR=$(mktemp -d /tmp/blackbox-engine.XXXXXX)
     export ENGINE_DIR
+    printf '#!/usr/bin/env bash\nset -euo pipefail\nENGINE_DIR=%q\nsource %q\nengine_restart\n' \
+        "$ENGINE_DIR" "$(realpath "${BASH_SOURCE[0]}")" >"$ENGINE_DIR/restart"
+    chmod +x "$ENGINE_DIR/restart"
+    export BLACKBOX_TEST_ENGINE_RESTART="$ENGINE_DIR/restart"
+    engine_daemon
+}
+
+# Runs a command without the engine lock's descriptor, so that what it leaves running cannot hold the lock.
+engine_unlocked() {
+    if [ -n "${ENGINE_LOCK_FD:-}" ]; then "$@" {ENGINE_LOCK_FD}>&-; else "$@"; fi
+}
+
+# Starts dockerd on $ENGINE_DIR's socket and waits until it answers; sets ENGINE_PID.
+engine_daemon() {
     local sock="$ENGINE_DIR/docker.sock"
-    dockerd \
+    engine_unlocked setsid dockerd \
         --host "unix://$sock" \
         --data-root "$ENGINE_DIR/data" \
         --exec-root "$ENGINE_DIR/exec" \
         --pidfile "$ENGINE_DIR/docker.pid" \
-        >"$ENGINE_DIR/dockerd.log" 2>&1 {ENGINE_LOCK_FD}>&- &
+        </dev/null >>"$ENGINE_DIR/dockerd.log" 2>&1 &
     ENGINE_PID=$!
     export ENGINE_PID
     local i
@@ -58,6 +73,24 @@ engine_start() {
     echo "engine: dockerd did not come up; its log:" >&2
     tail -n 40 "$ENGINE_DIR/dockerd.log" >&2
     return 1
+}
+
+# Stops the running dockerd as a host shutdown would (SIGTERM, containers stopped by it) and starts it again
+# on the same socket and data-root. Tests run it as $BLACKBOX_TEST_ENGINE_RESTART.
+engine_restart() {
+    engine_kill_daemon
+    engine_daemon
+}
+
+# Sends dockerd SIGTERM and waits up to 30 s for it to exit (then SIGKILL).
+engine_kill_daemon() {
+    local pid
+    pid=$(cat "$ENGINE_DIR/docker.pid" 2>/dev/null || echo "${ENGINE_PID:-}")
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill "$pid" 2>/dev/null || true
+    local i
+    for i in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
 }
 
 engine_image() {
@@ -77,14 +110,11 @@ engine_image() {
 
 engine_stop() {
     [ -n "${ENGINE_DIR:-}" ] || return 0
-    if [ -n "${ENGINE_PID:-}" ] && kill -0 "$ENGINE_PID" 2>/dev/null; then
-        DOCKER_HOST="unix://$ENGINE_DIR/docker.sock" docker ps -aq 2>/dev/null |
-            xargs -r env DOCKER_HOST="unix://$ENGINE_DIR/docker.sock" docker rm -f >/dev/null 2>&1 || true
-        kill "$ENGINE_PID" 2>/dev/null || true
-        local i
-        for i in $(seq 1 40); do kill -0 "$ENGINE_PID" 2>/dev/null || break; sleep 0.25; done
-        kill -9 "$ENGINE_PID" 2>/dev/null || true
+    if [ -S "$ENGINE_DIR/docker.sock" ]; then
+        DOCKER_HOST="unix://$ENGINE_DIR/docker.sock" timeout 60 docker ps -aq 2>/dev/null |
+            xargs -r env DOCKER_HOST="unix://$ENGINE_DIR/docker.sock" timeout 60 docker rm -f >/dev/null 2>&1 || true
     fi
+    engine_kill_daemon
     # dockerd's containerd and shims may hold mounts under the data-root.
     grep -o " $ENGINE_DIR[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
     rm -rf "$ENGINE_DIR" 2>/dev/null || true
