@@ -36,7 +36,7 @@ engine_start() {
     fi
     ENGINE_DIR=$(mktemp -d /tmp/blackbox-engine.XXXXXX)
     export ENGINE_DIR
-    printf '#!/usr/bin/env bash\nset -euo pipefail\nENGINE_DIR=%q\nsource %q\nengine_restart\n' \
+    printf '#!/usr/bin/env bash\nset -euo pipefail\nENGINE_DIR=%q\nsource %q\nengine_restart "$@"\n' \
         "$ENGINE_DIR" "$(realpath "${BASH_SOURCE[0]}")" >"$ENGINE_DIR/restart"
     chmod +x "$ENGINE_DIR/restart"
     export BLACKBOX_TEST_ENGINE_RESTART="$ENGINE_DIR/restart"
@@ -75,10 +75,17 @@ engine_daemon() {
     return 1
 }
 
-# Stops the running dockerd as a host shutdown would (SIGTERM, containers stopped by it) and starts it again
-# on the same socket and data-root. Tests run it as $BLACKBOX_TEST_ENGINE_RESTART.
+# engine_restart [crash [SECONDS]]: stops the running dockerd as a host shutdown would (SIGTERM: it stops its
+# containers) — or with `crash`, SIGKILLs it (containerd and the containers go on without it) — waits SECONDS
+# (default 0) and starts it again on the same socket and data-root. Tests run it as $BLACKBOX_TEST_ENGINE_RESTART.
 engine_restart() {
-    engine_kill_daemon
+    if [ "${1:-}" = crash ]; then
+        kill -9 "$(cat "$ENGINE_DIR/docker.pid")"
+        rm -f "$ENGINE_DIR/docker.pid"
+    else
+        engine_kill_daemon
+    fi
+    sleep "${2:-0}"
     engine_daemon
 }
 
