@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]
         ),
