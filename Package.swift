@@ -78,6 +78,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Golden"],
             resources: [.copy("Fixtures")]
         ),
     ]

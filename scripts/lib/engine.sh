@@ -51,14 +51,22 @@ engine_unlocked() {
 # Starts dockerd on $ENGINE_DIR's socket and waits until it answers; sets ENGINE_PID.
 engine_daemon() {
     local sock="$ENGINE_DIR/docker.sock"
-    engine_unlocked setsid dockerd \
-        --host "unix://$sock" \
-        --data-root "$ENGINE_DIR/data" \
-        --exec-root "$ENGINE_DIR/exec" \
-        --pidfile "$ENGINE_DIR/docker.pid" \
-        </dev/null >>"$ENGINE_DIR/dockerd.log" 2>&1 &
+    (
+        # dockerd must hold none of the caller's descriptors (the engine lock, a test runner's pipes or sockets):
+        # a process that waits for EOF on one of them would wait for as long as the engine runs.
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec setsid dockerd \
+            --host "unix://$sock" \
+            --data-root "$ENGINE_DIR/data" \
+            --exec-root "$ENGINE_DIR/exec" \
+            --pidfile "$ENGINE_DIR/docker.pid"
+    ) </dev/null >>"$ENGINE_DIR/dockerd.log" 2>&1 &
     ENGINE_PID=$!
     export ENGINE_PID
+    disown "$ENGINE_PID" 2>/dev/null || true
     local i
     for i in $(seq 1 120); do
         if [ -S "$sock" ] && DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1; then
@@ -82,6 +90,13 @@ engine_restart() {
     if [ "${1:-}" = crash ]; then
         kill -9 "$(cat "$ENGINE_DIR/docker.pid")"
         rm -f "$ENGINE_DIR/docker.pid"
+        # Its containerd notices and exits within seconds; a new dockerd cannot start its own before that.
+        local containerd i
+        containerd=$(cat "$ENGINE_DIR/exec/containerd/containerd.pid" 2>/dev/null || true)
+        for i in $(seq 1 60); do
+            [ -n "$containerd" ] && kill -0 "$containerd" 2>/dev/null || break
+            sleep 0.25
+        done
     else
         engine_kill_daemon
     fi
