@@ -16,6 +16,7 @@ struct RecordCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var playbooks: PlaybookOptions
+    @OptionGroup var retention: RetentionOptions
 
     @Option(help: ArgumentHelp("Time between two resource samples of a running container (500ms, 2s, 1m).", valueName: "duration"))
     var interval: String = "2s"
@@ -38,7 +39,8 @@ struct RecordCommand: AsyncParsableCommand {
         let fromEnvironment = (ProcessInfo.processInfo.environment["BLACKBOX_REDACT"] ?? "").split(separator: ",").map(String.init)
         let configuration = RecorderConfiguration(
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
-            redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment))
+            redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment),
+            retention: retention.policy)
         let store = try store.openForWriting()
         let lock = try RecorderLock.acquire(storePath: store.path)
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)

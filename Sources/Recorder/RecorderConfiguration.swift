@@ -12,15 +12,20 @@ public struct RecorderConfiguration: Sendable {
     public var maximumReconnectDelay: Duration
     /// What is redacted before any write.
     public var redactor: CredentialRedactor
+    /// How long the store keeps samples, roll-ups and events (`--keep-samples`, `--keep-rollups`, `--keep-events`),
+    /// enforced by ``EventStore/prune(policy:now:)``.
+    public var retention: RetentionPolicy
 
     public init(
         sampleInterval: Duration = .seconds(2), logTailLines: Int = 200, startFailureSweepInterval: Duration = .seconds(10),
-        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor()
+        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor(),
+        retention: RetentionPolicy = RetentionPolicy()
     ) {
         self.sampleInterval = sampleInterval
         self.logTailLines = logTailLines
         self.startFailureSweepInterval = startFailureSweepInterval
         self.maximumReconnectDelay = maximumReconnectDelay
         self.redactor = redactor
+        self.retention = retention
     }
 }
