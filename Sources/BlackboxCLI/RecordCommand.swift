@@ -22,9 +22,9 @@ struct RecordCommand: AsyncParsableCommand {
     var interval: String = "2s"
 
     @Option(
-        name: .customLong("redact"),
+        name: [.customLong("redact-pattern"), .customLong("redact")],
         help: ArgumentHelp(
-            "Also redact environment and label values whose names contain this, case-insensitive (repeatable; also $BLACKBOX_REDACT, comma-separated). Always redacted: \(CredentialRedactor.defaultPatterns.joined(separator: ", ")).",
+            "Also redact values whose names contain this, case-insensitive: environment variables, labels, command-line flags (--NAME value, NAME=value) and log lines (repeatable; also $BLACKBOX_REDACT, comma-separated). Always redacted: \(CredentialRedactor.defaultPatterns.joined(separator: ", ")).",
             valueName: "fragment"))
     var redact: [String] = []
 

@@ -48,7 +48,7 @@ extension Recorder {
             failure = error.localizedDescription
         }
         do {
-            try write(.logTail(containerID: containerID, containerName: name, lines: lines, failure: failure, timeNanos: time, trigger: trigger))
+            try write(.logTail(containerID: containerID, containerName: name, lines: lines.map(configuration.redactor.redact(lines:)), failure: failure, timeNanos: time, trigger: trigger))
         } catch {
             logger.error("cannot store a log tail", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
         }
