@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension EventStore {
@@ -109,14 +110,26 @@ extension EventStore {
     private func deleteInBatches(_ sql: String, _ arguments: StatementArguments, batchRows: Int, _ report: inout PruneReport) throws -> Int {
         var total = 0
         while true {
-            let deleted = try pool.write { db in
+            let deleted = try batch(&report) { db in
                 try db.execute(sql: sql, arguments: arguments)
                 return db.changesCount
             }
-            report.transactions += 1
             total += deleted
             if deleted < batchRows { return total }
         }
+    }
+
+    /// Runs one batch in its own write transaction, then pauses for as long as the transaction took: a writer in another
+    /// process waiting in SQLite's busy handler (which sleeps and retries) gets the lock between two batches instead of
+    /// finding the next batch holding it.
+    func batch<T>(_ report: inout PruneReport, _ body: (Database) throws -> T) throws -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try pool.write(body)
+        report.transactions += 1
+        let held = start.duration(to: clock.now)
+        Thread.sleep(forTimeInterval: Double(held.components.seconds) + Double(held.components.attoseconds) / 1e18)
+        return result
     }
 }
 

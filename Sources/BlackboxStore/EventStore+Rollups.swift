@@ -21,17 +21,32 @@ extension EventStore {
         for key in keys {
             var done = false
             while !done {
-                done = try pool.write { db in try Self.rollUpBatch(key: key, cutoffs, batchRows: batchRows, db, report: &report) }
-                report.transactions += 1
+                let step = try batch(&report) { db in try Self.rollUpBatch(key: key, cutoffs, batchRows: batchRows, db) }
+                report.samplesRolledUp += step.rolledUp
+                report.rollupsWritten += step.written
+                report.samplesDeleted += step.deleted
+                done = step.done
             }
         }
     }
 
+    /// What one roll-up batch did: samples rolled up, roll-ups written, samples deleted, and whether none is left.
+    private struct RollUpStep {
+        var rolledUp = 0
+        var written = 0
+        var deleted = 0
+        var done = false
+    }
+
     /// Rolls up and deletes one batch of a container's old samples: up to `batchRows` rows, cut at a minute's start
-    /// (a single minute holding more samples than a batch is done whole). Returns whether none is left.
-    private static func rollUpBatch(key: Int64, _ cutoffs: RetentionCutoffs, batchRows: Int, _ db: Database, report: inout PruneReport) throws -> Bool {
+    /// (a single minute holding more samples than a batch is done whole).
+    private static func rollUpBatch(key: Int64, _ cutoffs: RetentionCutoffs, batchRows: Int, _ db: Database) throws -> RollUpStep {
+        var step = RollUpStep()
         guard let first = try Int64.fetchOne(db, sql: "SELECT min(ts_ns) FROM samples WHERE container_key = ? AND ts_ns < ?", arguments: [key, cutoffs.samples])
-        else { return true }
+        else {
+            step.done = true
+            return step
+        }
         let last = try Int64.fetchOne(
             db, sql: "SELECT ts_ns FROM samples WHERE container_key = ? AND ts_ns < ? ORDER BY ts_ns LIMIT 1 OFFSET ?",
             arguments: [key, cutoffs.samples, batchRows - 1])
@@ -44,16 +59,17 @@ extension EventStore {
         }
         let from = max(first, cutoffs.rollupsFrom)
         if from < end {
-            report.samplesRolledUp +=
+            step.rolledUp =
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM samples WHERE container_key = ? AND ts_ns >= ? AND ts_ns < ?", arguments: [key, from, end]) ?? 0
             try db.execute(sql: rollUpStatement, arguments: [key, from, end])
-            report.rollupsWritten += db.changesCount
+            step.written = db.changesCount
         }
         try db.execute(sql: "DELETE FROM samples WHERE container_key = ? AND ts_ns < ?", arguments: [key, end])
-        report.samplesDeleted += db.changesCount
+        step.deleted = db.changesCount
         let left = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM samples WHERE container_key = ? AND ts_ns < ?)", arguments: [key, cutoffs.samples])
-        return left != true
+        step.done = left != true
+        return step
     }
 
     /// Inserts the roll-ups of one container's samples in [?, ?), merging into a minute already rolled up.
@@ -94,7 +110,7 @@ extension EventStore {
         for key in keys {
             var deleted = batchRows
             while deleted == batchRows {
-                deleted = try pool.write { db in
+                deleted = try batch(&report) { db in
                     let last = try Int64.fetchOne(
                         db, sql: "SELECT minute_ns FROM sample_rollups WHERE container_key = ? AND minute_ns < ? ORDER BY minute_ns LIMIT 1 OFFSET ?",
                         arguments: [key, cutoffs.rollups, batchRows - 1])
@@ -102,7 +118,6 @@ extension EventStore {
                         sql: "DELETE FROM sample_rollups WHERE container_key = ? AND minute_ns < ?", arguments: [key, last.map { $0 + 1 } ?? cutoffs.rollups])
                     return db.changesCount
                 }
-                report.transactions += 1
                 report.rollupsDeleted += deleted
             }
         }

@@ -213,4 +213,61 @@ import Testing
         #expect(again.isEmpty)
         #expect(try store.prunable(policy: RetentionPolicy(), now: now).isEmpty)
     }
+
+    @Test func aWriterInAnotherConnectionKeepsWritingWhilePruningRuns() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        let start = Self.now - 20 * Self.day
+        for container in ["a", "b", "c"] {
+            try store.append(samples: (0..<10_000).map { Self.sample(container, start + Int64($0) * 10 * Self.second, cpu: 1, memory: 1, pids: 1, rx: Int64($0)) })
+        }
+        let recorder = try EventStore(path: directory.storePath)
+        let writer = Task.detached {
+            var written = 0
+            while !Task.isCancelled {
+                try recorder.append(samples: [Self.sample("live", Self.now + Int64(written) * Self.second, cpu: 1, memory: 1, pids: 1, rx: 1)])
+                written += 1
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+            return written
+        }
+        let report = try store.prune(policy: RetentionPolicy(), now: Self.now)
+        writer.cancel()
+        let written = try await writer.value
+        #expect(written > 0)
+        #expect(report.samplesDeleted == 30_000)
+        #expect(try store.samples(containerIDs: ["live"]).count == written)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func thePruneCommandCountsWithoutChangingAnythingThenPrunes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let minute = (now - 10 * Self.day) / Self.minute * Self.minute
+        try store.append(samples: (1...3).map { Self.sample("a", minute + Int64($0) * Self.second, cpu: 1, memory: 1, pids: 1, rx: 1) })
+
+        let dryRun = try BlackboxBinary.run(["prune", "--dry-run", "--json", "--db", directory.storePath])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(dryRun.stdout.utf8)) as? [[String: Any]])
+        let samples = try #require(rows.first { $0["table"] as? String == "samples" })
+        #expect(samples["rolled_up"] as? Int == 3)
+        #expect(samples["deleted"] as? Int == 3)
+        #expect(rows.first { $0["table"] as? String == "sample_rollups" }?["written"] as? Int == 1)
+        #expect(try store.counts().samples == 3)
+
+        let pruned = try BlackboxBinary.run(["prune", "--keep-samples", "12h", "--db", directory.storePath])
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        let lines = pruned.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(lines.first == "TABLE ROLLED UP WRITTEN DELETED")
+        #expect(lines.contains("samples 3 - 3"))
+        #expect(lines.contains("sample_rollups - 1 0"))
+        #expect(try store.counts().samples == 0)
+
+        let wrong = try BlackboxBinary.run(["prune", "--keep-events", "soon", "--db", directory.storePath])
+        #expect(wrong.status == 64)
+        #expect(wrong.stderr.contains("--keep-events must be a duration"))
+    }
 }
