@@ -17,7 +17,8 @@ extension EventStore {
     /// 5. A removed container's `containers` row goes once none of its events is left; a `container_keys` row once
     ///    none of its samples or roll-ups is.
     ///
-    /// Running it again at the same `now` changes nothing.
+    /// Running it again at the same `now` changes nothing. It blocks the calling thread: each batch is followed by a pause
+    /// as long as the batch (see ``batch(_:_:)``), so it takes about twice its work; call it off the cooperative pool.
     ///
     /// - Returns: the rows rolled up and deleted per table.
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when a write fails; the batches committed before stay

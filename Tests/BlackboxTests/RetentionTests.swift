@@ -2,6 +2,7 @@ import BlackboxStore
 import DockerEngine
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 /// Pruning and roll-up on synthetic stores, with the clock injected through `now`.
@@ -214,7 +215,7 @@ import Testing
         #expect(try store.prunable(policy: RetentionPolicy(), now: now).isEmpty)
     }
 
-    @Test func aWriterInAnotherConnectionKeepsWritingWhilePruningRuns() async throws {
+    @Test func aWriterInAnotherConnectionKeepsWritingWhilePruningRuns() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try EventStore(path: directory.storePath)
@@ -222,20 +223,32 @@ import Testing
         for container in ["a", "b", "c"] {
             try store.append(samples: (0..<10_000).map { Self.sample(container, start + Int64($0) * 10 * Self.second, cpu: 1, memory: 1, pids: 1, rx: Int64($0)) })
         }
+        // A recorder's connection, on a thread of its own: it appends a sample every 2 ms until told to stop.
         let recorder = try EventStore(path: directory.storePath)
-        let writer = Task.detached {
-            var written = 0
-            while !Task.isCancelled {
-                try recorder.append(samples: [Self.sample("live", Self.now + Int64(written) * Self.second, cpu: 1, memory: 1, pids: 1, rx: 1)])
-                written += 1
-                try? await Task.sleep(for: .milliseconds(2))
+        let writer = Mutex<(written: Int, stop: Bool, finished: Bool, error: String?)>((0, false, false, nil))
+        Thread.detachNewThread {
+            while !writer.withLock({ $0.stop }) {
+                do {
+                    let index = writer.withLock { $0.written }
+                    try recorder.append(samples: [Self.sample("live", Self.now + Int64(index) * Self.second, cpu: 1, memory: 1, pids: 1, rx: 1)])
+                    writer.withLock { $0.written += 1 }
+                } catch {
+                    writer.withLock { $0.error = "\(error)" }
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.002)
             }
-            return written
+            writer.withLock { $0.finished = true }
         }
+        #expect(TestEngine.wait(seconds: 10) { writer.withLock { $0.written >= 5 } })
+        let before = writer.withLock { $0.written }
         let report = try store.prune(policy: RetentionPolicy(), now: Self.now)
-        writer.cancel()
-        let written = try await writer.value
-        #expect(written > 0)
+        let during = writer.withLock { $0.written } - before
+        writer.withLock { $0.stop = true }
+        #expect(TestEngine.wait(seconds: 10) { writer.withLock { $0.finished } })
+        let (written, error) = writer.withLock { ($0.written, $0.error) }
+        #expect(error == nil)
+        #expect(during > 0, "no write got in while pruning ran")
         #expect(report.samplesDeleted == 30_000)
         #expect(try store.samples(containerIDs: ["live"]).count == written)
         #expect(try store.integrityCheck() == "ok")
