@@ -40,6 +40,10 @@ struct PruneCommand: ParsableCommand {
                 })
             return
         }
+        if report.isEmpty {
+            print("Nothing to prune: nothing is older than the retention periods (samples \(retention.keepSamples), roll-ups \(retention.keepRollups), events \(retention.keepEvents)).")
+            return
+        }
         print(
             TableRenderer.render(
                 headers: ["TABLE", "ROLLED UP", "WRITTEN", dryRun ? "WOULD DELETE" : "DELETED"],

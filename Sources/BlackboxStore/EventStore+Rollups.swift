@@ -13,12 +13,7 @@ extension EventStore {
 
     /// Rolls up and deletes the raw samples older than the cutoff, container by container, whole minutes at a time.
     func rollUpSamples(_ cutoffs: RetentionCutoffs, batchRows: Int, report: inout PruneReport) throws {
-        let keys = try pool.read { db in
-            try Int64.fetchAll(
-                db, sql: "SELECT key FROM container_keys k WHERE EXISTS (SELECT 1 FROM samples WHERE container_key = k.key AND ts_ns < ?)",
-                arguments: [cutoffs.samples])
-        }
-        for key in keys {
+        for key in try containerKeys(withRowsIn: "samples", timeColumn: "ts_ns", before: cutoffs.samples) {
             var done = false
             while !done {
                 let step = try batch(&report) { db in try Self.rollUpBatch(key: key, cutoffs, batchRows: batchRows, db) }
@@ -102,12 +97,7 @@ extension EventStore {
 
     /// Deletes the roll-ups older than the cutoff, container by container, `batchRows` at a time.
     func deleteRollups(_ cutoffs: RetentionCutoffs, batchRows: Int, report: inout PruneReport) throws {
-        let keys = try pool.read { db in
-            try Int64.fetchAll(
-                db, sql: "SELECT key FROM container_keys k WHERE EXISTS (SELECT 1 FROM sample_rollups WHERE container_key = k.key AND minute_ns < ?)",
-                arguments: [cutoffs.rollups])
-        }
-        for key in keys {
+        for key in try containerKeys(withRowsIn: "sample_rollups", timeColumn: "minute_ns", before: cutoffs.rollups) {
             var deleted = batchRows
             while deleted == batchRows {
                 deleted = try batch(&report) { db in
@@ -120,6 +110,15 @@ extension EventStore {
                 }
                 report.rollupsDeleted += deleted
             }
+        }
+    }
+
+    /// The container keys that have rows in `table` (keyed by container key and `timeColumn`) from before `cutoff`.
+    private func containerKeys(withRowsIn table: String, timeColumn: String, before cutoff: Int64) throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(
+                db, sql: "SELECT key FROM container_keys k WHERE EXISTS (SELECT 1 FROM \(table) WHERE container_key = k.key AND \(timeColumn) < ?)",
+                arguments: [cutoff])
         }
     }
 }

@@ -278,6 +278,8 @@ import Testing
         #expect(lines.contains("samples 3 - 3"))
         #expect(lines.contains("sample_rollups - 1 0"))
         #expect(try store.counts().samples == 0)
+        let again = try BlackboxBinary.run(["prune", "--keep-samples", "12h", "--db", directory.storePath])
+        #expect(again.stdout.hasPrefix("Nothing to prune: nothing is older than the retention periods (samples 12h, roll-ups 90d, events 90d)."))
 
         let wrong = try BlackboxBinary.run(["prune", "--keep-events", "soon", "--db", directory.storePath])
         #expect(wrong.status == 64)
