@@ -90,4 +90,28 @@ import Testing
         #expect(event.attributes["backup.target"] == "s3://key:\(marker)@bucket")
         #expect(!event.raw.contains("s3-secret"))
     }
+
+    @Test func leavesTheCapturedSessionAloneButForItsPlantedSecret() throws {
+        for line in try Fixtures.eventLines() {
+            let event = try EngineEvent.decode(line: line)
+            #expect(redactor.redact(event) == event, "changed \(event.action) of \(event.containerName ?? event.actorID)")
+        }
+        for name in FixtureSession.containers {
+            let json = try Fixtures.data("inspect-\(name).json")
+            let original = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+            let output = try #require(redactor.redactInspect(json))
+            let redacted = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+            let env = { (object: [String: Any]) in (object["Config"] as? [String: Any])?["Env"] as? [String] ?? [] }
+            if env(original).contains("API_TOKEN=fixture-secret") {
+                #expect(env(redacted) == env(original).map { $0 == "API_TOKEN=fixture-secret" ? "API_TOKEN=\(marker)" : $0 })
+                var config = try #require(redacted["Config"] as? [String: Any])
+                config["Env"] = env(original)
+                var rest = redacted
+                rest["Config"] = config
+                #expect(NSDictionary(dictionary: rest).isEqual(to: original), "changed more than the planted secret of \(name)")
+            } else {
+                #expect(NSDictionary(dictionary: redacted).isEqual(to: original), "changed the snapshot of \(name)")
+            }
+        }
+    }
 }
