@@ -22,14 +22,15 @@ struct RecordCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var playbooks: PlaybookOptions
+    @OptionGroup var retention: RetentionOptions
 
     @Option(help: ArgumentHelp("Time between two resource samples of a running container (500ms, 2s, 1m).", valueName: "duration"))
     var interval: String = "2s"
 
     @Option(
-        name: .customLong("redact"),
+        name: [.customLong("redact-pattern"), .customLong("redact")],
         help: ArgumentHelp(
-            "Also redact environment and label values whose names contain this, case-insensitive (repeatable; also $BLACKBOX_REDACT, comma-separated). Always redacted: \(CredentialRedactor.defaultPatterns.joined(separator: ", ")).",
+            "Also redact values whose names contain this, case-insensitive: environment variables, labels, command-line flags (--NAME value, NAME=value) and log lines (repeatable; also $BLACKBOX_REDACT, comma-separated). Always redacted: \(CredentialRedactor.defaultPatterns.joined(separator: ", ")).",
             valueName: "fragment"))
     var redact: [String] = []
 
@@ -44,7 +45,8 @@ struct RecordCommand: AsyncParsableCommand {
         let fromEnvironment = (ProcessInfo.processInfo.environment["BLACKBOX_REDACT"] ?? "").split(separator: ",").map(String.init)
         let configuration = RecorderConfiguration(
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
-            redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment))
+            redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment),
+            retention: retention.policy)
         let store = try store.openForWriting()
         let lock = try RecorderLock.acquire(storePath: store.path)
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)

@@ -1,11 +1,15 @@
 import DockerEngine
 import Foundation
 
-/// Replaces the values of credential-looking names before anything is written to the store.
+/// Replaces credentials with ``placeholder`` before anything is written to the store.
 ///
 /// A name looks like a credential when it contains one of ``patterns``, compared case-insensitively
-/// (`DB_PASSWORD`, `api_token`, `com.example.secret-key`). Covered: `Config.Env` (`NAME=value`) and
-/// `Config.Labels` of inspect snapshots, and the label attributes of engine events.
+/// (`DB_PASSWORD`, `api_token`, `com.example.secret-key`). Covered:
+/// - inspect snapshots: `Config.Env` (`NAME=value`), `Config.Labels`, and the command lines `Config.Cmd`,
+///   `Config.Entrypoint`, `Config.Healthcheck.Test`, `Path` and `Args` (``redact(arguments:)``);
+/// - engine events: credential-named attributes (labels), and the command of `exec_create: …` / `exec_start: …` actions;
+/// - log tails (``redact(lines:)``);
+/// - everywhere, the password of a URL (`postgres://user:PASSWORD@db`), whatever the name it is under.
 public struct CredentialRedactor: Sendable {
     /// The default name fragments.
     public static let defaultPatterns = ["KEY", "TOKEN", "SECRET", "PASS", "CREDENTIAL", "AUTH", "PRIVATE"]
@@ -24,47 +28,75 @@ public struct CredentialRedactor: Sendable {
         return patterns.contains { upper.contains($0) }
     }
 
-    /// The inspect JSON with credential values in `Config.Env` and `Config.Labels` replaced;
-    /// nil when `json` is not a JSON object (the caller must then not store it).
+    /// The inspect JSON (`GET /containers/{id}/json`) with credentials replaced in `Config.Env`, `Config.Labels`,
+    /// `Config.Cmd`, `Config.Entrypoint`, `Config.Healthcheck.Test`, `Path` and `Args`; nil when `json` is not a JSON
+    /// object (the caller must then not store it).
     public func redactInspect(_ json: Data) -> Data? {
         guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else { return nil }
         if var config = object["Config"] as? [String: Any] {
             if let env = config["Env"] as? [String] { config["Env"] = env.map(redactAssignment) }
             if let labels = config["Labels"] as? [String: String] { config["Labels"] = redactMap(labels) }
+            for key in ["Cmd", "Entrypoint"] { config[key] = redactCommand(config[key]) }
+            if var healthcheck = config["Healthcheck"] as? [String: Any] {
+                healthcheck["Test"] = redactCommand(healthcheck["Test"])
+                config["Healthcheck"] = healthcheck
+            }
             object["Config"] = config
         }
+        if let path = object["Path"] as? String { object["Path"] = redact(text: path) }
+        if let args = object["Args"] as? [String] { object["Args"] = redact(arguments: args) }
         return try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
-    /// The event with credential-named attributes redacted, in both its parsed attributes and its raw JSON.
-    /// Events without such attributes come back unchanged, byte for byte.
+    /// The event with credentials redacted — credential-named attributes (labels), URL passwords in attribute values, and the
+    /// command of an `exec_create: …` / `exec_start: …` action — in both its parsed fields and its raw JSON
+    /// (`Actor.Attributes`, `Action`, `status`), which stays valid JSON. Events with nothing to redact come back
+    /// unchanged, byte for byte.
     public func redact(_ event: EngineEvent) -> EngineEvent {
-        guard event.attributes.keys.contains(where: isCredential(name:)) else { return event }
+        let attributes = redactMap(event.attributes)
+        let action = redact(action: event.action)
+        guard attributes != event.attributes || action != event.action else { return event }
         var raw = event.raw
-        if var object = (try? JSONSerialization.jsonObject(with: Data(event.raw.utf8))) as? [String: Any],
-            var actor = object["Actor"] as? [String: Any], let attributes = actor["Attributes"] as? [String: String]
-        {
-            actor["Attributes"] = redactMap(attributes)
-            object["Actor"] = actor
+        if var object = (try? JSONSerialization.jsonObject(with: Data(event.raw.utf8))) as? [String: Any] {
+            if var actor = object["Actor"] as? [String: Any], actor["Attributes"] is [String: String] {
+                actor["Attributes"] = attributes
+                object["Actor"] = actor
+            }
+            for key in ["Action", "status"] where object[key] is String { object[key] = action }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
                 raw = String(decoding: data, as: UTF8.self)
             }
         }
         return EngineEvent(
-            type: event.type, action: event.action, actorID: event.actorID, attributes: redactMap(event.attributes),
-            scope: event.scope, timeNano: event.timeNano, raw: raw)
+            type: event.type, action: action, actorID: event.actorID, attributes: attributes, scope: event.scope, timeNano: event.timeNano,
+            raw: raw)
     }
 
-    /// `NAME=value` with the value replaced when NAME looks like a credential.
+    /// `NAME=value` with the value replaced when NAME looks like a credential, else with ``redact(text:)`` applied to
+    /// the value (`JAVA_OPTS=-Ddb.password=…`, a URL's password).
     public func redactAssignment(_ assignment: String) -> String {
         guard let equals = assignment.firstIndex(of: "=") else { return assignment }
         let name = String(assignment[..<equals])
-        return isCredential(name: name) ? "\(name)=\(Self.placeholder)" : assignment
+        let value = String(assignment[assignment.index(after: equals)...])
+        return "\(name)=\(isCredential(name: name) ? Self.placeholder : redact(text: value))"
+    }
+
+    /// `exec_create: CMD` / `exec_start: CMD` with ``redact(text:)`` applied to CMD; other actions unchanged.
+    private func redact(action: String) -> String {
+        guard action.hasPrefix("exec_"), let colon = action.firstIndex(of: ":") else { return action }
+        return String(action[...colon]) + redact(text: String(action[action.index(after: colon)...]))
+    }
+
+    /// A command as the engine gives it: an argument vector, a string (a shell form), or null.
+    private func redactCommand(_ command: Any?) -> Any? {
+        if let arguments = command as? [String] { return redact(arguments: arguments) }
+        if let text = command as? String { return redact(text: text) }
+        return command
     }
 
     private func redactMap(_ map: [String: String]) -> [String: String] {
         map.reduce(into: [:]) { result, entry in
-            result[entry.key] = isCredential(name: entry.key) ? Self.placeholder : entry.value
+            result[entry.key] = isCredential(name: entry.key) ? Self.placeholder : redact(urlsIn: entry.value)
         }
     }
 }

@@ -21,7 +21,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// `reason` (`disconnected`, `recorder_down`, `write_buffer_overflow`, …) and, when known, `dropped` (events lost).
     case recorderGap = "recorder_gap"
     /// An `/events` line that could not be decoded (malformed JSON, over the size bound, invalid UTF-8, wrong field
-    /// types), kept for inspection: payload `reason`, `bytes` (its length) and `raw` (its first 64 KiB, invalid UTF-8 replaced).
+    /// types), kept for inspection: payload `kind` and `reason` (why), `bytes` (its length) and `raw` (its first 64 KiB, invalid UTF-8 replaced).
     case rejectedLine = "rejected_line"
     /// A container that a start-up or reconnect scan found exited while the store last saw it running: its `die`
     /// was never received (the engine or the recorder was down, or the engine dropped the event).

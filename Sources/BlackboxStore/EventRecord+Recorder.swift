@@ -20,16 +20,20 @@ extension EventRecord {
     }
 
     /// An engine line the recorder could not decode, received at `timeNanos`.
-    public static func rejectedLine(_ raw: [UInt8], reason: String, timeNanos: Int64) -> EventRecord {
-        let kept = String(decoding: raw.prefix(maximumRejectedLineBytes), as: UTF8.self)
-        return EventRecord(timeNanos: timeNanos, kind: .rejectedLine, payload: json(RejectedLine(reason: reason, bytes: raw.count, raw: kept)))
+    ///
+    /// - Parameters:
+    ///   - raw: the line's first bytes (the decoder keeps at most 64 KiB); stored as text, invalid UTF-8 replaced.
+    ///   - kind: the reason's kind (`invalid_utf8`, `invalid_json`, `missing_field`, `wrong_field_type`, `unknown_type`, `oversized`).
+    ///   - bytes: the whole line's length.
+    public static func rejectedLine(_ raw: [UInt8], kind: String, reason: String, bytes: Int, timeNanos: Int64) -> EventRecord {
+        EventRecord(
+            timeNanos: timeNanos, kind: .rejectedLine,
+            payload: json(RejectedLine(kind: kind, reason: reason, bytes: bytes, raw: String(decoding: raw, as: UTF8.self))))
     }
-
-    /// The most of a rejected line that is kept, bytes.
-    public static let maximumRejectedLineBytes = 64 * 1024
 
     /// The `rejected_line` payload.
     public struct RejectedLine: Codable, Sendable, Equatable {
+        public var kind: String
         public var reason: String
         public var bytes: Int
         public var raw: String

@@ -126,18 +126,14 @@ public final class DockerClient: Sendable {
     ///   - until: end the stream at this Unix time in nanoseconds; with a past time, the stream holds only what the
     ///     engine's buffer keeps of `since...until` and then ends.
     ///   - maximumLineBytes: lines longer than this are reported as ``EventStreamElement/malformed(raw:reason:)``.
+    /// - Returns: a stream of events and rejected lines (each with its reason); a bad line never ends it.
     public func events(since: Int64? = nil, until: Int64? = nil, maximumLineBytes: Int = 1 << 20) async throws -> JSONLineStream<EventStreamElement> {
         func seconds(_ nanos: Int64) -> String { String(format: "%d.%09d", nanos / 1_000_000_000, nanos % 1_000_000_000) }
         var query: [String: String] = [:]
         if let since { query["since"] = seconds(since) }
         if let until { query["until"] = seconds(until) }
-        return JSONLineStream(body: try await open("/events", query: query), address: address.description, maximumLineBytes: maximumLineBytes) { line in
-            do throws(EventDecodingError) {
-                return .event(try EngineEvent.decode(line: line))
-            } catch {
-                return .malformed(raw: line, reason: error.description)
-            }
-        }
+        return JSONLineStream(
+            body: try await open("/events", query: query), address: address.description, decoder: .events(maximumLineBytes: maximumLineBytes))
     }
 
     // MARK: - Transport
@@ -209,13 +205,6 @@ public final class DockerClient: Sendable {
     private struct EngineMessage: Decodable {
         let message: String
     }
-}
-
-/// An element of ``DockerClient/events(since:maximumLineBytes:)``: a decoded event, or a line that could not be decoded.
-public enum EventStreamElement: Sendable, Equatable {
-    case event(EngineEvent)
-    /// The line's bytes (only the first bytes of an oversized line) and why it was rejected.
-    case malformed(raw: [UInt8], reason: String)
 }
 
 /// `GET /version`'s fields that blackbox reports.

@@ -2,7 +2,7 @@ import Foundation
 
 /// One line of the engine's `GET /events` stream (Engine API ≥ 1.41), decoded, with the verbatim JSON kept.
 ///
-/// Unknown types, actions and fields are accepted as they come; only `Type`, `Action` and a time are required.
+/// Unknown actions and fields are accepted as they come; `Type` (one of ``knownTypes``), `Action` and a time are required.
 public struct EngineEvent: Sendable, Equatable {
     /// `Type`: `container`, `network`, `image`, `volume`, `daemon`, `plugin`, `service`, `node`, `secret`, `config`.
     public let type: String
@@ -69,22 +69,30 @@ public struct EngineEvent: Sendable, Equatable {
         "\(timeNano)|\(type)|\(action)|\(actorID)"
     }
 
+    /// The `Type`s of the Engine API's `/events` (1.41–1.47). A line of another type is rejected as
+    /// ``EventDecodingError/unknownType(_:)``.
+    public static let knownTypes: Set<String> = [
+        "builder", "config", "container", "daemon", "image", "network", "node", "plugin", "secret", "service", "volume",
+    ]
+
     /// Decodes one line of `/events`.
     ///
-    /// - Throws: ``EventDecodingError`` naming what is wrong (not JSON, not UTF-8, a missing or mistyped field).
+    /// - Throws: ``EventDecodingError`` naming what is wrong: not UTF-8, not JSON, a field of the wrong type,
+    ///   a missing field, or a `Type` the Engine API does not have.
     public static func decode(line: [UInt8]) throws(EventDecodingError) -> EngineEvent {
         guard let raw = String(validating: line, as: UTF8.self) else { throw .invalidUTF8 }
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(line))
         } catch let error as DecodingError {
-            throw .invalidJSON(Self.describe(error))
+            throw Self.reason(error)
         } catch {
             throw .invalidJSON(String(describing: error))
         }
         guard let type = wire.type, !type.isEmpty else { throw .missingField("Type") }
         guard let action = wire.action ?? wire.status, !action.isEmpty else { throw .missingField("Action") }
         guard let timeNano = wire.timeNano ?? wire.time.map({ $0 * 1_000_000_000 }) else { throw .missingField("timeNano") }
+        guard knownTypes.contains(type) else { throw .unknownType(type) }
         return EngineEvent(
             type: type,
             action: action,
@@ -96,13 +104,17 @@ public struct EngineEvent: Sendable, Equatable {
         )
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    private static func reason(_ error: DecodingError) -> EventDecodingError {
         switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+            return path.isEmpty ? .invalidJSON("not a JSON object") : .wrongFieldType(field: path, detail: context.debugDescription)
+        case .keyNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+            return .invalidJSON(path.isEmpty ? detail : "\(path): \(detail)")
         @unknown default:
-            return String(describing: error)
+            return .invalidJSON(String(describing: error))
         }
     }
 
@@ -132,17 +144,51 @@ public struct EngineEvent: Sendable, Equatable {
     }
 }
 
-/// Why a line of `/events` could not be decoded.
+/// Why a line of `/events` was rejected.
 public enum EventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidUTF8
+    /// Not JSON, or not a JSON object: the parser's message.
     case invalidJSON(String)
     case missingField(String)
+    /// A field of another JSON type than the Engine API's (`timeNano` as a string): its path and the decoder's message.
+    case wrongFieldType(field: String, detail: String)
+    /// A `Type` the Engine API does not have (see ``EngineEvent/knownTypes``).
+    case unknownType(String)
+    /// Longer than the line bound: the line's length and the bound, bytes.
+    case oversized(byteCount: Int, limit: Int)
+
+    /// The reason's kind, for counting: `invalid_utf8`, `invalid_json`, `missing_field`, `wrong_field_type`,
+    /// `unknown_type`, `oversized`.
+    public var kind: Kind {
+        switch self {
+        case .invalidUTF8: .invalidUTF8
+        case .invalidJSON: .invalidJSON
+        case .missingField: .missingField
+        case .wrongFieldType: .wrongFieldType
+        case .unknownType: .unknownType
+        case .oversized: .oversized
+        }
+    }
+
+    public enum Kind: String, Sendable, CaseIterable, Comparable {
+        case invalidUTF8 = "invalid_utf8"
+        case invalidJSON = "invalid_json"
+        case missingField = "missing_field"
+        case wrongFieldType = "wrong_field_type"
+        case unknownType = "unknown_type"
+        case oversized
+
+        public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
 
     public var description: String {
         switch self {
         case .invalidUTF8: "the line is not valid UTF-8"
         case .invalidJSON(let reason): "not a valid event: \(reason)"
         case .missingField(let field): "the event has no \(field)"
+        case .wrongFieldType(let field, let detail): "the event's \(field) has the wrong type: \(detail)"
+        case .unknownType(let type): "unknown event type '\(type)'"
+        case .oversized(let byteCount, let limit): "the line is \(byteCount) bytes, over the \(limit)-byte bound"
         }
     }
 }

@@ -15,13 +15,14 @@ public struct LineFramer: Sendable {
     private var buffer: [UInt8] = []
     private var oversizedPrefix: [UInt8]?
     private var oversizedCount = 0
+    private var oversizedLastByte: UInt8?
 
     public init(maximumLineBytes: Int = 1 << 20) {
         self.maximumLineBytes = maximumLineBytes
     }
 
     /// Adds a chunk and returns the lines it completed, in order. Empty lines are dropped.
-    public mutating func append(_ chunk: some Collection<UInt8>) -> [Output] {
+    public mutating func append(_ chunk: some BidirectionalCollection<UInt8>) -> [Output] {
         var outputs: [Output] = []
         var start = chunk.startIndex
         while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -38,13 +39,15 @@ public struct LineFramer: Sendable {
         endLine()
     }
 
-    private mutating func consume(_ bytes: some Collection<UInt8>) {
+    private mutating func consume(_ bytes: some BidirectionalCollection<UInt8>) {
         guard !bytes.isEmpty else { return }
         if oversizedPrefix != nil {
             oversizedCount += bytes.count
+            oversizedLastByte = bytes.last
         } else if buffer.count + bytes.count > maximumLineBytes {
             buffer.append(contentsOf: bytes)
             oversizedCount = buffer.count
+            oversizedLastByte = buffer.last
             oversizedPrefix = Array(buffer.prefix(maximumLineBytes))
             buffer = []
         } else {
@@ -54,10 +57,12 @@ public struct LineFramer: Sendable {
 
     private mutating func endLine() -> Output? {
         if let prefix = oversizedPrefix {
-            let output = Output.oversized(prefix: prefix, byteCount: oversizedCount)
+            // The length excludes a `\r` before the `\n`, as a line's bytes do; without it the line may fit after all.
+            let count = oversizedCount - (oversizedLastByte == UInt8(ascii: "\r") ? 1 : 0)
             oversizedPrefix = nil
             oversizedCount = 0
-            return output
+            oversizedLastByte = nil
+            return count > maximumLineBytes ? .oversized(prefix: prefix, byteCount: count) : .line(prefix)
         }
         if buffer.last == UInt8(ascii: "\r") { buffer.removeLast() }
         guard !buffer.isEmpty else { return nil }

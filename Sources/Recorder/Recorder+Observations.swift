@@ -59,7 +59,10 @@ extension Recorder {
         } catch {
             failure = error.localizedDescription
         }
-        await write(.logTail(containerID: containerID, containerName: name, lines: lines, failure: failure, timeNanos: time, trigger: trigger))
+        await write(
+            .logTail(
+                containerID: containerID, containerName: name, lines: lines.map(configuration.redactor.redact(lines:)), failure: failure,
+                timeNanos: time, trigger: trigger))
     }
 
     /// Inspects a container and records a failed start if it has one: it is `created` and `State.Error` is set.

@@ -59,7 +59,10 @@ public struct Recorder: Service {
             BlindWindow(fromNanos: $0.lastRowNanos, reason: $0.stoppedCleanly ? "recorder_down" : "recorder_crashed")
         }
         await cancelWhenGracefulShutdown {
-            await self.recordUntilCancelled(blind: blind)
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.recordUntilCancelled(blind: blind) }
+                group.addTask { await self.pruneUntilCancelled() }
+            }
         }
         await writer.write(.recorder(.recorderStop, address: address, timeNanos: Self.now()))
         await writer.finish(within: .seconds(1))
@@ -198,8 +201,9 @@ public struct Recorder: Service {
     private func handle(_ element: EventStreamElement, in group: inout ThrowingDiscardingTaskGroup<any Error>) async -> Bool {
         switch element {
         case .malformed(let raw, let reason):
-            logger.warning("rejected an engine event line; kept as rejected_line", metadata: ["reason": "\(reason)", "bytes": "\(raw.count)"])
-            await writer.write(.rejectedLine(raw, reason: reason, timeNanos: Self.now()))
+            let bytes = if case .oversized(let count, _) = reason { count } else { raw.count }
+            logger.warning("rejected an engine event line; kept as rejected_line", metadata: ["reason": "\(reason)", "bytes": "\(bytes)"])
+            await writer.write(.rejectedLine(raw, kind: reason.kind.rawValue, reason: "\(reason)", bytes: bytes, timeNanos: Self.now()))
             return false
         case .event(let received):
             let event = configuration.redactor.redact(received)

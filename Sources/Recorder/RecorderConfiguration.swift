@@ -12,15 +12,23 @@ public struct RecorderConfiguration: Sendable {
     public var maximumReconnectDelay: Duration
     /// What is redacted before any write.
     public var redactor: CredentialRedactor
+    /// How long the store keeps samples, roll-ups and events (`--keep-samples`, `--keep-rollups`, `--keep-events`),
+    /// enforced by ``EventStore/prune(policy:now:)`` a minute after the recorder starts and then every ``pruneInterval``.
+    public var retention: RetentionPolicy
+    /// Time between two prunes (default 1 h).
+    public var pruneInterval: Duration
 
     public init(
         sampleInterval: Duration = .seconds(2), logTailLines: Int = 200, startFailureSweepInterval: Duration = .seconds(10),
-        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor()
+        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor(),
+        retention: RetentionPolicy = RetentionPolicy(), pruneInterval: Duration = .seconds(3600)
     ) {
         self.sampleInterval = sampleInterval
         self.logTailLines = logTailLines
         self.startFailureSweepInterval = startFailureSweepInterval
         self.maximumReconnectDelay = maximumReconnectDelay
         self.redactor = redactor
+        self.retention = retention
+        self.pruneInterval = pruneInterval
     }
 }

@@ -53,8 +53,18 @@ import Testing
             _ = try EngineEvent.decode(line: Array(#"{"Type":"container","Action":"die","timeNano":"soon"}"#.utf8))
             Issue.record("a string timeNano was accepted")
         } catch {
-            guard case .invalidJSON(let reason) = error else { Issue.record("wrong error \(error)"); return }
-            #expect(reason.contains("timeNano"))
+            guard case .wrongFieldType(let field, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(field == "timeNano")
+        }
+        #expect(throws: EventDecodingError.unknownType("gizmo")) {
+            try EngineEvent.decode(line: Array(#"{"Type":"gizmo","Action":"die","timeNano":1}"#.utf8))
+        }
+        #expect(throws: EventDecodingError.invalidJSON("not a JSON object")) { try EngineEvent.decode(line: Array("[1,2]".utf8)) }
+        #expect {
+            try EngineEvent.decode(line: Array(#"{"Type":"container","Action":"die","timeNano":1,"Actor":{"ID":"c","Attributes":{"exitCode":1}}}"#.utf8))
+        } throws: { error in
+            guard case EventDecodingError.wrongFieldType(let field, _) = error else { return false }
+            return field == "Actor.Attributes.exitCode"
         }
     }
 

@@ -29,6 +29,16 @@ import Testing
         #expect(outputs == [.oversized(prefix: Array("01234567".utf8), byteCount: 13), .line(Array("ok".utf8))])
     }
 
+    @Test func countsAnOversizedLineWithoutItsCarriageReturn() {
+        var framer = LineFramer(maximumLineBytes: 8)
+        let outputs = framer.append(Array("0123456789\r\n01234567\r\n0123".utf8)) + framer.append(Array("45678\r".utf8)) + framer.append([0x0A])
+        #expect(
+            outputs == [
+                .oversized(prefix: Array("01234567".utf8), byteCount: 10), .line(Array("01234567".utf8)),
+                .oversized(prefix: Array("01234567".utf8), byteCount: 9),
+            ])
+    }
+
     @Test func returnsAnUnterminatedLastLineAtTheEnd() {
         var framer = LineFramer()
         #expect(framer.append(Array("{\"a\":1}\n\n{\"b\"".utf8)) == [.line(Array("{\"a\":1}".utf8))])
