@@ -150,7 +150,8 @@ import Testing
         }
         withExtendedLifetime(first) {}
         first = nil
-        #expect(try RecorderLock.acquire(storePath: directory.storePath) != nil)
+        #expect(RecorderLock.isHeld(storePath: directory.storePath) == false)
+        #expect(throws: Never.self) { _ = try RecorderLock.acquire(storePath: directory.storePath) }
     }
 
     @Test func refusesAnSQLiteFileThatIsNotAStore() throws {
