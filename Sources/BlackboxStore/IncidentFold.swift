@@ -77,11 +77,11 @@ public enum IncidentFold {
         }
         let unchanged = incident
         switch (event.kind, event.action ?? "") {
-        case (.engine, "destroy"):
+        case (.engine, "destroy"), (.reconciledRemove, _):
             incident.resolvedNanos = time
             incident.resolution = "removed"
             append(seq, to: &incident)
-        case (.engine, "start"):
+        case (.engine, "start"), (.reconciledStart, _):
             incident.stableSinceNanos = after.health == nil ? time : nil
         case (.engine, "health_status: healthy"):
             incident.stableSinceNanos = incident.stableSinceNanos ?? ((after.status == "running") ? time : nil)
