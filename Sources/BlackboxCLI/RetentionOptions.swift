@@ -4,13 +4,13 @@ import DockerEngine
 
 /// `--keep-samples`, `--keep-rollups`, `--keep-events`: how long the store keeps what it records.
 struct RetentionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("How long raw resource samples are kept before they are rolled up to 1-minute min/avg/max (default 7d).", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long raw resource samples are kept before they are rolled up to 1-minute min/avg/max.", valueName: "duration"))
     var keepSamples: String = "7d"
 
-    @Option(help: ArgumentHelp("How long the 1-minute roll-ups of samples are kept (default 90d).", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long the 1-minute roll-ups of samples are kept.", valueName: "duration"))
     var keepRollups: String = "90d"
 
-    @Option(help: ArgumentHelp("How long events and resolved incidents are kept (default 90d); open incidents and what they rest on stay.", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long events and resolved incidents are kept; open incidents and what they rest on stay.", valueName: "duration"))
     var keepEvents: String = "90d"
 
     func validate() throws {
