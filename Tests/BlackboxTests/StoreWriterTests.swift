@@ -15,10 +15,17 @@ struct StoreWriterTests {
             containerID: "c\(index)", deduplicationKey: "test|\(index)", payload: payload)
     }
 
-    private func writer(_ store: EventStore, logs: CapturedLogs, capacity: Int) -> StoreWriter {
-        StoreWriter(
+    /// A store on a small file system that is full, and a running writer holding at most `capacity` rows.
+    private func writerOnAFullDisk(capacity: Int) throws -> (SmallFileSystem, EventStore, CapturedLogs, StoreWriter, Task<Void, Never>) {
+        let disk = try SmallFileSystem(kibibytes: 4096)
+        let store = try EventStore(path: disk.path + "/blackbox.sqlite")
+        let logs = CapturedLogs()
+        let writer = StoreWriter(
             store: store, diagnoser: IncidentDiagnoser(store: store, playbooks: [], lookups: NoLookups()), logger: logs.logger(),
             capacity: capacity, sampleCapacity: capacity, retryInterval: .milliseconds(100))
+        let running = Task { await writer.run() }
+        disk.fill()
+        return (disk, store, logs, writer, running)
     }
 
     private func waitFor(_ condition: () async -> Bool) async -> Bool {
@@ -30,12 +37,7 @@ struct StoreWriterTests {
     }
 
     @Test func aFullDiskKeepsRowsQueuedAndWritesThemWhenSpaceReturns() async throws {
-        let disk = try SmallFileSystem(kibibytes: 4096)
-        let store = try EventStore(path: disk.path + "/blackbox.sqlite")
-        let logs = CapturedLogs()
-        let writer = writer(store, logs: logs, capacity: 10_000)
-        let running = Task { await writer.run() }
-        disk.fill()
+        let (disk, store, logs, writer, running) = try writerOnAFullDisk(capacity: 10_000)
         for index in 0..<1_000 { await writer.write(event(index)) }
         #expect(await waitFor { logs.messages.contains { $0.contains("cannot write to the store") } })
         try? await Task.sleep(for: .milliseconds(500))
@@ -54,12 +56,7 @@ struct StoreWriterTests {
     }
 
     @Test func anOverflowingBufferDropsRowsAndRecordsTheGap() async throws {
-        let disk = try SmallFileSystem(kibibytes: 4096)
-        let store = try EventStore(path: disk.path + "/blackbox.sqlite")
-        let logs = CapturedLogs()
-        let writer = writer(store, logs: logs, capacity: 100)
-        let running = Task { await writer.run() }
-        disk.fill()
+        let (disk, store, logs, writer, running) = try writerOnAFullDisk(capacity: 100)
         await writer.write(event(0))
         #expect(await waitFor { logs.messages.contains { $0.contains("cannot write to the store") } })
         for index in 1..<1_000 { await writer.write(event(index)) }
