@@ -2,6 +2,7 @@ import ArgumentParser
 import BlackboxStore
 import DockerEngine
 import Foundation
+import Playbooks
 
 struct IncidentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,5 +74,19 @@ enum IncidentJSON {
         ]
         for (key, value) in optional { if let value { object[key] = value } }
         return object
+    }
+
+    /// `incident show --json`'s `compose` object.
+    static func compose(_ compose: ComposeContext) -> [String: Any] {
+        [
+            "project": compose.project, "service": compose.service, "config_files": compose.configFiles, "depends_on": compose.dependsOn,
+            "depends_on_source": compose.dependenciesSource,
+            "preceded_by": compose.precedingIncidents.map { dependency -> [String: Any] in
+                [
+                    "incident": dependency.id ?? 0, "service": dependency.composeService ?? "", "triggers": dependency.triggerKinds,
+                    "last_ns": dependency.lastNanos,
+                ]
+            },
+        ]
     }
 }

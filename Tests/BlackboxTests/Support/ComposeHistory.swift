@@ -21,15 +21,17 @@ struct ComposeHistory {
         var service: String
     }
 
-    /// A new container of `service`, created and started, with an inspect snapshot built from `hostConfig` and `mounts`.
+    /// A new container of `service`, created and started, with an inspect snapshot built from `hostConfig`, `mounts`
+    /// and extra `labels`.
     mutating func start(
-        _ service: String, number: Int = 1, project: String? = nil, hostConfig: [String: Any] = [:], mounts: [[String: Any]] = []
+        _ service: String, number: Int = 1, project: String? = nil, hostConfig: [String: Any] = [:], mounts: [[String: Any]] = [],
+        labels: [String: String] = [:]
     ) throws -> Container {
         let container = Container(
             id: String(repeating: String(format: "%02x", sequence + 1), count: 32), name: "\(project ?? self.project)_\(service)_\(number)", service: service)
         try engine(container, "create", project: project)
         try engine(container, "start", project: project)
-        try inspect(container, status: "running", exitCode: 0, hostConfig: hostConfig, mounts: mounts, project: project)
+        try inspect(container, status: "running", exitCode: 0, hostConfig: hostConfig, mounts: mounts, labels: labels, project: project)
         return container
     }
 
@@ -45,7 +47,8 @@ struct ComposeHistory {
 
     /// An inspect snapshot of the container.
     mutating func inspect(
-        _ container: Container, status: String, exitCode: Int, hostConfig: [String: Any] = [:], mounts: [[String: Any]] = [], project: String? = nil
+        _ container: Container, status: String, exitCode: Int, hostConfig: [String: Any] = [:], mounts: [[String: Any]] = [],
+        labels: [String: String] = [:], project: String? = nil
     ) throws {
         advance()
         let document: [String: Any] = [
@@ -53,7 +56,7 @@ struct ComposeHistory {
             "State": ["Status": status, "ExitCode": exitCode, "OOMKilled": exitCode == 137 && status == "exited", "Error": ""],
             "Config": [
                 "Image": "blackbox-test/busybox", "User": "",
-                "Labels": [ComposeLabel.project: project ?? self.project, ComposeLabel.service: container.service],
+                "Labels": labels.merging([ComposeLabel.project: project ?? self.project, ComposeLabel.service: container.service]) { $1 },
             ],
             "HostConfig": hostConfig, "Mounts": mounts,
         ]
@@ -82,6 +85,11 @@ struct ComposeHistory {
                     memoryLimitBytes: limit, pids: 2, networkRxBytes: 0, networkTxBytes: 0, blockReadBytes: 0, blockWriteBytes: 0))
         }
         try store.append(samples: samples)
+    }
+
+    /// Lets time pass without an event.
+    mutating func pass(_ nanos: Int64) {
+        time += nanos
     }
 
     private mutating func advance(by nanos: Int64 = 1_000_000) {
