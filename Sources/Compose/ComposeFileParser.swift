@@ -70,7 +70,8 @@ struct ComposeFileParser {
                 if service.memoryLimit == nil, let bytes = bytes(value, key) {
                     service.memoryLimit = Located(.init(bytes: bytes, key: "mem_limit"), at: location(value))
                 }
-            case "cpus": service.cpus = number(value, key).map { Located($0, at: location(value)) } ?? service.cpus
+            case "cpus":
+                if service.cpus == nil, let cpus = number(value, key) { service.cpus = Located(cpus, at: location(value)) }
             case "deploy": deploy(value, into: &service)
             case "ports": service.ports = sequence(value, key).flatMap { port($0) }
             case "volumes": service.volumes = sequence(value, key).compactMap { volume($0) }

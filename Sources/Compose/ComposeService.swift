@@ -11,7 +11,7 @@ public struct ComposeService: Sendable {
     public var environment: [ComposeVariable] = []
     /// `mem_limit`, or `deploy.resources.limits.memory` (which wins when both are set), bytes.
     public var memoryLimit: Located<MemoryLimit>?
-    /// `cpus`, or `deploy.resources.limits.cpus`, in CPUs.
+    /// `cpus`, or `deploy.resources.limits.cpus` (which wins when both are set), in CPUs.
     public var cpus: Located<Double>?
     public var ports: [ComposePort] = []
     public var volumes: [ComposeVolume] = []

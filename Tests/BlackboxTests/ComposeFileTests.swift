@@ -114,4 +114,27 @@ import Testing
         #expect(project.unsetVariables.first?.message == "set NEEDED first")
         #expect(project.unsetVariables.first?.location.line == 9)
     }
+
+    @Test func deployLimitsWinOverTheServiceLevelKeysInEitherOrder() throws {
+        let fixture = try ComposeFixture()
+        defer { fixture.directory.remove() }
+        let yaml = """
+            services:
+              first:
+                cpus: 2
+                mem_limit: 2g
+                deploy: {resources: {limits: {cpus: "0.5", memory: 512M}}}
+              last:
+                deploy: {resources: {limits: {cpus: "0.5", memory: 512M}}}
+                cpus: 2
+                mem_limit: 2g
+            """
+        try yaml.write(toFile: fixture.path + "/limits.yaml", atomically: true, encoding: .utf8)
+        let project = try fixture.load(["limits.yaml"])
+        for name in ["first", "last"] {
+            let service = try #require(project.service(name))
+            #expect(service.cpus?.value == 0.5)
+            #expect(service.memoryLimit?.value == .init(bytes: 536_870_912, key: "deploy.resources.limits.memory"))
+        }
+    }
 }
