@@ -10,8 +10,9 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check a compose project before deploying it, against the recorded history of the same project and this host.",
         discussion: """
-            Reads the compose files (-f, merged in order; else compose.yaml, docker-compose.yaml/.yml and the override file here),
-            interpolates ${VAR} from the environment and .env, and reports each finding with its file:line, the evidence and the fix.
+            Reads the compose files (-f, merged in order; else compose.yaml, docker-compose.yaml/.yml and the override file here), \
+            interpolates ${VAR} from the environment and .env, and reports each finding with its file:line, the evidence and the fix. \
+            Bind-mount sources and listening processes are checked when the engine (--host) is on this host. \
             Exits 1 when any finding is an error, so it can gate a deploy.
             """
     )
@@ -26,7 +27,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: [.customShort("p"), .customLong("project")], help: ArgumentHelp("The project name (default: the files' name:, else $COMPOSE_PROJECT_NAME, else the directory's name).", valueName: "name"))
     var project: String?
 
-    @Option(help: ArgumentHelp("How far back measured baselines reach (default 7d).", valueName: "duration"))
+    @Option(help: ArgumentHelp("How far back measured baselines reach.", valueName: "duration"))
     var window: String = "7d"
 
     func validate() throws {
