@@ -96,4 +96,11 @@ extension EventStore {
         }
     }
 
+
+    /// The engine host's memory (`MemTotal` of `GET /info` in the latest `engine_info`), bytes; nil when none is recorded.
+    public func engineHostMemoryBytes() throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT json_extract(payload, '$.info.MemTotal') FROM events WHERE kind = 'engine_info' ORDER BY seq DESC LIMIT 1")
+        }
+    }
 }

@@ -47,6 +47,32 @@ extension Checklist {
         return findings
     }
 
+    /// Limits must be realistic: a limit above the engine host's memory never applies, and limits that add up to more
+    /// than it let the host run out of memory before any limit does.
+    func hostMemoryFindings() throws -> [Finding] {
+        guard let hostMemory = try store?.engineHostMemoryBytes(), hostMemory > 0 else { return [] }
+        var findings: [Finding] = []
+        let limited = project.services.compactMap { service in service.memoryLimit.map { (service, $0) } }
+        for (service, limit) in limited where limit.value.bytes > hostMemory {
+            findings.append(
+                Finding(
+                    .warning, "memory-limit", service: service.name, at: limit.location,
+                    "\(service.name): \(limit.value.key) \(Self.bytes(limit.value.bytes)) is more than the engine host's memory (\(Self.bytes(hostMemory))): it never applies",
+                    evidence: [.init("memory_limit_bytes", limit.value.bytes), .init("host_memory_bytes", hostMemory)],
+                    fix: "\(limit.value.key): the measured baseline plus 200MiB, at most \(ComposeUnits.composeSize(hostMemory / 2)) on this host"))
+        }
+        let total = limited.reduce(Int64(0)) { $0 + $1.1.value.bytes }
+        if limited.count > 1, total > hostMemory, let first = limited.first {
+            findings.append(
+                Finding(
+                    .warning, "memory-limit", service: nil, at: ComposeLocation(file: first.1.location.file, line: 0),
+                    "the project's memory limits add up to \(Self.bytes(total)), more than the engine host's memory (\(Self.bytes(hostMemory))): the host can run out of memory before any limit applies",
+                    evidence: [.init("limits_total_bytes", total), .init("host_memory_bytes", hostMemory)],
+                    fix: "lower the limits to what each service measures plus 200MiB, or run the stack on a host with more memory"))
+        }
+        return findings
+    }
+
     /// Whether the incident's container ran under this memory limit (the containers projection's last known limit).
     private func killedUnder(_ limit: Int64, _ incident: IncidentState) -> Bool {
         (try? store?.container(incident.containerID))??.memoryLimitBytes == limit

@@ -49,6 +49,7 @@ public struct Checklist {
         findings += variableFindings()
         findings += try portFindings()
         findings += dependencyFindings()
+        findings += try hostMemoryFindings()
         for service in project.services {
             findings += credentialFindings(service)
             findings += mountFindings(service)

@@ -125,6 +125,11 @@ import Testing
         try history.inspect(importer, status: "exited", exitCode: 1, mounts: mounts)
         // Another project's container holds host port 8080.
         _ = try history.start("web", project: "other", hostConfig: ["PortBindings": ["80/tcp": [["HostIp": "", "HostPort": "8080"]]]])
+        // The engine's host has 1 GiB: api's 1g limit is more than it, and the limits add up to more.
+        try store.append(
+            .engineInfo(
+                address: "unix:///var/run/docker.sock", apiVersion: "1.41", versionJSON: "{}", infoJSON: Data(#"{"MemTotal": 1000000000}"#.utf8),
+                timeNanos: history.time))
         let diagnoser = IncidentDiagnoser(store: store, playbooks: PlaybookLibrary.builtIn.playbooks, lookups: NoLookups())
         for incident in try store.incidents() { try diagnoser.diagnose(incident) }
 
@@ -172,5 +177,11 @@ import Testing
         #expect(readOnlyWrite.message.hasPrefix("importer failed writing to /reports, mounted read-only here: incident"))
 
         #expect(findings.filter { $0.check == "history" }.map(\.service) == ["api"])
+
+        let tooLarge = try finding(findings, "memory-limit", "api")
+        #expect(tooLarge.location == ComposeLocation(file: "compose.yaml", line: 32))
+        #expect(tooLarge.message == "api: deploy.resources.limits.memory 1GiB is more than the engine host's memory (954MiB): it never applies")
+        let total = try finding(findings, "memory-limit", nil)
+        #expect(total.message.hasPrefix("the project's memory limits add up to 1.09GiB, more than the engine host's memory (954MiB)"))
     }
 }
