@@ -91,7 +91,9 @@ struct CheckCommand: ParsableCommand {
         if evidence.name.hasSuffix("_bytes") { return TemplateRenderer.format(evidence.value, filter: "bytes") }
         if evidence.name.hasSuffix("_pct"), let number = evidence.value.numberValue { return String(format: "%.1f%%", number) }
         if evidence.name.hasSuffix("_ns"), let number = evidence.value.numberValue { return Timestamp.rfc3339(unixNanos: Int64(number)) }
-        if case .array(let items) = evidence.value { return items.map { $0.stringValue ?? $0.description }.joined(separator: ",") }
+        if case .array(let items) = evidence.value {
+            return items.isEmpty ? "none" : items.map { $0.stringValue ?? $0.description }.joined(separator: ",")
+        }
         return evidence.value.stringValue ?? evidence.value.description
     }
 

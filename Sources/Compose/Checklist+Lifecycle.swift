@@ -1,8 +1,8 @@
 import Playbooks
 
 extension Checklist {
-    /// Check 8, static: a command that runs under `sh -c` (without `exec` and without `init: true`) leaves the shell
-    /// as PID 1, which does not forward SIGTERM: every stop waits out the grace period and ends in SIGKILL.
+    /// Check 8, static: a command that runs a compound script under `sh -c` (without `exec` and without `init: true`)
+    /// leaves the shell as PID 1, which does not forward SIGTERM: every stop waits out the grace period and ends in SIGKILL.
     func shellFormFindings(_ service: ComposeService) -> [Finding] {
         guard service.initProcess?.value != true else { return [] }
         let entrypoint = service.entrypoint?.value.words ?? []
@@ -12,7 +12,9 @@ extension Checklist {
             let flag = words.firstIndex(of: "-c"), flag + 1 < words.count
         else { return [] }
         let script = words[flag + 1].trimmingCharacters(in: .whitespaces)
-        guard !script.hasPrefix("exec ") else { return [] }
+        // A script of one simple command is exec'd by the shell (bash, dash, busybox ash): the command becomes PID 1.
+        let compound = [";", "&", "|", "\n", "`", "$(", "while ", "for ", "if "].contains { script.contains($0) }
+        guard compound, !script.hasPrefix("exec ") else { return [] }
         return [
             Finding(
                 .warning, "shutdown", service: service.name, at: at,

@@ -4,45 +4,46 @@ import Playbooks
 
 extension Checklist {
     /// Check 1: a memory limit must hold the measured baseline (p99 working set over the window) plus
-    /// ``memoryHeadroomBytes``; a service OOM-killed under its current limit is an error too.
+    /// ``memoryHeadroomBytes``; a service OOM-killed under its current limit is an error too. The suggested limit is
+    /// the baseline plus the headroom, where the baseline is at least the limit the service was OOM-killed under.
     func memoryFindings(_ service: ComposeService, _ history: ServiceHistory) -> [Finding] {
         var findings: [Finding] = []
         let limit = service.memoryLimit
         let key = limit?.value.key ?? "mem_limit"
+        let oom = limit.flatMap { limit in history.incidents.first { $0.triggerKinds.contains("oom") && killedUnder(limit.value.bytes, $0) } }
+        // An OOM kill under the current limit shows the service needed at least that much.
+        let baseline = max(history.usage?.workingSetP99Bytes ?? 0, oom != nil ? limit?.value.bytes ?? 0 : 0)
+        let suggested = Self.roundedToMiB(baseline + Self.memoryHeadroomBytes)
         if let usage = history.usage {
-            let required = usage.workingSetP99Bytes + Self.memoryHeadroomBytes
             let evidence = [
                 Finding.Evidence("p99_working_set_bytes", usage.workingSetP99Bytes), .init("peak_working_set_bytes", usage.workingSetMaxBytes),
-                .init("samples", Int64(usage.samples)), .init("window", windowText),
+                .init("samples", Int64(usage.samples)), .init("window", windowText), .init("suggested_limit_bytes", suggested),
             ]
             let measured = "p99 working set \(Self.bytes(usage.workingSetP99Bytes)) over \(usage.samples) samples in the last \(windowText)"
-            if let limit, limit.value.bytes < required {
+            if let limit, limit.value.bytes < usage.workingSetP99Bytes + Self.memoryHeadroomBytes {
                 findings.append(
                     Finding(
                         .error, "memory-limit", service: service.name, at: limit.location,
                         "\(service.name): \(key) \(Self.bytes(limit.value.bytes)) is below the measured baseline plus \(Self.bytes(Self.memoryHeadroomBytes)) of headroom (\(measured))",
-                        evidence: [.init("memory_limit_bytes", limit.value.bytes)] + evidence + [.init("suggested_limit_bytes", Self.roundedToMiB(required))],
-                        fix: "\(key): \(ComposeUnits.composeSize(required))"))
+                        evidence: [.init("memory_limit_bytes", limit.value.bytes)] + evidence, fix: "\(key): \(ComposeUnits.composeSize(suggested))"))
             } else if limit == nil {
                 findings.append(
                     Finding(
                         .warning, "memory-limit", service: service.name, at: service.location,
-                        "\(service.name) has no memory limit: a leak can take the host's memory (\(measured))",
-                        evidence: evidence + [.init("suggested_limit_bytes", Self.roundedToMiB(required))],
-                        fix: "mem_limit: \(ComposeUnits.composeSize(required))"))
+                        "\(service.name) has no memory limit: a leak can take the host's memory (\(measured))", evidence: evidence,
+                        fix: "mem_limit: \(ComposeUnits.composeSize(suggested))"))
             }
         }
-        if let limit, let oom = history.incidents.first(where: { $0.triggerKinds.contains("oom") && killedUnder(limit.value.bytes, $0) }) {
-            let required = max(limit.value.bytes, history.usage?.workingSetP99Bytes ?? 0) + Self.memoryHeadroomBytes
+        if let limit, let oom {
             findings.append(
                 Finding(
                     .error, "oom", service: service.name, at: limit.location,
                     "\(service.name) was OOM-killed with this same limit of \(Self.bytes(limit.value.bytes)): \(Self.cite(oom))",
                     evidence: [
                         .init("memory_limit_bytes", limit.value.bytes), .init("incident", Int64(oom.id ?? 0)), .init("oom_killed_ns", oom.lastNanos),
-                        .init("suggested_limit_bytes", Self.roundedToMiB(required)),
+                        .init("suggested_limit_bytes", suggested),
                     ],
-                    fix: "\(key): \(ComposeUnits.composeSize(required)) (details: `blackbox incident show \(oom.id ?? 0)`)"))
+                    fix: "\(key): \(ComposeUnits.composeSize(suggested)) (details: `blackbox incident show \(oom.id ?? 0)`)"))
         }
         return findings
     }

@@ -93,6 +93,21 @@ import Testing
         #expect(!findings.contains { $0.check == "start-order" })
     }
 
+    @Test func onlyAShellThatStaysPID1IsAShutdownFinding() throws {
+        let fixture = try ComposeFixture()
+        defer { fixture.directory.remove() }
+        let yaml = """
+            services:
+              execs: {command: sh -c "exec app --serve"}
+              single: {command: ["sh", "-c", "sleep 5"]}
+              init: {command: sh -c "prepare; app", init: true}
+              stays: {entrypoint: ["/bin/bash", "-c"], command: ["prepare && app"]}
+            """
+        try yaml.write(toFile: fixture.path + "/shells.yaml", atomically: true, encoding: .utf8)
+        let findings = try Checklist(project: try fixture.load(["shells.yaml"]), store: nil, lookups: NoLookups(), onEngineHost: true, now: 0).run()
+        #expect(findings.filter { $0.check == "shutdown" }.map(\.service) == ["stays"])
+    }
+
     @Test func measuresLimitsAgainstTheRecordedHistoryOfTheSameServices() throws {
         let fixture = try ComposeFixture()
         defer { fixture.directory.remove() }
@@ -146,7 +161,8 @@ import Testing
         #expect(memory.location == ComposeLocation(file: "compose.prod.yaml", line: 3))
         #expect(memory.message == "db: mem_limit 96MiB is below the measured baseline plus 200MiB of headroom (p99 working set 50MiB over 50 samples in the last 7d)")
         #expect(memory.evidence.first { $0.name == "p99_working_set_bytes" }?.value == .number(Double(50 * Self.mebibyte)))
-        #expect(memory.fix == "mem_limit: 250m")
+        // The p99 is 50 MiB, but it was OOM-killed at 96 MiB: the suggestion starts from the larger.
+        #expect(memory.fix == "mem_limit: 296m")
 
         let oom = try finding(findings, "oom", "db")
         #expect(oom.severity == .error)
