@@ -22,14 +22,14 @@ struct PsCommand: ParsableCommand {
         let containers = try store.containers().filter {
             (all || active.contains($0.status)) && compose.matches(project: $0.composeProject, service: $0.composeService)
         }
+        // With --project/--service the rows are grouped by service: a service's containers across recreations together.
+        let ordered = compose.isActive ? containers.sorted { ($0.composeService ?? "", $0.createdNanos ?? 0) < ($1.composeService ?? "", $1.createdNanos ?? 0) } : containers
         let samples = try store.latestSamples()
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         if output.json {
-            JSONOutput.print(containers.map { json($0, sample: samples[$0.containerID]) })
+            JSONOutput.print(ordered.map { json($0, sample: samples[$0.containerID]) })
             return
         }
-        // With --project/--service the rows are grouped by service: a service's containers across recreations together.
-        let ordered = compose.isActive ? containers.sorted { ($0.composeService ?? "", $0.createdNanos ?? 0) < ($1.composeService ?? "", $1.createdNanos ?? 0) } : containers
         let rows = ordered.map { container -> [String] in
             let sample = container.status == "running" ? samples[container.containerID] : nil
             let memory = sample.map { "\(Units.bytes($0.memoryUsageBytes)) / \(Units.bytes($0.memoryLimitBytes))" } ?? "-"
