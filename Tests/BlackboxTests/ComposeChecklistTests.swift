@@ -93,6 +93,23 @@ import Testing
         #expect(!findings.contains { $0.check == "start-order" })
     }
 
+    @Test func aHostPortHeldByAProcessOfThisHostIsAnErrorNamingIt() throws {
+        let fixture = try ComposeFixture()
+        defer { fixture.directory.remove() }
+        let listener = try TCPListener()
+        defer { listener.close() }
+        try "services:\n  web:\n    ports: [\"\(listener.port):80\"]\n".write(toFile: fixture.path + "/web.yaml", atomically: true, encoding: .utf8)
+        let project = try fixture.load(["web.yaml"])
+        let lookups = HostLookups(store: nil)
+        let findings = try Checklist(project: project, store: nil, lookups: lookups, onEngineHost: true, now: 0).run()
+        let port = try finding(findings, "port", "web")
+        #expect(port.severity == .error)
+        #expect(port.location == ComposeLocation(file: "web.yaml", line: 3))
+        #expect(port.message.hasPrefix("host port \(listener.port) of web is already in use on this host by pid \(getpid()) ("))
+        let remote = try Checklist(project: project, store: nil, lookups: lookups, onEngineHost: false, now: 0).run()
+        #expect(!remote.contains { $0.check == "port" })
+    }
+
     @Test func onlyAShellThatStaysPID1IsAShutdownFinding() throws {
         let fixture = try ComposeFixture()
         defer { fixture.directory.remove() }
