@@ -88,27 +88,36 @@ struct CheckCommand: ParsableCommand {
     }
 
     private static func format(_ evidence: Finding.Evidence) -> String {
-        if evidence.name.hasSuffix("_bytes") { return TemplateRenderer.format(evidence.value, filter: "bytes") }
-        if evidence.name.hasSuffix("_pct"), let number = evidence.value.numberValue { return String(format: "%.1f%%", number) }
-        if evidence.name.hasSuffix("_ns"), let number = evidence.value.numberValue { return Timestamp.rfc3339(unixNanos: Int64(number)) }
-        if case .array(let items) = evidence.value {
-            return items.isEmpty ? "none" : items.map { $0.stringValue ?? $0.description }.joined(separator: ",")
+        switch evidence.value {
+        case .integer(let value) where evidence.name.hasSuffix("_bytes"): Units.bytes(value)
+        case .integer(let value) where evidence.name.hasSuffix("_ns"): Timestamp.rfc3339(unixNanos: value)
+        case .integer(let value): String(value)
+        case .number(let value) where evidence.name.hasSuffix("_pct"): String(format: "%.1f%%", value)
+        case .number(let value): value.rounded() == value ? String(Int64(value)) : String(value)
+        case .text(let text): text
+        case .list(let items): items.isEmpty ? "none" : items.joined(separator: ",")
+        case .none: "unknown"
         }
-        return evidence.value.stringValue ?? evidence.value.description
     }
 
     static func json(_ finding: Finding) -> [String: Any] {
         var object: [String: Any] = [
             "severity": finding.severity.rawValue, "check": finding.check, "file": finding.location.file, "line": finding.location.line,
             "message": finding.message,
-            "evidence": Dictionary(finding.evidence.map { ($0.name, embedded($0.value)) }, uniquingKeysWith: { $1 }),
+            "evidence": Dictionary(finding.evidence.map { ($0.name, jsonValue($0.value)) }, uniquingKeysWith: { $1 }),
         ]
         if let service = finding.service { object["service"] = service }
         if let fix = finding.fix { object["fix"] = fix }
         return object
     }
 
-    private static func embedded(_ value: JSONValue) -> Any {
-        JSONOutput.embedded((try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null")
+    private static func jsonValue(_ value: Finding.Value) -> Any {
+        switch value {
+        case .integer(let value): NSNumber(value: value)
+        case .number(let value): NSNumber(value: value)
+        case .text(let text): text
+        case .list(let items): items
+        case .none: NSNull()
+        }
     }
 }

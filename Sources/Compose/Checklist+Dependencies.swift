@@ -41,14 +41,14 @@ extension Checklist {
                 Finding(
                     .error, "depends-on", service: first.name, at: first.dependsOn.first { $0.service == cycle[1] }?.location ?? first.location,
                     "dependency cycle: \(cycle.joined(separator: " → ")): compose cannot start these services",
-                    evidence: [.init("cycle", .array(cycle.map { .string($0) }))],
+                    evidence: [.init("cycle", .list(cycle))],
                     fix: "remove one of these depends_on entries"))
         } else if let first = project.services.first {
             findings.append(
                 Finding(
                     .info, "start-order", service: nil, at: ComposeLocation(file: first.location.file, line: 0),
                     "start order: \(order.joined(separator: ", ")) (stop order: the reverse)",
-                    evidence: [.init("start_order", .array(order.map { .string($0) }))]))
+                    evidence: [.init("start_order", .list(order))]))
         }
         return findings
     }

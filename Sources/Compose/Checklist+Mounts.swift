@@ -67,7 +67,7 @@ extension Checklist {
             return Finding(
                 .warning, "bind-mount", service: service.name, at: volume.location,
                 "\(service.name) failed writing to \(destination), mounted read-only here: \(Self.cite(incident))",
-                evidence: [.init("incident", Int64(incident.id ?? 0)), .init("error_line", evidence["error_line"] ?? .null)],
+                evidence: [.init("incident", Int64(incident.id ?? 0)), .init("error_line", evidence["error_line"]?.stringValue.map(Finding.Value.text) ?? .none)],
                 fix: "mount it read-write (drop :ro) if \(service.name) must write there, or point its output at a writable volume")
         }
     }
@@ -94,7 +94,7 @@ extension Checklist {
                 readOnly
                     ? "\(variable.name)=\(path) of \(service.name) is not under any volume, and its root file system is read-only: writing there fails"
                     : "\(variable.name)=\(path) of \(service.name) is not under any volume: it is written to the container layer and lost when the container is recreated",
-                evidence: [.init("path", path), .init("mounts", .array(mounted.map(JSONValue.string)))],
+                evidence: [.init("path", path), .init("mounts", .list(mounted))],
                 fix: "mount a volume at \(directory.isEmpty ? "/" : directory): add `- \(volumeName):\(directory)` to \(service.name)'s volumes (and `\(volumeName):` under top-level volumes)")
         }
     }

@@ -93,7 +93,7 @@ extension Checklist {
                 "\(service.name) runs against its CPU limit of \(Self.number(cpus.value)): p95 CPU is \(String(format: "%.0f", ofLimit))% of the limit (\(used) CPUs) and it was throttled in \(usage.throttledPeriodsGrowth) more periods over the last \(windowText)",
                 evidence: [
                     .init("cpu_limit", .number(cpus.value)), .init("p95_cpu_pct_of_limit", .number(ofLimit)),
-                    .init("p95_cpu_pct", usage.cpuP95Percent.map(JSONValue.number) ?? .null), .init("throttled_periods_growth", usage.throttledPeriodsGrowth),
+                    .init("p95_cpu_pct", usage.cpuP95Percent.map(Finding.Value.number) ?? .none), .init("throttled_periods_growth", usage.throttledPeriodsGrowth),
                     .init("samples", Int64(usage.samples)),
                 ],
                 fix: "cpus: \(Self.number(suggested)) (its demand above the limit cannot be measured while it is throttled; check again after a day)")

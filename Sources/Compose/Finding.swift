@@ -1,5 +1,3 @@
-import Playbooks
-
 /// One result of `blackbox check`: what is wrong with a service (or the files), where, the evidence, and the fix.
 public struct Finding: Sendable {
     public enum Severity: String, Sendable, CaseIterable {
@@ -39,19 +37,28 @@ public struct Finding: Sendable {
     /// One named value.
     public struct Evidence: Sendable, Equatable {
         public var name: String
-        public var value: JSONValue
+        public var value: Value
 
-        public init(_ name: String, _ value: JSONValue) {
+        public init(_ name: String, _ value: Value) {
             self.name = name
             self.value = value
         }
 
-        public init(_ name: String, _ number: Int64) {
-            self.init(name, .number(Double(number)))
+        public init(_ name: String, _ integer: Int64) {
+            self.init(name, .integer(integer))
         }
 
         public init(_ name: String, _ text: String) {
-            self.init(name, .string(text))
+            self.init(name, .text(text))
         }
+    }
+
+    /// An evidence value; integers stay exact (nanosecond times do not fit a `Double`).
+    public enum Value: Sendable, Equatable {
+        case integer(Int64)
+        case number(Double)
+        case text(String)
+        case list([String])
+        case none
     }
 }

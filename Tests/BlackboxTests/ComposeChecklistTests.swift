@@ -1,3 +1,4 @@
+@testable import BlackboxCLI
 import BlackboxStore
 import Compose
 import DockerEngine
@@ -177,7 +178,7 @@ import Testing
         #expect(memory.severity == .error)
         #expect(memory.location == ComposeLocation(file: "compose.prod.yaml", line: 3))
         #expect(memory.message == "db: mem_limit 96MiB is below the measured baseline plus 200MiB of headroom (p99 working set 50MiB over 50 samples in the last 7d)")
-        #expect(memory.evidence.first { $0.name == "p99_working_set_bytes" }?.value == .number(Double(50 * Self.mebibyte)))
+        #expect(memory.evidence.first { $0.name == "p99_working_set_bytes" }?.value == .integer(50 * Self.mebibyte))
         // The p99 is 50 MiB, but it was OOM-killed at 96 MiB: the suggestion starts from the larger.
         #expect(memory.fix == "mem_limit: 296m")
 
@@ -185,6 +186,10 @@ import Testing
         #expect(oom.severity == .error)
         #expect(oom.message.contains("was OOM-killed with this same limit of 96MiB: incident \(oomIncident.id ?? 0)"))
         #expect(oom.fix == "mem_limit: 296m (details: `blackbox incident show \(oomIncident.id ?? 0)`)")
+        // Nanosecond times stay exact, in the finding and in `check --json` (a Double would round them).
+        #expect(oom.evidence.first { $0.name == "oom_killed_ns" }?.value == .integer(oomIncident.lastNanos))
+        let json = try #require(CheckCommand.json(oom)["evidence"] as? [String: Any])
+        #expect((json["oom_killed_ns"] as? NSNumber)?.int64Value == oomIncident.lastNanos)
 
         let cpu = try finding(findings, "cpu-limit", "db")
         #expect(cpu.location == ComposeLocation(file: "compose.yaml", line: 7))

@@ -7,7 +7,7 @@ import Foundation
 struct ComposeHistory {
     let store: EventStore
     let project: String
-    private(set) var time: Int64 = 1_800_000_000_000_000_000
+    private(set) var time: Int64 = 1_800_000_000_000_000_001  // odd: a Double cannot hold it exactly
     private var sequence = 0
 
     init(store: EventStore, project: String) {
