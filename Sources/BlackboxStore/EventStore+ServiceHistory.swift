@@ -62,27 +62,37 @@ extension EventStore {
             let arguments: StatementArguments = [project, service, since, until]
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT count(*) AS n, count(DISTINCT s.container_key) AS containers, min(s.ts_ns) AS first, max(s.ts_ns) AS last, max(s.mem_working_set_bytes) AS peak \(scope)",
+                    db,
+                    sql: """
+                        SELECT count(*) AS n, count(DISTINCT s.container_key) AS containers, min(s.ts_ns) AS first, max(s.ts_ns) AS last,
+                            max(s.mem_working_set_bytes) AS peak, count(s.cpu_pct) AS cpu, count(s.cpu_pct_of_limit) AS cpu_of_limit \(scope)
+                        """,
                     arguments: arguments),
                 let count = row["n"] as Int?, count > 0
             else { return nil }
-            func percentile<Value: DatabaseValueConvertible>(_ column: String, _ percent: Int) throws -> Value? {
-                let present = try Int.fetchOne(db, sql: "SELECT count(\(column)) \(scope)", arguments: arguments) ?? 0
+            // Nearest rank: the smallest value with at least `percent` % of the `present` non-null values at or below it. Counted
+            // from the top, so that SQLite keeps only the highest few percent in its sorter instead of sorting them all.
+            func percentile<Value: DatabaseValueConvertible>(_ column: String, _ percent: Int, of present: Int) throws -> Value? {
                 guard present > 0 else { return nil }
-                // Nearest rank: the smallest value with at least `percent` % of the values at or below it.
                 let rank = (present * percent + 99) / 100
                 return try Value.fetchOne(
-                    db, sql: "SELECT \(column) \(scope) AND \(column) IS NOT NULL ORDER BY \(column) LIMIT 1 OFFSET ?5",
-                    arguments: arguments + [rank - 1])
+                    db, sql: "SELECT \(column) \(scope) AND \(column) IS NOT NULL ORDER BY \(column) DESC LIMIT 1 OFFSET ?5",
+                    arguments: arguments + [present - rank])
             }
+            // Per container (a correlated subquery walks each container's primary-key range; GROUP BY would sort them all).
             let growth = try Int64.fetchOne(
                 db,
-                sql: "SELECT sum(grown) FROM (SELECT max(s.cpu_throttled_periods) - min(s.cpu_throttled_periods) AS grown \(scope) GROUP BY s.container_key)",
+                sql: """
+                    SELECT sum((SELECT max(s.cpu_throttled_periods) - min(s.cpu_throttled_periods) FROM samples s
+                                WHERE s.container_key = k.key AND s.ts_ns BETWEEN ?3 AND ?4))
+                    FROM containers c JOIN container_keys k ON k.container_id = c.container_id
+                    WHERE c.compose_project = ?1 AND c.compose_service = ?2
+                    """,
                 arguments: arguments) ?? 0
             return ServiceUsage(
                 samples: count, containers: row["containers"], firstNanos: row["first"], lastNanos: row["last"],
-                workingSetP99Bytes: try percentile("s.mem_working_set_bytes", 99) ?? 0, workingSetMaxBytes: row["peak"],
-                cpuP95Percent: try percentile("s.cpu_pct", 95), cpuOfLimitP95Percent: try percentile("s.cpu_pct_of_limit", 95),
+                workingSetP99Bytes: try percentile("s.mem_working_set_bytes", 99, of: count) ?? 0, workingSetMaxBytes: row["peak"],
+                cpuP95Percent: try percentile("s.cpu_pct", 95, of: row["cpu"]), cpuOfLimitP95Percent: try percentile("s.cpu_pct_of_limit", 95, of: row["cpu_of_limit"]),
                 throttledPeriodsGrowth: growth)
         }
     }
