@@ -91,6 +91,13 @@ struct EngineComposeTests {
         #expect(incidents.stdout.hasPrefix("SERVICE"), "\(incidents.stdout)")
         #expect(incidents.stdout.contains("\(project)/importer"), "\(incidents.stdout)")
         #expect(!incidents.stdout.contains(holder))
+        // docker-compose v1 labels the compose file (relative to its working_dir label) but sets no depends_on label.
+        let shown = try BlackboxBinary.run(["incident", "show", "\(project)_importer_1", "--db", directory.storePath])
+        #expect(shown.stdout.contains("compose      project \(project), service importer (\(file))"), "\(shown.stdout)")
+        let api = try BlackboxBinary.run(["incident", "show", "\(project)_api_1", "--json", "--db", directory.storePath])
+        let apiIncident = try #require(try JSONSerialization.jsonObject(with: Data(api.stdout.utf8)) as? [[String: Any]]).first
+        let context = try #require(apiIncident?["compose"] as? [String: Any], "\(api.stdout)")
+        #expect(context["depends_on"] as? [String] == ["db"] && context["depends_on_source"] as? String == "compose file")
         let events = try BlackboxBinary.run(["events", "--project", project, "--service", "importer", "--db", directory.storePath])
         #expect(events.stdout.contains("container die") && !events.stdout.contains("\(project)_db_1"), "\(events.stdout)")
     }
