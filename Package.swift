@@ -43,6 +43,15 @@ let package = Package(
             plugins: ["EmbedFilesPlugin"]
         ),
         .target(
+            name: "Compose",
+            dependencies: [
+                "DockerEngine",
+                "BlackboxStore",
+                "Playbooks",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "Recorder",
             dependencies: [
                 "DockerEngine",
@@ -59,6 +68,7 @@ let package = Package(
                 "BlackboxStore",
                 "Recorder",
                 "Playbooks",
+                "Compose",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "BlackboxTests",
             dependencies: [
-                "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox",
+                "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox", "Compose",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,6 +11,7 @@ struct EventsCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compose: ComposeFilterOptions
 
     @Option(help: ArgumentHelp("Only this container: a name (all containers that had it) or an id prefix.", valueName: "name"))
     var container: String?
@@ -39,6 +40,9 @@ struct EventsCommand: ParsableCommand {
         var filter = EventFilter(since: since?.unixNanos, until: until?.unixNanos, type: type, limit: limit)
         if let container {
             filter.containerIDs = try StoreOptions.containerIDs(container, in: store)
+        }
+        if let ids = try compose.containerIDs(in: store) {
+            filter.containerIDs = filter.containerIDs.map { named in named.filter(ids.contains) } ?? ids
         }
         let events = try store.events(filter)
         let names = Dictionary(try store.containers().map { ($0.containerID, $0.name ?? "") }, uniquingKeysWith: { $1 })

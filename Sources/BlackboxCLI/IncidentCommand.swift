@@ -41,6 +41,7 @@ struct IncidentShowCommand: ParsableCommand {
             }
             object["log_tail"] = context.logLines.map { ["stream": $0.stream.rawValue, "text": $0.text, "time_ns": $0.timeNanos ?? 0] }
             object["events"] = context.events.map { EventDescription.json($0, names: [:]) }
+            if let compose = context.compose { object["compose"] = IncidentJSON.compose(compose) }
             JSONOutput.print([object])
             return
         }

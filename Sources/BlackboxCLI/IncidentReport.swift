@@ -60,7 +60,11 @@ struct IncidentReport {
     private func header() -> [String] {
         var lines: [String] = []
         if let image = incident.image { lines.append("image        \(image)") }
-        if let project = incident.composeProject { lines.append("compose      project \(project), service \(incident.composeService ?? "?")") }
+        if let compose = context.compose {
+            lines += composeLines(compose)
+        } else if let project = incident.composeProject {
+            lines.append("compose      project \(project), service \(incident.composeService ?? "?")")
+        }
         let plural = incident.occurrences == 1 ? "" : "s"
         lines.append(
             "when         \(Timestamp.rfc3339(unixNanos: incident.openedNanos)) (\(Units.ago(incident.openedNanos, now: now))), \(incident.occurrences) occurrence\(plural), last \(Timestamp.rfc3339(unixNanos: incident.lastNanos))"
@@ -72,6 +76,21 @@ struct IncidentReport {
         lines.append("trigger      \(incident.triggerKinds.joined(separator: ", "))")
         if let resolved = incident.resolvedNanos {
             lines.append("resolved     \(Timestamp.rfc3339(unixNanos: resolved)) (\(incident.resolution ?? ""))")
+        }
+        return lines
+    }
+
+    /// The service's files and dependencies, and the dependencies' incidents just before this one.
+    private func composeLines(_ compose: ComposeContext) -> [String] {
+        let files = compose.configFiles.isEmpty ? "" : " (\(compose.configFiles.joined(separator: ", ")))"
+        var lines = ["compose      project \(compose.project), service \(compose.service)\(files)"]
+        if !compose.dependsOn.isEmpty {
+            lines.append("depends on   \(compose.dependsOn.joined(separator: ", ")) (from the \(compose.dependenciesSource))")
+        }
+        for dependency in compose.precedingIncidents {
+            let before = TemplateRenderer.duration(nanos: Double(incident.openedNanos - dependency.lastNanos))
+            lines.append(
+                "after        \(dependency.composeService ?? "?") had incident \(dependency.id ?? 0) (\(dependency.triggerKinds.joined(separator: ", "))) \(before) before: `blackbox incident show \(dependency.id ?? 0)`")
         }
         return lines
     }

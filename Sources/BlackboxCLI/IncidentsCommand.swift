@@ -2,6 +2,7 @@ import ArgumentParser
 import BlackboxStore
 import DockerEngine
 import Foundation
+import Playbooks
 
 struct IncidentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,26 +19,31 @@ struct IncidentsCommand: ParsableCommand {
     @Flag(help: "Every recorded incident, resolved ones included.")
     var all = false
 
-    @Option(help: ArgumentHelp("Only this compose project.", valueName: "project"))
-    var project: String?
+    @OptionGroup var compose: ComposeFilterOptions
 
     func run() throws {
         let store = try store.openForReading()
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let dayAgo = now - 86_400_000_000_000
-        let incidents = try store.incidents(since: since?.unixNanos, project: project).filter { incident in
-            all || since != nil || incident.status(now: now, policy: store.incidentPolicy) == "open" || incident.lastNanos >= dayAgo
+        var incidents = try store.incidents(since: since?.unixNanos, project: compose.project).filter { incident in
+            (all || since != nil || incident.status(now: now, policy: store.incidentPolicy) == "open" || incident.lastNanos >= dayAgo)
+                && compose.matches(project: incident.composeProject, service: incident.composeService)
+        }
+        if compose.isActive {
+            // Grouped by service, newest first within each (the fetch order; the sort is stable).
+            incidents = incidents.enumerated().sorted { ($0.element.composeService ?? "", $0.offset) < ($1.element.composeService ?? "", $1.offset) }.map(\.element)
         }
         let best = try store.bestMatches()
         if output.json {
             JSONOutput.print(incidents.map { IncidentJSON.summary($0, best: best[$0.id ?? 0], now: now, policy: store.incidentPolicy) })
             return
         }
+        let headers = ["ID", "CONTAINER", "OPENED", "LAST SEEN", "OCCURRENCES", "STATUS", "PLAYBOOK"]
         print(
             TableRenderer.render(
-                headers: ["ID", "CONTAINER", "OPENED", "LAST SEEN", "OCCURRENCES", "STATUS", "PLAYBOOK"],
+                headers: (compose.isActive ? ["SERVICE"] : []) + headers,
                 rows: incidents.map { incident in
-                    [
+                    (compose.isActive ? [ComposeFilterOptions.label(project: incident.composeProject, service: incident.composeService)] : []) + [
                         String(incident.id ?? 0), IncidentJSON.containerLabel(incident), Units.ago(incident.openedNanos, now: now),
                         Units.ago(incident.lastNanos, now: now), String(incident.occurrences), incident.status(now: now, policy: store.incidentPolicy),
                         best[incident.id ?? 0]?.playbookID ?? "no playbook matched",
@@ -68,5 +74,19 @@ enum IncidentJSON {
         ]
         for (key, value) in optional { if let value { object[key] = value } }
         return object
+    }
+
+    /// `incident show --json`'s `compose` object.
+    static func compose(_ compose: ComposeContext) -> [String: Any] {
+        [
+            "project": compose.project, "service": compose.service, "config_files": compose.configFiles, "depends_on": compose.dependsOn,
+            "depends_on_source": compose.dependenciesSource,
+            "preceded_by": compose.precedingIncidents.map { dependency -> [String: Any] in
+                [
+                    "incident": dependency.id ?? 0, "service": dependency.composeService ?? "", "triggers": dependency.triggerKinds,
+                    "last_ns": dependency.lastNanos,
+                ]
+            },
+        ]
     }
 }

@@ -11,6 +11,7 @@ struct PsCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compose: ComposeFilterOptions
 
     @Flag(name: .shortAndLong, help: "Show all recorded containers: exited, created, removed too.")
     var all = false
@@ -18,24 +19,28 @@ struct PsCommand: ParsableCommand {
     func run() throws {
         let store = try store.openForReading()
         let active: Set<String> = ["running", "restarting", "paused"]
-        let containers = try store.containers().filter { all || active.contains($0.status) }
+        let containers = try store.containers().filter {
+            (all || active.contains($0.status)) && compose.matches(project: $0.composeProject, service: $0.composeService)
+        }
+        // With --project/--service the rows are grouped by service: a service's containers across recreations together.
+        let ordered = compose.isActive ? containers.sorted { ($0.composeService ?? "", $0.createdNanos ?? 0) < ($1.composeService ?? "", $1.createdNanos ?? 0) } : containers
         let samples = try store.latestSamples()
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         if output.json {
-            JSONOutput.print(containers.map { json($0, sample: samples[$0.containerID]) })
+            JSONOutput.print(ordered.map { json($0, sample: samples[$0.containerID]) })
             return
         }
-        let rows = containers.map { container -> [String] in
+        let rows = ordered.map { container -> [String] in
             let sample = container.status == "running" ? samples[container.containerID] : nil
             let memory = sample.map { "\(Units.bytes($0.memoryUsageBytes)) / \(Units.bytes($0.memoryLimitBytes))" } ?? "-"
-            return [
+            let service = compose.isActive ? [ComposeFilterOptions.label(project: container.composeProject, service: container.composeService)] : []
+            return service + [
                 String(container.containerID.prefix(12)), container.name ?? "-", container.image ?? "-", status(container, now: now),
                 container.exitCode.map(String.init) ?? "-", container.oomKilled ? "true" : "false", String(container.restartCount), memory,
             ]
         }
-        print(
-            TableRenderer.render(
-                headers: ["CONTAINER ID", "NAME", "IMAGE", "STATUS", "EXIT CODE", "OOMKILLED", "RESTARTS", "MEM USAGE / LIMIT"], rows: rows))
+        let headers = ["CONTAINER ID", "NAME", "IMAGE", "STATUS", "EXIT CODE", "OOMKILLED", "RESTARTS", "MEM USAGE / LIMIT"]
+        print(TableRenderer.render(headers: (compose.isActive ? ["SERVICE"] : []) + headers, rows: rows))
         if RecorderLock.isHeld(storePath: store.path) == false {
             let last = try store.latestEngineEventTime().map { " (last engine event \(Units.ago($0, now: now)))" } ?? ""
             FileHandle.standardError.write(Data("note: no `blackbox record` is running on this store: this is the state it last recorded\(last)\n".utf8))

@@ -11,9 +11,10 @@ struct StatsCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compose: ComposeFilterOptions
 
-    @Argument(help: ArgumentHelp("A container name (all containers that had it) or an id prefix.", valueName: "name"))
-    var container: String
+    @Argument(help: ArgumentHelp("A container name (all containers that had it) or an id prefix; or give --service.", valueName: "name"))
+    var container: String?
 
     @Option(help: ArgumentHelp(TimeArgument.help + " Default: 10m.", valueName: "time"))
     var since: TimeArgument?
@@ -21,9 +22,14 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp(TimeArgument.help, valueName: "time"))
     var until: TimeArgument?
 
+    func validate() throws {
+        if container == nil && compose.service == nil { throw ValidationError("name a container, or a compose service with --service") }
+    }
+
     func run() throws {
         let store = try store.openForReading()
-        let ids = try StoreOptions.containerIDs(container, in: store)
+        var ids = try container.map { try StoreOptions.containerIDs($0, in: store) } ?? []
+        if let service = try compose.containerIDs(in: store) { ids = container == nil ? service : ids.filter(service.contains) }
         let since = since?.unixNanos ?? TimeArgument.parse("10m", now: Date())
         let samples = try store.samples(containerIDs: ids, since: since, until: until?.unixNanos)
         if output.json {

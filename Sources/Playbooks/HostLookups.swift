@@ -4,14 +4,15 @@ import Foundation
 /// ``EvidenceLookups`` from the store (port holders) and from this host's `/proc` and file system.
 /// Host facts are right only when blackbox runs on the engine's host; elsewhere they are simply not found.
 public struct HostLookups: EvidenceLookups {
-    let store: EventStore
+    let store: EventStore?
 
-    public init(store: EventStore) {
+    /// - Parameter store: where running containers' port bindings are read; nil finds no container holder.
+    public init(store: EventStore?) {
         self.store = store
     }
 
     public func portHolder(hostPort: String, excluding containerID: String) -> String? {
-        guard let snapshots = try? store.latestSnapshots(status: "running") else { return nil }
+        guard let snapshots = try? store?.latestSnapshots(status: "running") else { return nil }
         for (id, payload) in snapshots.sorted(by: { $0.key < $1.key }) where id != containerID {
             guard let inspect = JSONValue.parse(payload), case .object(let bindings)? = inspect[path: "HostConfig.PortBindings"] else { continue }
             for case .array(let hosts) in bindings.values {
@@ -24,11 +25,7 @@ public struct HostLookups: EvidenceLookups {
     }
 
     public func pathOwner(_ path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let uid = attributes[.ownerAccountID] as? NSNumber, let gid = attributes[.groupOwnerAccountID] as? NSNumber,
-            let mode = attributes[.posixPermissions] as? NSNumber
-        else { return nil }
-        return "uid \(uid), gid \(gid), mode \(String(mode.intValue, radix: 8).leftPadded(to: 4))"
+        HostPath.read(path)?.description
     }
 
     public func portProcess(_ port: String) -> String? {
@@ -55,11 +52,5 @@ public struct HostLookups: EvidenceLookups {
             }
         }
         return nil
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

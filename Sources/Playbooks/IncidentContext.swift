@@ -15,11 +15,13 @@ public struct IncidentContext: Sendable {
     public var logLines: [LogLine]
     /// The container's samples from 30 minutes before the incident opened to its last trigger.
     public var samples: [SampleRecord]
+    /// The compose project and service, their files and dependencies, when the container was part of one.
+    public var compose: ComposeContext?
     public var lookups: any EvidenceLookups
 
     public init(
         incident: IncidentState, events: [EventRecord], inspect: JSONValue?, snapshots: [JSONValue],
-        logLines: [LogLine], samples: [SampleRecord], lookups: any EvidenceLookups
+        logLines: [LogLine], samples: [SampleRecord], compose: ComposeContext? = nil, lookups: any EvidenceLookups
     ) {
         self.incident = incident
         self.events = events
@@ -27,6 +29,7 @@ public struct IncidentContext: Sendable {
         self.snapshots = snapshots
         self.logLines = logLines
         self.samples = samples
+        self.compose = compose
         self.lookups = lookups
     }
 
@@ -40,10 +43,10 @@ public struct IncidentContext: Sendable {
         let tail = events.last { $0.kind == .logTail }.flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
         let samples = try store.samples(
             containerIDs: [incident.containerID], since: incident.openedNanos - 30 * minute, until: incident.lastNanos + 5_000_000_000)
+        let inspect = atFailure.flatMap { JSONValue.parse($0.payload) }
         return IncidentContext(
-            incident: incident, events: events,
-            inspect: atFailure.flatMap { JSONValue.parse($0.payload) }, snapshots: snapshots.compactMap { JSONValue.parse($0.payload) },
-            logLines: tail?.lines ?? [], samples: samples, lookups: lookups)
+            incident: incident, events: events, inspect: inspect, snapshots: snapshots.compactMap { JSONValue.parse($0.payload) },
+            logLines: tail?.lines ?? [], samples: samples, compose: try ComposeContext.load(incident, inspect: inspect, from: store), lookups: lookups)
     }
 
     /// The engine events of the window.

@@ -27,7 +27,7 @@ public struct PlaybookParser {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            diagnostics.append(PlaybookDiagnostic(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.summary(of: error))"))
+            diagnostics.append(PlaybookDiagnostic(file: file, line: error.line, message: "not valid YAML: \(error.summary)"))
             return nil
         } catch {
             diagnostics.append(PlaybookDiagnostic(file: file, line: 0, message: "not valid YAML: \(error)"))
@@ -372,19 +372,5 @@ public struct PlaybookParser {
             if node.null != nil { return .null }
         }
         return .string(scalar.string)
-    }
-
-    private static func line(of error: YamlError) -> Int {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: 0
-        }
-    }
-
-    private static func summary(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
-        default: String(describing: error)
-        }
     }
 }

@@ -1,6 +1,6 @@
 # Shared by scripts/test and scripts/capture-fixtures: a private Docker engine.
 #
-# engine_install   installs Debian's docker.io and busybox-static when missing (needs root).
+# engine_install   installs Debian's docker.io, busybox-static and docker-compose (v1) when missing (needs root).
 # engine_start     starts a private dockerd whose socket, data-root, exec-root and pidfile
 #                  live under $ENGINE_DIR; exports BLACKBOX_TEST_DOCKER_HOST and DOCKER_HOST.
 # engine_image     imports a busybox rootfs as $BLACKBOX_TEST_IMAGE (no registry needed).
@@ -18,6 +18,7 @@ engine_install() {
     command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
     [ -x /bin/busybox ] || missing+=(busybox-static)
     command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+    command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "engine: installing ${missing[*]}" >&2
         apt-get -o DPkg::Lock::Timeout=600 update -qq

@@ -14,8 +14,7 @@ final class SmallFileSystem {
 
     /// Writes zeros to `filler` until the file system is full.
     func fill() {
-        FileManager.default.createFile(atPath: fillerPath, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: fillerPath) else { return }
+        guard FileManager.default.createFile(atPath: fillerPath, contents: nil), let handle = FileHandle(forWritingAtPath: fillerPath) else { return }
         defer { try? handle.close() }
         let chunk = Data(count: 4096)
         while (try? handle.write(contentsOf: chunk)) != nil {}

@@ -1,0 +1,101 @@
+/// Compose's variable interpolation in a string: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+/// `${VAR:?error}`, `${VAR?error}`, `${VAR:+replacement}`, `${VAR+replacement}`; `$$` is a literal `$`.
+/// Defaults may themselves hold references.
+struct Interpolator {
+    /// The shell's environment over the project's `.env`.
+    let variables: [String: String]
+    /// References that had no value, in the order met.
+    private(set) var unset: [ComposeProject.UnsetVariable] = []
+
+    init(variables: [String: String]) {
+        self.variables = variables
+    }
+
+    /// Whether `text` refers to any variable.
+    static func hasReference(_ text: String) -> Bool {
+        text.replacingOccurrences(of: "$$", with: "").contains("$")
+    }
+
+    mutating func interpolate(_ text: String, at location: ComposeLocation) -> String {
+        guard text.contains("$") else { return text }
+        var output = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "$" else {
+                output.append(character)
+                index = text.index(after: index)
+                continue
+            }
+            let next = text.index(after: index)
+            guard next < text.endIndex else {
+                output.append("$")
+                break
+            }
+            if text[next] == "$" {
+                output.append("$")
+                index = text.index(after: next)
+            } else if text[next] == "{", let close = Self.closingBrace(in: text, from: next) {
+                output += expand(String(text[text.index(after: next)..<close]), at: location)
+                index = text.index(after: close)
+            } else {
+                let name = text[next...].prefix { $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) }
+                guard let first = name.first, !first.isNumber else {
+                    output.append("$")
+                    index = next
+                    continue
+                }
+                output += value(of: String(name), at: location)
+                index = text.index(next, offsetBy: name.count)
+            }
+        }
+        return output
+    }
+
+    /// `VAR`, `VAR:-default`, … (the text between the braces).
+    private mutating func expand(_ body: String, at location: ComposeLocation) -> String {
+        let name = String(body.prefix { $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) })
+        let rest = body.dropFirst(name.count)
+        let current = variables[name]
+        for (operator_, emptyCounts) in [(":-", true), ("-", false), (":?", true), ("?", false), (":+", true), ("+", false)] {
+            guard rest.hasPrefix(operator_) else { continue }
+            let argument = String(rest.dropFirst(operator_.count))
+            let missing = current == nil || (emptyCounts && current == "")
+            switch operator_.last {
+            case "-":
+                return missing ? interpolate(argument, at: location) : current ?? ""
+            case "?":
+                if missing { unset.append(.init(name: name, message: argument.isEmpty ? nil : argument, location: location)) }
+                return current ?? ""
+            default:
+                return missing ? "" : interpolate(argument, at: location)
+            }
+        }
+        return value(of: name, at: location)
+    }
+
+    private mutating func value(of name: String, at location: ComposeLocation) -> String {
+        guard let value = variables[name] else {
+            unset.append(.init(name: name, message: nil, location: location))
+            return ""
+        }
+        return value
+    }
+
+    /// The `}` that closes the `{` at `open`, counting nested `${…}`.
+    private static func closingBrace(in text: String, from open: String.Index) -> String.Index? {
+        var depth = 0
+        var index = open
+        while index < text.endIndex {
+            switch text[index] {
+            case "{": depth += 1
+            case "}":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import BlackboxStore
+import Foundation
+import Yams
+
+/// A compose service's context for an incident: where it is defined, what it depends on, and the incidents of its
+/// dependencies just before this one ("api died 2 s after db was OOM-killed").
+public struct ComposeContext: Sendable {
+    public var project: String
+    public var service: String
+    /// `com.docker.compose.project.config_files`, made absolute against `com.docker.compose.project.working_dir`.
+    public var configFiles: [String]
+    /// The services it depends on.
+    public var dependsOn: [String]
+    /// Where ``dependsOn`` came from: `label` (`com.docker.compose.depends_on`, set by compose v2), `compose file`
+    /// (read from ``configFiles``: compose v1 sets no such label), or `unknown`.
+    public var dependenciesSource: String
+    /// Incidents of the dependencies whose latest trigger was at most ``linkWindowNanos`` before this incident opened,
+    /// nearest first.
+    public var precedingIncidents: [IncidentState]
+
+    /// How far back a dependency's incident is linked to this one: 60 s.
+    public static let linkWindowNanos: Int64 = 60_000_000_000
+
+    /// The context from the compose labels of the incident's inspect snapshot; nil when it has none.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    static func load(_ incident: IncidentState, inspect: JSONValue?, from store: EventStore) throws -> ComposeContext? {
+        guard case .object(let labels)? = inspect?[path: "Config.Labels"],
+            let project = labels["com.docker.compose.project"]?.stringValue, let service = labels["com.docker.compose.service"]?.stringValue
+        else { return nil }
+        let directory = labels["com.docker.compose.project.working_dir"]?.stringValue ?? ""
+        let files = (labels["com.docker.compose.project.config_files"]?.stringValue ?? "").split(separator: ",").map { file in
+            file.hasPrefix("/") || directory.isEmpty ? String(file) : directory + "/" + file
+        }
+        var dependsOn: [String] = []
+        var source = "unknown"
+        if let label = labels["com.docker.compose.depends_on"]?.stringValue {
+            // `db:service_healthy:false,cache:service_started:true`
+            dependsOn = label.split(separator: ",").compactMap { $0.split(separator: ":").first.map(String.init) }
+            source = "label"
+        } else if let fromFiles = dependencies(of: service, in: files) {
+            dependsOn = fromFiles
+            source = "compose file"
+        }
+        var preceding: [IncidentState] = []
+        for dependency in dependsOn {
+            preceding += try store.incidents(project: project, service: dependency).filter {
+                $0.lastNanos <= incident.openedNanos && incident.openedNanos - $0.lastNanos <= linkWindowNanos
+            }
+        }
+        return ComposeContext(
+            project: project, service: service, configFiles: files, dependsOn: dependsOn, dependenciesSource: source,
+            precedingIncidents: preceding.sorted { $0.lastNanos > $1.lastNanos })
+    }
+
+    /// `services.SERVICE.depends_on` (a list, or a mapping's keys) across the files; nil when no file can be read.
+    private static func dependencies(of service: String, in files: [String]) -> [String]? {
+        var found: [String]?
+        for file in files {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let root = try? Yams.compose(yaml: text) else { continue }
+            var names = found ?? []
+            if let node = root["services"]?[service]?["depends_on"] {
+                let entries = node.sequence.map { $0.compactMap(\.string) } ?? node.mapping.map { $0.keys.compactMap(\.string) } ?? []
+                names += entries.filter { !names.contains($0) }
+            }
+            found = names
+        }
+        return found
+    }
+}

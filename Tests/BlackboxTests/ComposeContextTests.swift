@@ -1,0 +1,52 @@
+@testable import BlackboxCLI
+import BlackboxStore
+import Foundation
+import Playbooks
+import Testing
+
+/// An incident of a compose service carries its compose context: its files, its dependencies (from the
+/// `com.docker.compose.depends_on` label of compose v2, else from the compose file, as compose v1 sets no such label),
+/// and the dependency's incident just before it.
+@Suite struct ComposeContextTests {
+    private func record(labels: (ComposeFixture) -> [String: String]) throws -> (ComposeFixture, EventStore, IncidentState, IncidentState) {
+        let fixture = try ComposeFixture()
+        let store = try EventStore(path: fixture.directory.storePath)
+        var history = ComposeHistory(store: store, project: "shop")
+        let db = try history.start("db", hostConfig: ["Memory": 67_108_864])
+        let api = try history.start("api", labels: labels(fixture))
+        try history.engine(db, "oom")
+        try history.engine(db, "die", exitCode: 137)
+        history.pass(2_000_000_000)
+        try history.engine(api, "die", exitCode: 1)
+        let dbIncident = try #require(try store.incidents(project: "shop", service: "db").first)
+        let apiIncident = try #require(try store.incidents(project: "shop", service: "api").first)
+        return (fixture, store, dbIncident, apiIncident)
+    }
+
+    @Test func v1ContainersTakeTheirDependenciesFromTheComposeFile() throws {
+        let (fixture, store, dbIncident, apiIncident) = try record { fixture in
+            ["com.docker.compose.project.working_dir": fixture.path, "com.docker.compose.project.config_files": "compose.yaml"]
+        }
+        defer { fixture.directory.remove() }
+        let context = try IncidentContext.load(apiIncident, from: store, lookups: NoLookups())
+        let compose = try #require(context.compose)
+        #expect(compose.configFiles == [fixture.path + "/compose.yaml"])
+        #expect(compose.dependsOn == ["db"])
+        #expect(compose.dependenciesSource == "compose file")
+        #expect(compose.precedingIncidents.map(\.id) == [dbIncident.id])
+
+        let report = IncidentReport(incident: apiIncident, matches: [], context: context, policy: store.incidentPolicy, now: apiIncident.lastNanos).render()
+        #expect(report.contains("compose      project shop, service api (\(fixture.path)/compose.yaml)"))
+        #expect(report.contains("depends on   db (from the compose file)"))
+        #expect(report.contains("after        db had incident \(dbIncident.id ?? 0) (oom, die) 2.0s before: `blackbox incident show \(dbIncident.id ?? 0)`"))
+    }
+
+    @Test func v2ContainersNameTheirDependenciesInALabel() throws {
+        let (fixture, store, _, apiIncident) = try record { _ in ["com.docker.compose.depends_on": "db:service_healthy:false,cache:service_started:true"] }
+        defer { fixture.directory.remove() }
+        let compose = try #require(try IncidentContext.load(apiIncident, from: store, lookups: NoLookups()).compose)
+        #expect(compose.dependsOn == ["db", "cache"])
+        #expect(compose.dependenciesSource == "label")
+        #expect(compose.configFiles.isEmpty)
+    }
+}
