@@ -15,7 +15,7 @@ public struct Blackbox: AsyncParsableCommand {
         version: version,
         subcommands: [
             RecordCommand.self, IncidentsCommand.self, IncidentCommand.self, PlaybookCommand.self, EventsCommand.self, PsCommand.self,
-            StatsCommand.self, VersionCommand.self, QueryCommand.self, ExportCommand.self, ImportCommand.self, ReplayCommand.self,
+            StatsCommand.self, VersionCommand.self, QueryCommand.self, TimelineCommand.self, ExportCommand.self, ImportCommand.self, ReplayCommand.self,
         ]
     )
 
