@@ -97,12 +97,13 @@ extension EventStore {
     /// Folds a stored event into the containers and incidents projections.
     static func fold(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws {
         guard let containerID = event.containerID else { return }
-        let before = try ContainerState.fetchOne(db, key: containerID)
+        let before = try ContainerState.fetchOne(db, containerID: containerID)
         var after = before ?? ContainerState(containerID: containerID)
         after.apply(event)
-        try after.save(db)
+        try after.upsert(db)
         var open = try IncidentState.fetchOne(
-            db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1", arguments: [containerID])
+            db.cachedStatement(sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1"),
+            arguments: [containerID])
         if open == nil && (event.kind == .logTail || event.kind == .inspect) {
             // A `--rm` container is removed before its log tail and last snapshot are stored: they still belong to
             // the incident its removal resolved.
