@@ -33,7 +33,9 @@ public enum ExportFormat {
         line.append("signal", event.signal)
         line.append("dedup_key", event.deduplicationKey)
         // Stored payloads are valid JSON, where a line break can only be white space: one line per row.
-        let payload = event.payload.contains(where: \.isNewline) ? String(event.payload.map { $0.isNewline ? " " : $0 }) : event.payload
+        let payload =
+            event.payload.utf8.contains { $0 == 0x0A || $0 == 0x0D }
+            ? String(decoding: event.payload.utf8.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }, as: UTF8.self) : event.payload
         line.appendRaw("payload", payload)
         return "{\"event\":\(line.finish())}"
     }

@@ -32,11 +32,11 @@ struct EngineReplayTests {
         try TestEngine.docker("run", "-d", "--name", holder, "-p", "\(port):80", TestEngine.image, "sleep", "300")
         try TestEngine.docker("run", "-d", "--name", conflict, "-p", "\(port):80", TestEngine.image, "sleep", "300")
         let store = try EventStore(path: directory.storePath, readOnly: true)
+        // Other suites run containers on the same engine at the same time: this session records theirs too.
         let diagnosed = try TestEngine.wait(seconds: 60) {
             let best = try store.bestMatches()
-            let incidents = try store.incidents()
-            return incidents.count >= 3 && best.values.contains { $0.playbookID == "oom-kill" }
-                && best.values.contains { $0.playbookID == "port-already-allocated" }
+            let playbooks = Dictionary(try store.incidents().map { ($0.containerName ?? "", best[$0.id ?? 0]?.playbookID) }, uniquingKeysWith: { $1 })
+            return playbooks[oom] == "oom-kill" && playbooks[conflict] == "port-already-allocated" && playbooks.keys.contains(failing)
         }
         Thread.sleep(forTimeInterval: 1.5)
         let (status, stderr) = recorder.stop()
@@ -45,11 +45,11 @@ struct EngineReplayTests {
         #expect(diagnosed, "the recorder did not diagnose the three incidents:\n\(stderr)")
 
         let live = try Projections(store)
-        #expect(live.incidents.count == 3)
-        #expect(Set(live.incidents.compactMap(\.containerName)) == [oom, failing, conflict])
+        #expect(Set(live.incidents.compactMap(\.containerName)).isSuperset(of: [oom, failing, conflict]))
+        #expect(live.matches.contains { $0.playbookID == "oom-kill" })
         let replay = try BlackboxBinary.run(["replay", "--db", directory.storePath])
         #expect(replay.status == 0, "\(replay.stderr)")
-        #expect(replay.stdout.contains("3 incidents diagnosed"))
+        #expect(replay.stdout.contains("\(live.incidents.count) incidents diagnosed"))
         let replayed = try Projections(try EventStore(path: directory.storePath, readOnly: true))
         #expect(replayed.containers == live.containers)
         #expect(replayed.incidents == live.incidents)

@@ -134,6 +134,18 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
+    @Test func aPayloadWithLineBreaksIsExportedOnOneLine() throws {
+        let event = EventRecord(timeNanos: 5, kind: .inspect, containerID: "c1", payload: "{\n  \"Name\": \"/web\",\r\n  \"Note\": \"a\\nb\"\n}")
+        let line = ExportFormat.line(event)
+        #expect(!line.contains("\n") && !line.contains("\r"))
+        guard case .event(let decoded) = try ImportLine.decode(ArraySlice(line.utf8), redactor: CredentialRedactor()) else {
+            Issue.record("not an event line: \(line)")
+            return
+        }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(decoded.payload.utf8)) as? [String: String])
+        #expect(object == ["Name": "/web", "Note": "a\nb"])
+    }
+
     @Test func aHeaderOfAnotherVersionStopsTheFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
