@@ -30,6 +30,7 @@ let package = Package(
             dependencies: [
                 "DockerEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             plugins: ["EmbedFilesPlugin"]
         ),

@@ -15,7 +15,8 @@ public struct Blackbox: AsyncParsableCommand {
         version: version,
         subcommands: [
             RecordCommand.self, IncidentsCommand.self, IncidentCommand.self, PlaybookCommand.self, EventsCommand.self, PsCommand.self,
-            StatsCommand.self, StatusCommand.self, CheckCommand.self, PruneCommand.self, VersionCommand.self,
+            StatsCommand.self, StatusCommand.self, QueryCommand.self, TimelineCommand.self, ExportCommand.self, ImportCommand.self,
+            ReplayCommand.self, CheckCommand.self, PruneCommand.self, VersionCommand.self,
         ]
     )
 

@@ -35,9 +35,6 @@ struct RecorderState {
         }
     }
 
-    /// When the store has been blind since, while no recorder runs.
-    var openWindowStart: Int64? { name == "stopped" || name == "crashed" ? since : nil }
-
     func sentence(now: Int64) -> String {
         let when = since.map { " since \(Timestamp.rfc3339(unixNanos: $0)) (\(Units.ago($0, now: now)))" } ?? ""
         let engine = address.map { " to \($0)" } ?? ""

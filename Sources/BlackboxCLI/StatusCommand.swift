@@ -22,13 +22,18 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let store = try store.openForReading()
-        let status = try store.recordingStatus(recentGaps: gaps)
+        let status = try store.recordingStatus()
         let state = RecorderState(status, held: RecorderLock.isHeld(storePath: store.path) == true)
+        var windows = try store.blindWindows()
+        if state.name == "crashed", let since = state.since {
+            windows.append(BlindWindow(fromNanos: since, untilNanos: nil, reason: "recorder_crashed"))
+        }
+        let newest = Array(windows.reversed().prefix(gaps))
         let sizes = store.fileSizes()
         let tables = try store.tableCounts()
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         if output.json {
-            JSONOutput.print([json(store: store, state: state, status: status, sizes: sizes, tables: tables)])
+            JSONOutput.print([json(store: store, state: state, status: status, windows: newest, total: windows.count, sizes: sizes, tables: tables)])
             return
         }
         print("Store:     \(store.path)")
@@ -39,33 +44,36 @@ struct StatusCommand: ParsableCommand {
         }
         print("")
         print(TableRenderer.render(headers: ["TABLE", "ROWS"], rows: tables.map { [$0.table, String($0.rows)] }))
-        var windows = status.gaps.map { gap in
-            [Self.time(gap.fromNanos), Self.time(gap.untilNanos), Units.span(gap.untilNanos - gap.fromNanos), gap.reason, Self.recovered(gap)]
-        }
-        if let open = state.openWindowStart {
-            windows.insert([Self.time(open), "now", Units.span(now - open), state.name, "not recording"], at: 0)
+        let rows = newest.map { window in
+            [
+                Self.time(window.fromNanos), window.untilNanos.map(Self.time) ?? "now", Units.span((window.untilNanos ?? now) - window.fromNanos),
+                window.reason, Self.recovered(window),
+            ]
         }
         print("")
-        if windows.isEmpty {
+        if rows.isEmpty {
             print("Blind windows: none recorded")
         } else {
-            let shown = status.gapCount > status.gaps.count ? " (newest \(status.gaps.count) of \(status.gapCount))" : ""
-            print("Blind windows\(shown):")
-            print(TableRenderer.render(headers: ["FROM", "UNTIL", "LENGTH", "REASON", "RECOVERED"], rows: windows))
+            let shown = windows.count > newest.count ? " (newest \(newest.count) of \(windows.count))" : ""
+            print("Blind windows\(shown), newest first:")
+            print(TableRenderer.render(headers: ["FROM", "UNTIL", "LENGTH", "REASON", "RECOVERED"], rows: rows))
         }
     }
 
     private static func time(_ nanos: Int64) -> String { Timestamp.rfc3339(unixNanos: nanos) }
 
-    private static func recovered(_ gap: EventRecord.Gap) -> String {
+    private static func recovered(_ window: BlindWindow) -> String {
+        guard let gap = window.gap else { return window.untilNanos == nil ? "not recording" : "-" }
         if gap.droppedEvents != nil || gap.droppedSamples != nil {
             return "lost \(gap.droppedEvents ?? 0) events, \(gap.droppedSamples ?? 0) samples"
         }
         return "\(gap.replayed ?? 0) replayed, \(gap.reconciled ?? 0) reconciled"
     }
 
-    private func json(store: EventStore, state: RecorderState, status: EventStore.RecordingStatus, sizes: (database: Int64, wal: Int64),
-                      tables: [(table: String, rows: Int)]) -> [String: Any] {
+    private func json(
+        store: EventStore, state: RecorderState, status: EventStore.RecordingStatus, windows: [BlindWindow], total: Int,
+        sizes: (database: Int64, wal: Int64), tables: [(table: String, rows: Int)]
+    ) -> [String: Any] {
         var recorder: [String: Any] = ["state": state.name]
         if let since = state.since { recorder["since_ns"] = since; recorder["since"] = Timestamp.rfc3339(unixNanos: since) }
         if let address = state.address { recorder["address"] = address }
@@ -74,15 +82,17 @@ struct StatusCommand: ParsableCommand {
             "store": ["path": store.path, "database_bytes": sizes.database, "wal_bytes": sizes.wal],
             "recorder": recorder,
             "tables": Dictionary(uniqueKeysWithValues: tables.map { ($0.table, $0.rows) }),
-            "gaps": status.gaps.map { gap -> [String: Any] in
-                var object: [String: Any] = ["reason": gap.reason, "from_ns": gap.fromNanos, "until_ns": gap.untilNanos]
-                for (key, value) in [("replayed", gap.replayed), ("reconciled", gap.reconciled), ("dropped_events", gap.droppedEvents),
-                                     ("dropped_samples", gap.droppedSamples)] {
-                    if let value { object[key] = value }
-                }
+            "blind_windows": windows.map { window -> [String: Any] in
+                var object: [String: Any] = ["reason": window.reason, "from_ns": window.fromNanos]
+                let gap = window.gap
+                let optional: [(String, Int64?)] = [
+                    ("until_ns", window.untilNanos), ("replayed", gap?.replayed.map(Int64.init)), ("reconciled", gap?.reconciled.map(Int64.init)),
+                    ("dropped_events", gap?.droppedEvents.map(Int64.init)), ("dropped_samples", gap?.droppedSamples.map(Int64.init)),
+                ]
+                for (key, value) in optional { if let value { object[key] = value } }
                 return object
             },
-            "gap_count": status.gapCount, "rejected_lines": status.rejectedLines,
+            "blind_window_count": total, "rejected_lines": status.rejectedLines,
         ]
     }
 }

@@ -34,22 +34,7 @@ extension EventStore {
         guard !samples.isEmpty else { return }
         do {
             try pool.write { db in
-                for sample in samples {
-                    let key = try Self.containerKey(sample.containerID, db)
-                    try db.execute(
-                        sql: """
-                            INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
-                                mem_usage_bytes, mem_working_set_bytes, mem_limit_bytes, pids,
-                                net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (container_key, ts_ns) DO NOTHING
-                            """,
-                        arguments: [
-                            key, sample.timeNanos, sample.cpuPercent, sample.cpuPercentOfLimit, sample.cpuThrottledPeriods,
-                            sample.memoryUsageBytes, sample.memoryWorkingSetBytes, sample.memoryLimitBytes, sample.pids,
-                            sample.networkRxBytes, sample.networkTxBytes, sample.blockReadBytes, sample.blockWriteBytes,
-                        ])
-                }
+                for sample in samples { try Self.insert(sample, db) }
             }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))
@@ -67,16 +52,36 @@ extension EventStore {
         }
     }
 
+    /// Inserts one sample; returns whether it was new (not a duplicate of a stored container and time).
+    @discardableResult
+    static func insert(_ sample: ResourceSample, _ db: Database) throws -> Bool {
+        let key = try containerKey(sample.containerID, db)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
+                    mem_usage_bytes, mem_working_set_bytes, mem_limit_bytes, pids,
+                    net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (container_key, ts_ns) DO NOTHING
+                """)
+        try statement.execute(arguments: [
+            key, sample.timeNanos, sample.cpuPercent, sample.cpuPercentOfLimit, sample.cpuThrottledPeriods,
+            sample.memoryUsageBytes, sample.memoryWorkingSetBytes, sample.memoryLimitBytes, sample.pids,
+            sample.networkRxBytes, sample.networkTxBytes, sample.blockReadBytes, sample.blockWriteBytes,
+        ])
+        return db.changesCount > 0
+    }
+
     static func insert(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws -> Int64? {
         let seq = try Int64.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(
+                sql: """
                 INSERT INTO events (ts_ns, kind, type, action, actor_id, container_id, container_name, image,
                     compose_project, compose_service, exit_code, signal, dedup_key, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (dedup_key) DO NOTHING
                 RETURNING seq
-                """,
+                """),
             arguments: [
                 event.timeNanos, event.kind.rawValue, event.type, event.action, event.actorID, event.containerID,
                 event.containerName, event.image, event.composeProject, event.composeService, event.exitCode, event.signal,
@@ -92,12 +97,13 @@ extension EventStore {
     /// Folds a stored event into the containers and incidents projections.
     static func fold(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws {
         guard let containerID = event.containerID else { return }
-        let before = try ContainerState.fetchOne(db, key: containerID)
+        let before = try ContainerState.fetchOne(db, containerID: containerID)
         var after = before ?? ContainerState(containerID: containerID)
         after.apply(event)
-        try after.save(db)
+        try after.upsert(db)
         var open = try IncidentState.fetchOne(
-            db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1", arguments: [containerID])
+            db.cachedStatement(sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1"),
+            arguments: [containerID])
         if open == nil && (event.kind == .logTail || event.kind == .inspect) {
             // A `--rm` container is removed before its log tail and last snapshot are stored: they still belong to
             // the incident its removal resolved.
@@ -111,10 +117,10 @@ extension EventStore {
     }
 
     static func containerKey(_ containerID: String, _ db: Database) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO container_keys (container_id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [containerID])
-        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM container_keys WHERE container_id = ?", arguments: [containerID]) else {
-            throw DatabaseError(message: "no key for container \(containerID)")
+        if let key = try Int64.fetchOne(db.cachedStatement(sql: "SELECT key FROM container_keys WHERE container_id = ?"), arguments: [containerID]) {
+            return key
         }
-        return key
+        try db.cachedStatement(sql: "INSERT INTO container_keys (container_id) VALUES (?)").execute(arguments: [containerID])
+        return db.lastInsertedRowID
     }
 }

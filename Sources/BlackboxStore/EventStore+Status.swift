@@ -10,16 +10,12 @@ extension EventStore {
         public var connectedSince: Int64?
         /// The newest row of any kind, Unix nanoseconds (samples included).
         public var lastRowNanos: Int64?
-        /// The newest `recorder_gap` rows, newest first, with their times.
-        public var gaps: [EventRecord.Gap]
-        /// How many `recorder_gap` rows there are in all.
-        public var gapCount: Int
         /// How many engine lines were rejected (`rejected_line` rows).
         public var rejectedLines: Int
     }
 
-    /// The recorder's history as the log tells it, with the newest `recentGaps` blind windows.
-    public func recordingStatus(recentGaps: Int = 10) throws -> RecordingStatus {
+    /// The recorder's history as the log tells it (its blind windows: ``blindWindows(since:until:)``).
+    public func recordingStatus() throws -> RecordingStatus {
         let previous = try previousSession()
         return try pool.read { db in
             let lifecycle = try EventRecord.fetchOne(
@@ -27,12 +23,8 @@ extension EventStore {
                 sql: "SELECT * FROM events WHERE kind IN ('recorder_start', 'recorder_stop', 'recorder_disconnected', 'recorder_reconnected') ORDER BY seq DESC LIMIT 1")
             let connected = try Int64.fetchOne(
                 db, sql: "SELECT ts_ns FROM events WHERE kind IN ('recorder_start', 'recorder_reconnected') ORDER BY seq DESC LIMIT 1")
-            let gaps = try String.fetchAll(
-                db, sql: "SELECT payload FROM events WHERE kind = 'recorder_gap' ORDER BY ts_ns DESC, seq DESC LIMIT ?", arguments: [recentGaps]
-            ).compactMap { try? JSONDecoder().decode(EventRecord.Gap.self, from: Data($0.utf8)) }
             return RecordingStatus(
-                lastLifecycle: lifecycle, connectedSince: connected, lastRowNanos: previous?.lastRowNanos, gaps: gaps,
-                gapCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'recorder_gap'") ?? 0,
+                lastLifecycle: lifecycle, connectedSince: connected, lastRowNanos: previous?.lastRowNanos,
                 rejectedLines: try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'rejected_line'") ?? 0)
         }
     }

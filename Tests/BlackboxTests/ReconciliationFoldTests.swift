@@ -53,7 +53,7 @@ import Testing
     }
 
     private func status(_ lifecycle: EventRecord?, connectedSince: Int64? = nil, lastRow: Int64? = nil) -> EventStore.RecordingStatus {
-        EventStore.RecordingStatus(lastLifecycle: lifecycle, connectedSince: connectedSince, lastRowNanos: lastRow, gaps: [], gapCount: 0, rejectedLines: 0)
+        EventStore.RecordingStatus(lastLifecycle: lifecycle, connectedSince: connectedSince, lastRowNanos: lastRow, rejectedLines: 0)
     }
 
     @Test func theRecorderStateComesFromTheLockAndTheNewestLifecycleRow() {
@@ -67,15 +67,34 @@ import Testing
 
         let back = EventRecord.recorderReconnected(address: address, timeNanos: 70)
         let connected = RecorderState(status(back, connectedSince: 70), held: true)
-        #expect(connected.name == "connected" && connected.since == 70 && connected.openWindowStart == nil)
+        #expect(connected.name == "connected" && connected.since == 70)
 
         let stopped = RecorderState(status(.recorder(.recorderStop, address: address, timeNanos: 80)), held: false)
-        #expect(stopped.name == "stopped" && stopped.openWindowStart == 80)
+        #expect(stopped.name == "stopped" && stopped.since == 80)
 
         // The lock is free but the last row is not a stop: the recorder was killed; the store is blind since its last row.
         let crashed = RecorderState(status(back, connectedSince: 70, lastRow: 75), held: false)
-        #expect(crashed.name == "crashed" && crashed.openWindowStart == 75)
+        #expect(crashed.name == "crashed" && crashed.since == 75)
 
         #expect(RecorderState(status(nil), held: false).name == "never")
+    }
+
+    @Test func aSessionsOwnGapRowReplacesTheWindowDerivedFromItsLifecycleRows() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        let address = "unix:///run/docker.sock"
+        try store.append(.recorder(.recorderStart, address: address, timeNanos: 10))
+        try store.append(.recorder(.recorderStop, address: address, timeNanos: 20))
+        try store.append(.recorder(.recorderStart, address: address, timeNanos: 30))
+        // A store written before gap rows existed: the window comes from the lifecycle rows.
+        #expect(try store.blindWindows() == [BlindWindow(fromNanos: 20, untilNanos: 30, reason: "recorder_down")])
+
+        let gap = EventRecord.Gap(reason: "recorder_down", fromNanos: 20, untilNanos: 31, replayed: 4, reconciled: 1)
+        try store.append(.recorderGap(gap))
+        #expect(try store.blindWindows() == [BlindWindow(fromNanos: 20, untilNanos: 31, reason: "recorder_down", gap: gap)])
+
+        try store.append(.recorder(.recorderStop, address: address, timeNanos: 40))
+        #expect(try store.blindWindows().last == BlindWindow(fromNanos: 40, untilNanos: nil, reason: "recorder_down"), "open while nobody records")
     }
 }

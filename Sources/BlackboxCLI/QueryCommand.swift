@@ -1,0 +1,94 @@
+import ArgumentParser
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run one read-only SQL statement over the recorded history.",
+        discussion: """
+            The views v_events, v_container_runs, v_samples, v_incidents and v_playbook_matches are the stable
+            interface, documented with every column, its unit and its source in docs/sql.md. The store is opened
+            read-only and ATTACH is disabled: no statement can change it or reach another file.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("One SQL statement, e.g. \"SELECT * FROM v_container_runs WHERE oom_killed\".", valueName: "sql"))
+    var sql: String
+
+    @Option(help: ArgumentHelp("table (aligned columns), csv (RFC 4180 with a header line) or json (an array of objects).", valueName: "format"))
+    var format: Format = .table
+
+    @Option(help: ArgumentHelp("Stop the query after this long: a duration (30s, 2m) or seconds.", valueName: "duration"))
+    var timeout: String = "30s"
+
+    /// The timeout in seconds.
+    var timeoutSeconds: Double? {
+        if let nanos = Timestamp.durationNanos(timeout) { return Double(nanos) / 1e9 }
+        return Double(timeout)
+    }
+
+    func validate() throws {
+        guard let seconds = timeoutSeconds, seconds > 0 else {
+            throw ValidationError("--timeout must be a duration such as 30s or 2m, or a number of seconds (got '\(timeout)')")
+        }
+    }
+
+    func run() throws {
+        let query = try ReadOnlyQuery(path: store.resolvedPath)
+        let result: QueryResult
+        do {
+            result = try query.run(sql, timeout: timeoutSeconds ?? 30)
+        } catch let error as QueryError {
+            throw CLIError(error.localizedDescription)
+        }
+        switch format {
+        case .table:
+            print(TableRenderer.render(headers: result.columns, rows: result.rows.map { $0.map(Self.text) }))
+        case .csv:
+            for line in [result.columns] + result.rows.map({ $0.map(Self.text) }) {
+                print(line.map(Self.csvField).joined(separator: ","), terminator: "\r\n")
+            }
+        case .json:
+            JSONOutput.print(
+                result.rows.map { row in
+                    Dictionary(zip(result.columns, row.map(Self.json)), uniquingKeysWith: { first, _ in first })
+                })
+        }
+    }
+
+    /// A value as text: NULL is empty, a blob is `<N bytes>`.
+    static func text(_ value: QueryValue) -> String {
+        switch value {
+        case .null: ""
+        case .integer(let number): String(number)
+        case .real(let number): String(number)
+        case .text(let text): text
+        case .blob(let data): "<\(data.count) bytes>"
+        }
+    }
+
+    /// A value for JSON: NULL is null, a blob is base64 text.
+    static func json(_ value: QueryValue) -> Any {
+        switch value {
+        case .null: NSNull()
+        case .integer(let number): number
+        case .real(let number): number
+        case .text(let text): text
+        case .blob(let data): data.base64EncodedString()
+        }
+    }
+
+    /// RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled.
+    static func csvField(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

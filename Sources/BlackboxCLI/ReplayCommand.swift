@@ -1,0 +1,39 @@
+import ArgumentParser
+import BlackboxStore
+import Foundation
+import Playbooks
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Rebuild the projections (containers, incidents, playbook matches) from the event log with the current playbooks.",
+        discussion: """
+            Re-diagnoses the whole history, e.g. after a playbook was added or changed (--playbooks DIR). The event
+            log and the samples are not changed. Refused while `blackbox record` is recording into the store.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var playbooks: PlaybookOptions
+
+    func run() throws {
+        let library = try playbooks.load()
+        let path = store.resolvedPath
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        let lock = try RecorderLock.acquire(storePath: path)
+        let store = try store.openForWriting()
+        let before = try store.bestMatches()
+        try store.rebuildProjections()
+        let diagnosed = try IncidentDiagnoser(store: store, playbooks: library.playbooks).diagnose(touchedSince: 0)
+        let after = try store.bestMatches()
+        let (events, _) = try store.counts()
+        print("replayed \(events) events: \(try store.containers().count) containers, \(diagnosed) incident\(diagnosed == 1 ? "" : "s") diagnosed")
+        for incident in try store.incidents() {
+            guard let id = incident.id else { continue }
+            let old = before[id]?.playbookID ?? "no playbook matched"
+            let new = after[id]?.playbookID ?? "no playbook matched"
+            if old != new { print("  incident \(id) (\(IncidentJSON.containerLabel(incident))): \(old) → \(new)") }
+        }
+        withExtendedLifetime(lock) {}
+    }
+}

@@ -1,0 +1,173 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+/// One line of `blackbox timeline`.
+struct TimelineEntry: Equatable {
+    /// Unix nanoseconds.
+    var timeNanos: Int64
+    /// The container it is about; nil for the recorder's own lines.
+    var containerID: String?
+    var event: String
+    var details: String
+}
+
+/// The merged, time-ordered story of some containers: lifecycle events, start failures, health changes, what
+/// reconciliation found, incidents opened and resolved, the recorder's blind windows, and notable samples (each
+/// run's peak memory, the first sample at 90 % of the memory limit, CPU throttling). Pure: no store, no clock.
+struct Timeline {
+    /// The containers' events, oldest first.
+    var events: [EventRecord]
+    /// Their samples, oldest first.
+    var samples: [SampleRecord]
+    var incidents: [IncidentState]
+    /// The diagnosis of each incident, by id.
+    var diagnoses: [Int64: PlaybookMatchRecord]
+    var blindWindows: [BlindWindow]
+    /// Memory limits in bytes by container id (the `containers` projection), for "limit reached".
+    var memoryLimits: [String: Int64]
+    var policy: IncidentPolicy
+    var now: Int64
+
+    /// A working set at or above this share of the limit is reported once per run.
+    static let nearLimit = 0.9
+
+    func entries() -> [TimelineEntry] {
+        var entries = events.compactMap(eventEntry)
+        entries += incidents.flatMap(incidentEntries)
+        entries += blindWindows.map(blindEntry)
+        entries += sampleEntries()
+        // A stable sort: events keep their log order at equal times.
+        return entries.enumerated().sorted { ($0.element.timeNanos, $0.offset) < ($1.element.timeNanos, $1.offset) }.map(\.element)
+    }
+
+    private func eventEntry(_ event: EventRecord) -> TimelineEntry? {
+        switch event.kind {
+        case .engine:
+            guard event.type == "container", let action = event.action, !action.hasPrefix("exec_"), action != "attach" else { return nil }
+            if action.hasPrefix("health_status") {
+                return TimelineEntry(
+                    timeNanos: event.timeNanos, containerID: event.containerID, event: "health",
+                    details: action.dropFirst("health_status".count).trimmingCharacters(in: CharacterSet(charactersIn: ": ")))
+            }
+            return TimelineEntry(timeNanos: event.timeNanos, containerID: event.containerID, event: action, details: EventDescription.details(event))
+        case .startFailure, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove:
+            let title = event.kind.isReconciled ? "\(event.kind.rawValue.dropFirst("reconciled_".count)) (reconciled)" : EventDescription.title(event)
+            return TimelineEntry(timeNanos: event.timeNanos, containerID: event.containerID, event: title, details: EventDescription.details(event))
+        case .engineInfo, .inspect, .recorderStart, .recorderStop, .recorderDisconnected, .recorderReconnected, .recorderGap, .rejectedLine:
+            return nil
+        }
+    }
+
+    private func incidentEntries(_ incident: IncidentState) -> [TimelineEntry] {
+        let id = incident.id ?? 0
+        let diagnosis = diagnoses[id].map { "\($0.playbookID): \($0.title)" } ?? "no playbook matched"
+        var entries = [
+            TimelineEntry(
+                timeNanos: incident.openedNanos, containerID: incident.containerID, event: "incident \(id) opened",
+                details: "trigger=\(incident.trigger) occurrences=\(incident.occurrences) diagnosis=\(diagnosis)")
+        ]
+        if let resolved = incident.resolvedNanos {
+            entries.append(
+                TimelineEntry(timeNanos: resolved, containerID: incident.containerID, event: "incident \(id) resolved", details: incident.resolution ?? ""))
+        } else if incident.status(now: now, policy: policy) == "resolved", let stable = incident.stableSinceNanos {
+            entries.append(
+                TimelineEntry(
+                    timeNanos: stable + policy.resolveAfterNanos, containerID: incident.containerID, event: "incident \(id) resolved",
+                    details: "ran_stable for \(Self.span(policy.resolveAfterNanos))"))
+        }
+        return entries
+    }
+
+    private func blindEntry(_ window: BlindWindow) -> TimelineEntry {
+        let until = window.untilNanos.map { "until \(Timestamp.rfc3339(unixNanos: $0)) (\(Self.span($0 - window.fromNanos)))" } ?? "until now"
+        let reason =
+            switch window.reason {
+            case "recorder_down": "no recorder ran (the last one was stopped)"
+            case "recorder_crashed": "no recorder ran (the last one ended without stopping: killed or crashed)"
+            case "disconnected": "the engine was unreachable"
+            case "write_buffer_overflow": "the store could not be written and the buffer was full"
+            default: window.reason
+            }
+        let recovered = window.gap.map { gap in
+            gap.droppedEvents != nil || gap.droppedSamples != nil
+                ? ", \(gap.droppedEvents ?? 0) events and \(gap.droppedSamples ?? 0) samples lost"
+                : "; afterwards \(gap.replayed ?? 0) events replayed from the engine, \(gap.reconciled ?? 0) changes reconciled"
+        } ?? ""
+        let dropped = recovered
+        return TimelineEntry(timeNanos: window.fromNanos, containerID: nil, event: "blind window", details: "\(until): \(reason)\(dropped)")
+    }
+
+    /// Per container and run (samples between one start and the next): the peak working set, the first sample at
+    /// ``nearLimit`` of the limit, and each stretch of CPU throttling.
+    private func sampleEntries() -> [TimelineEntry] {
+        var starts: [String: [Int64]] = [:]
+        for event in events where event.kind == .engine && event.type == "container" && event.action == "start" {
+            if let id = event.containerID { starts[id, default: []].append(event.timeNanos) }
+        }
+        let runs = Dictionary(grouping: samples) { sample in
+            RunKey(containerID: sample.containerID, run: starts[sample.containerID, default: []].filter { $0 <= sample.timeNanos }.count)
+        }
+        var entries: [TimelineEntry] = []
+        for key in runs.keys.sorted(by: { ($0.containerID, $0.run) < ($1.containerID, $1.run) }) {
+            let run = runs[key] ?? []
+            let limit = memoryLimits[key.containerID]
+            if let peak = run.max(by: { $0.memoryWorkingSetBytes < $1.memoryWorkingSetBytes }) {
+                let ofLimit = limit.map { " of a \(Units.bytes($0)) limit (\(Units.percent(100 * Double(peak.memoryWorkingSetBytes) / Double($0))))" } ?? ""
+                entries.append(
+                    TimelineEntry(
+                        timeNanos: peak.timeNanos, containerID: key.containerID, event: "memory peak",
+                        details: "working set \(Units.bytes(peak.memoryWorkingSetBytes))\(ofLimit), highest of \(run.count) samples"))
+            }
+            if let limit, let near = run.first(where: { Double($0.memoryWorkingSetBytes) >= Self.nearLimit * Double(limit) }) {
+                entries.append(
+                    TimelineEntry(
+                        timeNanos: near.timeNanos, containerID: key.containerID, event: "memory limit reached",
+                        details: "working set \(Units.bytes(near.memoryWorkingSetBytes)) is \(Units.percent(100 * Double(near.memoryWorkingSetBytes) / Double(limit))) of \(Units.bytes(limit))"))
+            }
+            entries += throttling(run)
+        }
+        return entries
+    }
+
+    /// One entry per stretch of consecutive samples whose throttled-period counter grew.
+    private func throttling(_ run: [SampleRecord]) -> [TimelineEntry] {
+        var entries: [TimelineEntry] = []
+        var stretch: (start: SampleRecord, periods: Int64, last: Int64)?
+        func close() {
+            guard let open = stretch else { return }
+            entries.append(
+                TimelineEntry(
+                    timeNanos: open.start.timeNanos, containerID: open.start.containerID, event: "cpu throttled",
+                    details: "\(open.periods) CFS periods throttled over \(Self.span(open.last - open.start.timeNanos))"))
+            stretch = nil
+        }
+        for (previous, sample) in zip(run, run.dropFirst()) {
+            let grown = sample.cpuThrottledPeriods - previous.cpuThrottledPeriods
+            if grown > 0 {
+                if stretch == nil { stretch = (previous, 0, previous.timeNanos) }
+                stretch?.periods += grown
+                stretch?.last = sample.timeNanos
+            } else {
+                close()
+            }
+        }
+        close()
+        return entries
+    }
+
+    private struct RunKey: Hashable {
+        var containerID: String
+        var run: Int
+    }
+
+    /// `1.5s`, `3m20s`, `2h5m`.
+    static func span(_ nanos: Int64) -> String {
+        let seconds = Double(nanos) / 1e9
+        switch seconds {
+        case ..<60: return String(format: "%.1fs", seconds)
+        case ..<3600: return "\(Int(seconds) / 60)m\(Int(seconds) % 60)s"
+        default: return "\(Int(seconds) / 3600)h\(Int(seconds) % 3600 / 60)m"
+        }
+    }
+}

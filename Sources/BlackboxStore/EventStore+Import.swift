@@ -1,0 +1,67 @@
+import DockerEngine
+import GRDB
+
+/// What an import stored.
+public struct ImportCounts: Sendable, Equatable {
+    /// Events stored, and events skipped because one with the same `dedup_key` was already stored.
+    public var events = 0
+    public var duplicateEvents = 0
+    /// Samples stored, and samples skipped because one of the same container and time was already stored.
+    public var samples = 0
+    public var duplicateSamples = 0
+    /// The `seq` of the first event stored, nil when none was.
+    public var firstSeq: Int64?
+
+    public init() {}
+
+    public static func + (left: ImportCounts, right: ImportCounts) -> ImportCounts {
+        var sum = left
+        sum.events += right.events
+        sum.duplicateEvents += right.duplicateEvents
+        sum.samples += right.samples
+        sum.duplicateSamples += right.duplicateSamples
+        sum.firstSeq = left.firstSeq ?? right.firstSeq
+        return sum
+    }
+}
+
+extension EventStore {
+    /// Appends decoded import lines in file order in one transaction, folding each event into the projections as
+    /// ``append(contentsOf:)`` does; duplicates are skipped. Headers are ignored.
+    ///
+    /// - Returns: the counts, and the lines the store refused (index in `lines`, SQLite's reason, e.g. a payload
+    ///   that is not valid JSON); the others are stored.
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write itself fails; then none of them is stored.
+    public func importBatch(_ lines: [ImportLine]) throws -> (counts: ImportCounts, refused: [(index: Int, reason: String)]) {
+        do {
+            return try pool.write { db in
+                // Batches are large: keep their pages in memory (64 MiB) rather than spilling them to the WAL mid-transaction.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                var counts = ImportCounts()
+                var refused: [(Int, String)] = []
+                for (index, line) in lines.enumerated() {
+                    do {
+                        switch line {
+                        case .header:
+                            break
+                        case .event(let event):
+                            if let seq = try Self.insert(event, db, policy: incidentPolicy) {
+                                counts.events += 1
+                                counts.firstSeq = counts.firstSeq ?? seq
+                            } else {
+                                counts.duplicateEvents += 1
+                            }
+                        case .sample(let sample):
+                            if try Self.insert(sample, db) { counts.samples += 1 } else { counts.duplicateSamples += 1 }
+                        }
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        refused.append((index, Self.reason(error)))
+                    }
+                }
+                return (counts, refused)
+            }
+        } catch {
+            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+        }
+    }
+}

@@ -1,0 +1,238 @@
+/// The members of one JSON object read from UTF-8 bytes in a single pass, with nested objects and arrays kept
+/// as their verbatim bytes. Import reads millions of lines this way: a payload is stored as the exact text it
+/// came as, without being decoded and encoded again.
+struct JSONMembers {
+    /// A member's value.
+    enum Value: Equatable {
+        case string(String)
+        /// The number's text as written.
+        case number(Substring)
+        case bool(Bool)
+        case null
+        /// An object or array: its bytes, verbatim.
+        case composite(ArraySlice<UInt8>)
+    }
+
+    /// Why the bytes are not a JSON object.
+    struct Malformed: Error, Equatable {
+        var reason: String
+    }
+
+    private(set) var members: [(key: String, value: Value)] = []
+
+    subscript(key: String) -> Value? {
+        members.first { $0.key == key }?.value
+    }
+
+    /// Reads the object that spans `bytes` (surrounding white space allowed).
+    ///
+    /// - Throws: ``Malformed`` naming the first problem (not an object, a bad string or number, trailing bytes).
+    init(_ bytes: ArraySlice<UInt8>) throws(Malformed) {
+        var reader = Reader(bytes: bytes, index: bytes.startIndex)
+        reader.skipSpace()
+        try reader.expect(UInt8(ascii: "{"), "the line is not a JSON object")
+        reader.skipSpace()
+        if reader.peek == UInt8(ascii: "}") {
+            reader.index += 1
+        } else {
+            while true {
+                reader.skipSpace()
+                let key = try reader.string()
+                reader.skipSpace()
+                try reader.expect(UInt8(ascii: ":"), "expected ':' after \"\(key)\"")
+                reader.skipSpace()
+                members.append((key, try reader.value()))
+                reader.skipSpace()
+                if reader.peek == UInt8(ascii: ",") {
+                    reader.index += 1
+                    continue
+                }
+                try reader.expect(UInt8(ascii: "}"), "expected ',' or '}' after the value of \"\(key)\"")
+                break
+            }
+        }
+        reader.skipSpace()
+        guard reader.index == bytes.endIndex else { throw Malformed(reason: "unexpected bytes after the JSON object") }
+    }
+
+    private struct Reader {
+        let bytes: ArraySlice<UInt8>
+        var index: Int
+
+        var peek: UInt8? { index < bytes.endIndex ? bytes[index] : nil }
+
+        mutating func skipSpace() {
+            while let byte = peek, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { index += 1 }
+        }
+
+        mutating func expect(_ byte: UInt8, _ reason: @autoclosure () -> String) throws(Malformed) {
+            guard peek == byte else { throw Malformed(reason: reason()) }
+            index += 1
+        }
+
+        mutating func value() throws(Malformed) -> Value {
+            switch peek {
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return .composite(try composite())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            case let byte? where byte == UInt8(ascii: "-") || (0x30...0x39).contains(byte): return .number(number())
+            default: throw Malformed(reason: "expected a JSON value")
+            }
+        }
+
+        mutating func literal(_ word: StaticString) throws(Malformed) {
+            let count = word.utf8CodeUnitCount
+            guard index + count <= bytes.endIndex,
+                bytes[index..<index + count].elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count))
+            else { throw Malformed(reason: "expected a JSON value") }
+            index += count
+        }
+
+        mutating func number() -> Substring {
+            let start = index
+            while let byte = peek, (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+            {
+                index += 1
+            }
+            return Substring(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// A string member or value: the fast path copies bytes without escapes as they are.
+        mutating func string() throws(Malformed) -> String {
+            try expect(UInt8(ascii: "\""), "expected a string")
+            let start = index
+            while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                guard byte >= 0x20 else { throw Malformed(reason: "a control character inside a string") }
+                index += 1
+            }
+            guard let stop = peek else { throw Malformed(reason: "a string is not closed") }
+            guard let plain = String(validating: bytes[start..<index], as: UTF8.self) else {
+                throw Malformed(reason: "a string is not valid UTF-8")
+            }
+            if stop == UInt8(ascii: "\"") {
+                index += 1
+                return plain
+            }
+            var text = plain
+            var scalars = String.UnicodeScalarView()
+            while true {
+                guard let byte = peek else { throw Malformed(reason: "a string is not closed") }
+                index += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    text.unicodeScalars.append(contentsOf: scalars)
+                    return text
+                case UInt8(ascii: "\\"):
+                    scalars.append(try escape())
+                case ..<0x20:
+                    throw Malformed(reason: "a control character inside a string")
+                case ..<0x80:
+                    scalars.append(Unicode.Scalar(byte))
+                default:
+                    // A multi-byte character: copy up to the next ASCII byte.
+                    let start = index - 1
+                    while let next = peek, next >= 0x80 { index += 1 }
+                    guard let piece = String(validating: bytes[start..<index], as: UTF8.self) else {
+                        throw Malformed(reason: "a string is not valid UTF-8")
+                    }
+                    scalars.append(contentsOf: piece.unicodeScalars)
+                }
+            }
+        }
+
+        mutating func escape() throws(Malformed) -> Unicode.Scalar {
+            guard let byte = peek else { throw Malformed(reason: "a string is not closed") }
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return Unicode.Scalar(byte)
+            case UInt8(ascii: "b"): return "\u{08}"
+            case UInt8(ascii: "f"): return "\u{0C}"
+            case UInt8(ascii: "n"): return "\n"
+            case UInt8(ascii: "r"): return "\r"
+            case UInt8(ascii: "t"): return "\t"
+            case UInt8(ascii: "u"):
+                let unit = try hex4()
+                if (0xD800..<0xDC00).contains(unit) {
+                    guard peek == UInt8(ascii: "\\") else { throw Malformed(reason: "a lone surrogate in a \\u escape") }
+                    index += 1
+                    try expect(UInt8(ascii: "u"), "a lone surrogate in a \\u escape")
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low), let scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) else {
+                        throw Malformed(reason: "a lone surrogate in a \\u escape")
+                    }
+                    return scalar
+                }
+                guard let scalar = Unicode.Scalar(unit) else { throw Malformed(reason: "a lone surrogate in a \\u escape") }
+                return scalar
+            default:
+                throw Malformed(reason: "an unknown escape in a string")
+            }
+        }
+
+        mutating func hex4() throws(Malformed) -> UInt32 {
+            guard index + 4 <= bytes.endIndex else { throw Malformed(reason: "a short \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case 0x30...0x39: digit = byte - 0x30
+                case 0x41...0x46: digit = byte - 0x41 + 10
+                case 0x61...0x66: digit = byte - 0x61 + 10
+                default: throw Malformed(reason: "a bad \\u escape")
+                }
+                value = value << 4 | UInt32(digit)
+                index += 1
+            }
+            return value
+        }
+
+        /// An object or array, skipped over by depth (strings included, so brackets inside them do not count).
+        mutating func composite() throws(Malformed) -> ArraySlice<UInt8> {
+            let start = index
+            var depth = 0
+            while let byte = peek {
+                index += 1
+                switch byte {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return bytes[start..<index] }
+                case UInt8(ascii: "\""):
+                    while let inner = peek, inner != UInt8(ascii: "\"") { index += inner == UInt8(ascii: "\\") ? 2 : 1 }
+                    guard peek != nil else { throw Malformed(reason: "a string is not closed") }
+                    index += 1
+                default:
+                    break
+                }
+            }
+            throw Malformed(reason: "an object or array is not closed")
+        }
+    }
+}
+
+extension JSONMembers.Value {
+    /// The text of a string value.
+    var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// An integer value (a number with no fraction or exponent).
+    var int64: Int64? {
+        if case .number(let text) = self { return Int64(text) }
+        return nil
+    }
+
+    /// Any number.
+    var double: Double? {
+        if case .number(let text) = self { return Double(text) }
+        return nil
+    }
+
+    var isNull: Bool { self == .null }
+}
