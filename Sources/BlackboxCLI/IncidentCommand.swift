@@ -50,7 +50,12 @@ struct IncidentShowCommand: ParsableCommand {
 
     private func resolve(in store: EventStore) throws -> IncidentState {
         if let id = Int64(target), let incident = try store.incident(id) { return incident }
-        let ids = try StoreOptions.containerIDs(target, in: store)
+        let ids: [String]
+        do {
+            ids = try StoreOptions.containerIDs(target, in: store)
+        } catch let error as CLIError where Int64(target) != nil {
+            throw CLIError("there is no incident \(target) (`blackbox incidents --all` lists them), and \(error.message)")
+        }
         guard let incident = try store.latestIncident(containerIDs: ids) else {
             throw CLIError("\(target) has no incident: blackbox recorded no failure of it")
         }

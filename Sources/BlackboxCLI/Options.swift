@@ -36,9 +36,12 @@ struct StoreOptions: ParsableArguments {
         try EventStore(path: resolvedPath, readOnly: true, incidentPolicy: incidentPolicy)
     }
 
-    /// Opens (creating and migrating when needed) the store for writing.
+    /// Opens (creating and migrating when needed) the store for writing. The default location's directories are
+    /// created; a path given with `--db` or `$BLACKBOX_DB` must be in an existing directory.
     func openForWriting() throws -> EventStore {
-        try EventStore(path: resolvedPath, incidentPolicy: incidentPolicy)
+        let environment = ProcessInfo.processInfo.environment
+        let isDefault = path == nil && (environment["BLACKBOX_DB"] ?? "").isEmpty
+        return try EventStore(path: resolvedPath, createDirectory: isDefault, incidentPolicy: incidentPolicy)
     }
 
     /// The containers a `--container`/argument names: every container that had the name, else the one whose id starts with it.

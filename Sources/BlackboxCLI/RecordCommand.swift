@@ -47,9 +47,17 @@ struct RecordCommand: AsyncParsableCommand {
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment),
             retention: retention.policy)
-        let store = try store.openForWriting()
-        let lock = try RecorderLock.acquire(storePath: store.path)
+        // The engine first: when it cannot be reached, nothing is created on disk.
         let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
+        let store: EventStore
+        let lock: RecorderLock
+        do {
+            store = try self.store.openForWriting()
+            lock = try RecorderLock.acquire(storePath: store.path)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
         let storePath = store.path
         let recorder = Recorder(
             client: client, store: store, configuration: configuration, playbooks: try playbooks.load().playbooks, logger: logger

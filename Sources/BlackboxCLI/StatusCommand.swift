@@ -20,6 +20,10 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "How many of the newest blind windows to list.")
     var gaps = 10
 
+    func validate() throws {
+        guard gaps >= 1 else { throw ValidationError("--gaps must be at least 1 (got \(gaps))") }
+    }
+
     func run() throws {
         let store = try store.openForReading()
         let status = try store.recordingStatus()
@@ -39,6 +43,10 @@ struct StatusCommand: ParsableCommand {
         print("Store:     \(store.path)")
         print("Size:      \(Units.bytes(sizes.database + sizes.wal)) (database \(Units.bytes(sizes.database)), write-ahead log \(Units.bytes(sizes.wal)))")
         print("Recorder:  \(state.sentence(now: now))")
+        if let last = status.lastRowNanos {
+            // While the store cannot be written (disk full), this is what stops moving.
+            print("Last row:  \(Timestamp.rfc3339(unixNanos: last)) (\(Units.ago(last, now: now)))")
+        }
         if status.rejectedLines > 0 {
             print("Rejected:  \(status.rejectedLines) engine line(s) could not be decoded (kept as rejected_line events)")
         }
@@ -75,6 +83,7 @@ struct StatusCommand: ParsableCommand {
         sizes: (database: Int64, wal: Int64), tables: [(table: String, rows: Int)]
     ) -> [String: Any] {
         var recorder: [String: Any] = ["state": state.name]
+        if let last = status.lastRowNanos { recorder["last_row_ns"] = last }
         if let since = state.since { recorder["since_ns"] = since; recorder["since"] = Timestamp.rfc3339(unixNanos: since) }
         if let address = state.address { recorder["address"] = address }
         if let reason = state.reason { recorder["reason"] = reason }

@@ -19,9 +19,11 @@ public final class EventStore: Sendable {
     ///
     /// - Parameters:
     ///   - readOnly: open for reading only (the file must exist and be migrated).
+    ///   - createDirectory: create the file's missing parent directories (for the default location); otherwise a
+    ///     missing directory is an error.
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the directory or file cannot be written;
     ///   ``StoreError/missing(path:)`` when `readOnly` and there is no file; ``StoreError/cannotOpen(path:reason:)`` otherwise.
-    public init(path: String, readOnly: Bool = false, incidentPolicy: IncidentPolicy = IncidentPolicy()) throws {
+    public init(path: String, readOnly: Bool = false, createDirectory: Bool = false, incidentPolicy: IncidentPolicy = IncidentPolicy()) throws {
         self.path = path
         self.incidentPolicy = incidentPolicy
         let fileManager = FileManager.default
@@ -30,10 +32,15 @@ public final class EventStore: Sendable {
         } else {
             let directory = (path as NSString).deletingLastPathComponent
             do {
-                if !directory.isEmpty { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+                if createDirectory, !directory.isEmpty { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             } catch {
                 throw StoreError.notWritable(path: path, reason: Self.reason(error))
             }
+            if !directory.isEmpty, !fileManager.fileExists(atPath: directory) {
+                throw StoreError.notWritable(path: path, reason: "the directory \(directory) does not exist")
+            }
+            // A file that is not a store is refused before anything (the WAL journal mode, a migration) changes it.
+            if fileManager.fileExists(atPath: path) { try Self.refuseForeign(path) }
             if fileManager.fileExists(atPath: path) ? !fileManager.isWritableFile(atPath: path) : !fileManager.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
                 throw StoreError.notWritable(path: path, reason: "permission denied")
             }
@@ -67,6 +74,24 @@ public final class EventStore: Sendable {
             throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Throws ``StoreError/cannotOpen(path:reason:)`` when the file at `path` is an SQLite file with tables but not a
+    /// store; opens it read-only to tell.
+    private static func refuseForeign(_ path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let foreign: Bool
+        do {
+            foreign = try DatabaseQueue(path: path, configuration: configuration).read { db in
+                try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
+            }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: reason(error))
+        }
+        if foreign {
+            throw StoreError.cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
         }
     }
 

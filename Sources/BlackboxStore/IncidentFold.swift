@@ -17,7 +17,7 @@ public enum IncidentFold {
         switch event.kind {
         case .startFailure:
             return "start_failure"
-        case .reconciledExit, .reconciledCreate:
+        case .reconciledExit:
             return (event.exitCode ?? 0) != 0 ? "reconciled" : nil
         case .reconciledRestart:
             let change = try? JSONDecoder().decode(EventRecord.ReconciledChange.self, from: Data(event.payload.utf8))
@@ -71,7 +71,7 @@ public enum IncidentFold {
             incident.lastNanos = time
             incident.stableSinceNanos = Self.stableSince(afterTrigger: trigger, container: after, time: time)
             if !incident.triggerKinds.contains(trigger) { incident.triggers = Self.json(incident.triggerKinds + [trigger]) }
-            if event.action == "die" { incident.exitCode = event.exitCode }
+            if event.action == "die" || event.kind == .reconciledExit { incident.exitCode = event.exitCode ?? incident.exitCode }
             append(seq, to: &incident)
             return [incident]
         }
@@ -107,7 +107,7 @@ public enum IncidentFold {
             id: nil, containerID: containerID, containerName: container.name, image: container.image,
             composeProject: container.composeProject, composeService: container.composeService, trigger: trigger, triggers: json([trigger]),
             openedNanos: event.timeNanos, lastNanos: event.timeNanos, occurrences: 1,
-            exitCode: event.action == "die" ? event.exitCode : (event.kind == .startFailure ? event.exitCode : nil),
+            exitCode: event.action == "die" || event.kind == .startFailure || event.kind == .reconciledExit ? event.exitCode : nil,
             stableSinceNanos: stableSince(afterTrigger: trigger, container: container, time: event.timeNanos), resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq)
     }
 

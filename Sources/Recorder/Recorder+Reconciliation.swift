@@ -83,16 +83,20 @@ extension Recorder {
         func announced(_ actions: [String], _ kinds: [EventKind], near time: Int64) -> Bool {
             (try? store.hasEvent(containerID: id, actions: actions, kinds: kinds, from: time - slack, until: time + slack)) ?? false
         }
-        if known == nil, let created = inspect.createdNanos, window.contains(created) {
-            changes.append(.reconciled(.init(.create, inspect), inspect, containerID: id, containerName: nil, timeNanos: created))
+        if let created = inspect.createdNanos, window.contains(created), !announced(["create"], [.reconciledCreate], near: created) {
+            let change = EventRecord.ReconciledChange(change: .create, status: "created", createdNanos: created, restartCount: 0)
+            changes.append(.reconciled(change, inspect, containerID: id, containerName: nil, timeNanos: created))
         }
         let started = inspect.state.startedAtNanos
         if let started, window.contains(started), !announced(["start"], [.reconciledStart], near: started) {
             changes.append(.reconciled(.init(.start, inspect), inspect, containerID: id, containerName: nil, timeNanos: started))
         }
         if let finished = inspect.state.finishedAtNanos, window.contains(finished), !announced(["die"], [.reconciledExit], near: finished) {
-            let restartedSince = inspect.state.running || (started ?? 0) > finished
-            changes.append(.reconciledExit(inspect, timeNanos: finished, restartedSince: restartedSince))
+            // Running (or restarting) again: inspect no longer holds that exit's code. Exited: this is its last state,
+            // after its start even when the engine's StartedAt says otherwise (seen after a dockerd crash).
+            let restartedSince = inspect.state.running || inspect.state.restarting
+            let time = restartedSince ? finished : max(finished, (started ?? 0) + 1)
+            changes.append(.reconciledExit(inspect, timeNanos: time, restartedSince: restartedSince))
         }
         if let known, inspect.restartCount > known.restartCount {
             let starts = (try? store.countEngineEvents(containerID: id, action: "start", from: window.fromNanos, until: window.untilNanos)) ?? 0

@@ -66,7 +66,7 @@ public struct Recorder: Service {
         }
         await writer.write(.recorder(.recorderStop, address: address, timeNanos: Self.now()))
         await writer.finish(within: .seconds(1))
-        await writing
+        try await writing
         logger.info("recorder stopped", metadata: ["store.path": "\(store.path)"])
     }
 
@@ -118,14 +118,18 @@ public struct Recorder: Service {
     /// One connection: subscribe first (so nothing happens unseen), replay what the engine's buffer holds of the
     /// blind window, reconcile every container against the store, record the window itself, then follow the stream.
     private func session(blind: BlindWindow?, announce: Bool) async -> SessionOutcome {
-        let connectedAt = Self.now()
+        // Events from `requested` on come on the live stream (the engine replays what it holds since then); the blind
+        // window ends when the engine has answered, which can be seconds later while it starts up.
+        let requested = Self.now()
+        let connectedAt: Int64
         let live: JSONLineStream<EventStreamElement>
         let version: EngineVersion
         let info: Data
         do {
-            live = try await client.events(since: connectedAt)
+            live = try await client.events(since: requested)
             version = try await client.version()
             info = try await client.info()
+            connectedAt = Self.now()
         } catch {
             return .unreachable(Self.reason(error))
         }
@@ -148,9 +152,9 @@ public struct Recorder: Service {
                         continuation.finish(throwing: error)
                     }
                 }
-                let replayed = try await replay(blind: blind, until: connectedAt, in: &group)
+                let replayed = try await replay(blind: blind, until: requested, in: &group)
                 let containers = try await client.listContainers(all: true)
-                let window = blind.map { ReconciliationWindow(fromNanos: $0.fromNanos, untilNanos: connectedAt) }
+                let window = blind.map { ReconciliationWindow(fromNanos: $0.fromNanos, untilNanos: requested) }
                 let (reconciled, running) = await reconcile(containers, window: window)
                 for inspect in running {
                     group.addTask { await self.sample(inspect) }

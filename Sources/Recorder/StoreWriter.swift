@@ -73,7 +73,10 @@ actor StoreWriter {
     var pending: (events: Int, samples: Int) { (events.count, samples.count) }
 
     /// Commits queued rows until ``finish(within:)`` is called and the queue is empty (or its deadline passed).
-    func run() async {
+    ///
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when it gave up with rows not stored (the store could not be
+    ///   written until the deadline), saying how many.
+    func run() async throws {
         while true {
             if events.isEmpty && samples.isEmpty && dropped == nil {
                 if finishing { return }
@@ -86,7 +89,9 @@ actor StoreWriter {
                     "giving up: rows observed but not stored",
                     metadata: ["store.path": "\(store.path)", "events": "\(events.count)", "samples": "\(samples.count)", "reason": "\(failure ?? "")"])
                 resumeFlushes(all: true)
-                return
+                throw StoreError.notWritable(
+                    path: store.path,
+                    reason: "\(failure ?? "unknown"); \(events.count) events and \(samples.count) samples observed at the end were not stored")
             }
             try? await Task.sleep(for: finishing ? min(retryInterval, .milliseconds(200)) : retryInterval)
         }

@@ -31,12 +31,15 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("unix:///nonexistent/docker.sock"))
         #expect(result.stderr.contains("DOCKER_HOST"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty, "nothing is created when the engine is unreachable")
     }
 
     @Test func anUnwritableStoreNamesThePath() throws {
-        let result = try BlackboxBinary.run(["record", "--db", "/proc/blackbox.sqlite", "--host", "unix:///nonexistent/docker.sock"])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("/proc/blackbox.sqlite"))
+        for command in [["prune"], ["replay"]] {
+            let result = try BlackboxBinary.run(command + ["--db", "/proc/blackbox.sqlite"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("/proc/blackbox.sqlite"), "\(command): \(result.stderr)")
+        }
     }
 
     @Test func readCommandsWithoutAStoreSayHowToMakeOne() throws {

@@ -159,11 +159,27 @@ import Testing
         defer { directory.remove() }
         let other = try GRDBFile(path: directory.storePath)
         try other.createTable()
+        let before = try Data(contentsOf: URL(fileURLWithPath: directory.storePath))
         #expect {
             _ = try EventStore(path: directory.storePath)
         } throws: { error in
             (error as? StoreError)?.errorDescription?.contains("not a blackbox store") == true
         }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.storePath)) == before, "refused without a byte changed (no WAL switch)")
+    }
+
+    @Test func createsOnlyTheDefaultLocationsDirectories() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let nested = directory.url.appending(path: "a/b/blackbox.sqlite").path
+        #expect {
+            _ = try EventStore(path: nested)
+        } throws: { error in
+            (error as? StoreError)?.errorDescription?.contains("does not exist") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appending(path: "a").path))
+        _ = try EventStore(path: nested, createDirectory: true)
+        #expect(FileManager.default.fileExists(atPath: nested))
     }
 
     @Test func findsContainersByAnyUniqueIdPrefixButNotAnAmbiguousOne() throws {

@@ -16,14 +16,14 @@ struct StoreWriterTests {
     }
 
     /// A store on a small file system that is full, and a running writer holding at most `capacity` rows.
-    private func writerOnAFullDisk(capacity: Int) throws -> (SmallFileSystem, EventStore, CapturedLogs, StoreWriter, Task<Void, Never>) {
+    private func writerOnAFullDisk(capacity: Int) throws -> (SmallFileSystem, EventStore, CapturedLogs, StoreWriter, Task<Void, any Error>) {
         let disk = try SmallFileSystem(kibibytes: 4096)
         let store = try EventStore(path: disk.path + "/blackbox.sqlite")
         let logs = CapturedLogs()
         let writer = StoreWriter(
             store: store, diagnoser: IncidentDiagnoser(store: store, playbooks: [], lookups: NoLookups()), logger: logs.logger(),
             capacity: capacity, sampleCapacity: capacity, retryInterval: .milliseconds(100))
-        let running = Task { await writer.run() }
+        let running = Task { try await writer.run() }
         disk.fill()
         return (disk, store, logs, writer, running)
     }
@@ -48,7 +48,7 @@ struct StoreWriterTests {
         disk.free()
         #expect(await waitFor { await writer.pending.events == 0 })
         await writer.finish(within: .seconds(2))
-        await running.value
+        try await running.value
         #expect(logs.messages.contains { $0.contains("writing to the store again") })
         #expect(try store.counts().events == 1_000)
         let check = try await DatabaseQueue(path: store.path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
@@ -64,7 +64,7 @@ struct StoreWriterTests {
         disk.free()
         #expect(await waitFor { await writer.pending.events == 0 })
         await writer.finish(within: .seconds(2))
-        await running.value
+        try await running.value
 
         let gap = try #require(try store.blindWindows().first?.gap)
         #expect(gap.reason == "write_buffer_overflow")
