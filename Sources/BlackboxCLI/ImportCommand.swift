@@ -34,9 +34,21 @@ struct ImportCommand: ParsableCommand {
         let importer = StoreImporter(store: store)
         var total = ImportCounts()
         var rejected = 0
+        var unreadable = 0
+        let newestBefore = try store.latestEventTime()
         for file in files {
             let progress = ProgressBar(label: file)
-            let (counts, rejections) = try importer.importFile(file) { read, size in progress.update(read, of: size) }
+            let counts: ImportCounts
+            let rejections: [StoreImporter.Rejection]
+            do {
+                (counts, rejections) = try importer.importFile(file) { read, size in progress.update(read, of: size) }
+            } catch let error as StoreImporter.Unreadable {
+                // One file that cannot be read does not stop the others.
+                progress.finish()
+                FileHandle.standardError.write(Data("\(error.file): error: cannot read it: \(error.reason)\n".utf8))
+                unreadable += 1
+                continue
+            }
             progress.finish()
             for rejection in rejections.prefix(max(0, Self.printedRejections - rejected)) {
                 FileHandle.standardError.write(Data("\(rejection.file):\(rejection.line): error: \(rejection.reason)\n".utf8))
@@ -51,8 +63,17 @@ struct ImportCommand: ParsableCommand {
         if rejected > Self.printedRejections {
             FileHandle.standardError.write(Data("… and \(rejected - Self.printedRejections) more rejected lines\n".utf8))
         }
-        if rejected > 0 {
-            throw CLIError("\(rejected) line\(rejected == 1 ? " was" : "s were") rejected (see above); the others were imported")
+        if let first = total.firstSeq, newestBefore != nil, case let older = try store.eventsOlderThanStored(since: first), older > 0 {
+            FileHandle.standardError.write(
+                Data(
+                    ("warning: \(older) imported event\(older == 1 ? " is" : "s are") older than events already stored for the same containers; "
+                        + "containers and incidents follow the order events were appended, so import older files first (into a new store: "
+                        + "`blackbox import OLDER.jsonl NEWER.jsonl`)\n").utf8))
+        }
+        if rejected > 0 || unreadable > 0 {
+            let lines = rejected > 0 ? "\(rejected) line\(rejected == 1 ? " was" : "s were") rejected" : nil
+            let files = unreadable > 0 ? "\(unreadable) file\(unreadable == 1 ? "" : "s") could not be read" : nil
+            throw CLIError([lines, files].compactMap { $0 }.joined(separator: " and ") + " (see above); the summary above counts what was imported")
         }
     }
 }

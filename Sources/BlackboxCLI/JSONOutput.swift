@@ -3,9 +3,10 @@ import Foundation
 /// `--json` output: one JSON array, one element per line, keys sorted.
 enum JSONOutput {
     static func print(_ objects: [[String: Any]]) {
-        let lines = objects.compactMap { object -> String? in
+        let lines = objects.map { object -> String in
             guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-                return nil
+                // Never drop an element silently: say that it could not be written.
+                return "{\"error\":\"this element holds a value JSON cannot represent\"}"
             }
             return String(decoding: data, as: UTF8.self)
         }

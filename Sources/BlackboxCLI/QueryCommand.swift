@@ -57,10 +57,8 @@ struct QueryCommand: ParsableCommand {
                 print(line.map(Self.csvField).joined(separator: ","), terminator: "\r\n")
             }
         case .json:
-            JSONOutput.print(
-                result.rows.map { row in
-                    Dictionary(zip(result.columns, row.map(Self.json)), uniquingKeysWith: { first, _ in first })
-                })
+            let keys = Self.uniqueKeys(result.columns)
+            JSONOutput.print(result.rows.map { row in Dictionary(uniqueKeysWithValues: zip(keys, row.map(Self.json))) })
         }
     }
 
@@ -75,11 +73,28 @@ struct QueryCommand: ParsableCommand {
         }
     }
 
-    /// A value for JSON: NULL is null, a blob is base64 text.
+    /// Column names as JSON keys: a name that comes again gets `_2`, `_3`, … (`SELECT 1 AS a, 2 AS a` → `a`, `a_2`).
+    static func uniqueKeys(_ columns: [String]) -> [String] {
+        var seen: Set<String> = []
+        return columns.map { name in
+            var key = name
+            var number = 1
+            while !seen.insert(key).inserted {
+                number += 1
+                key = "\(name)_\(number)"
+            }
+            return key
+        }
+    }
+
+    /// A value for JSON: NULL is null, a blob is base64 text, a real that JSON cannot hold is `"Infinity"`,
+    /// `"-Infinity"` or `"NaN"`.
     static func json(_ value: QueryValue) -> Any {
         switch value {
         case .null: NSNull()
         case .integer(let number): number
+        case .real(let number) where number.isNaN: "NaN"
+        case .real(let number) where number.isInfinite: number > 0 ? "Infinity" : "-Infinity"
         case .real(let number): number
         case .text(let text): text
         case .blob(let data): data.base64EncodedString()
