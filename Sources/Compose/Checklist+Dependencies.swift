@@ -26,7 +26,7 @@ extension Checklist {
                             .error, "depends-on", service: service.name, at: dependency.location,
                             "\(service.name) waits for \(target.name) to be healthy, but \(target.name) has no health check in the compose file",
                             fix: "give \(target.name) a healthcheck (test: [\"CMD\", …]), or use condition: service_started"))
-                } else if !target.hasHealthcheck {
+                } else if !target.hasHealthcheck && dependency.condition == "service_started" {
                     findings.append(
                         Finding(
                             .info, "depends-on", service: service.name, at: dependency.location,

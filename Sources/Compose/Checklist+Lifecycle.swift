@@ -1,3 +1,4 @@
+import Foundation
 import Playbooks
 
 extension Checklist {
@@ -14,7 +15,10 @@ extension Checklist {
         let script = words[flag + 1].trimmingCharacters(in: .whitespaces)
         // A script of one simple command is exec'd by the shell (bash, dash, busybox ash): the command becomes PID 1.
         let compound = [";", "&", "|", "\n", "`", "$(", "while ", "for ", "if "].contains { script.contains($0) }
-        guard compound, !script.hasPrefix("exec ") else { return [] }
+        // A script whose last command is exec'd hands PID 1 to it; one that traps TERM handles the signal itself.
+        let lastCommand = script.components(separatedBy: CharacterSet(charactersIn: ";&|\n")).last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let execsLast = lastCommand?.trimmingCharacters(in: .whitespaces).hasPrefix("exec ") == true
+        guard compound, !script.hasPrefix("exec "), !execsLast, !script.contains("trap ") else { return [] }
         return [
             Finding(
                 .warning, "shutdown", service: service.name, at: at,
@@ -34,7 +38,10 @@ extension Checklist {
             Finding(
                 .warning, "shutdown", service: service.name, at: service.stopGracePeriodNanos?.location ?? service.location,
                 "\(service.name) was killed with SIGKILL after its stop timeout \(count) time\(count == 1 ? "" : "s"); latest: \(Self.cite(latest))",
-                evidence: [.init("stop_timeouts", Int64(count)), .init("incident", Int64(latest.id ?? 0)), .init("stop_grace_period_ns", grace)],
+                evidence: [
+                    .init("stop_timeouts", Int64(count)), .init("incident", Int64(latest.id ?? 0)),
+                    .init("stop_grace_period_s", Int64(grace / 1_000_000_000)),
+                ],
                 fix: "make it exit on SIGTERM: init: true, or the exec form of its command; if it needs longer to shut down, stop_grace_period: \(grace * 3 / 1_000_000_000)s")
         ]
     }

@@ -20,7 +20,12 @@ extension Checklist {
     /// compose file, which usually ends up in version control. The value is never shown.
     func credentialFindings(_ service: ComposeService) -> [Finding] {
         let redactor = CredentialRedactor()
-        return service.environment.filter { $0.literalInComposeFile && redactor.isCredential(name: $0.name) }.map { variable in
+        // `DB_PASSWORD_FILE=/run/secrets/db` names where a secret is, as compose secrets recommend: not a secret.
+        let pointer = ["_FILE", "_PATH", "_DIR"]
+        return service.environment.filter { variable in
+            variable.literalInComposeFile && redactor.isCredential(name: variable.name)
+                && !pointer.contains { variable.name.uppercased().hasSuffix($0) }
+        }.map { variable in
             Finding(
                 .warning, "credential", service: service.name, at: variable.location,
                 "\(variable.name) of \(service.name) is written literally in \(variable.location.file) (value not shown)",

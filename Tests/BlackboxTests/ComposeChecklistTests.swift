@@ -94,6 +94,23 @@ import Testing
         #expect(!findings.contains { $0.check == "start-order" })
     }
 
+    @Test func secretPointersAndCompletedDependenciesAreNotFindings() throws {
+        let fixture = try ComposeFixture()
+        defer { fixture.directory.remove() }
+        let yaml = """
+            services:
+              migrate: {image: app}
+              app:
+                image: app
+                environment: {DB_PASSWORD_FILE: /run/secrets/db, DB_PASSWORD: hunter2}
+                depends_on: {migrate: {condition: service_completed_successfully}}
+            """
+        try yaml.write(toFile: fixture.path + "/app.yaml", atomically: true, encoding: .utf8)
+        let findings = try Checklist(project: try fixture.load(["app.yaml"]), store: nil, lookups: NoLookups(), onEngineHost: true, now: 0).run()
+        #expect(findings.filter { $0.check == "credential" }.map(\.message) == ["DB_PASSWORD of app is written literally in app.yaml (value not shown)"])
+        #expect(!findings.contains { $0.check == "depends-on" }, "waiting for a one-shot service to complete needs no health check")
+    }
+
     @Test func aHostPortHeldByAProcessOfThisHostIsAnErrorNamingIt() throws {
         let fixture = try ComposeFixture()
         defer { fixture.directory.remove() }
@@ -120,6 +137,8 @@ import Testing
               single: {command: ["sh", "-c", "sleep 5"]}
               init: {command: sh -c "prepare; app", init: true}
               stays: {entrypoint: ["/bin/bash", "-c"], command: ["prepare && app"]}
+              execslast: {command: ["sh", "-c", "sleep 1 && exec sleep 1000"]}
+              traps: {command: ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]}
             """
         try yaml.write(toFile: fixture.path + "/shells.yaml", atomically: true, encoding: .utf8)
         let findings = try Checklist(project: try fixture.load(["shells.yaml"]), store: nil, lookups: NoLookups(), onEngineHost: true, now: 0).run()
