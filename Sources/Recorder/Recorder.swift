@@ -29,6 +29,7 @@ public struct Recorder: Service {
     let onReady: @Sendable (Ready) -> Void
     let samplers = SamplerRegistry()
     let facts = ContainerFacts()
+    let sampling: SamplerSelection
 
     public init(
         client: DockerClient, store: EventStore, configuration: RecorderConfiguration = RecorderConfiguration(),
@@ -40,6 +41,7 @@ public struct Recorder: Service {
         self.configuration = configuration
         self.logger = logger
         self.diagnoser = IncidentDiagnoser(store: store, playbooks: playbooks)
+        self.sampling = SamplerSelection(mode: configuration.sampler, engine: client.address, logger: logger)
         self.onReady = onReady
     }
 

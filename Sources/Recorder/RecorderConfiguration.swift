@@ -12,15 +12,19 @@ public struct RecorderConfiguration: Sendable {
     public var maximumReconnectDelay: Duration
     /// What is redacted before any write.
     public var redactor: CredentialRedactor
+    /// Where resource samples come from (`--sampler`, default ``SamplerMode/auto``).
+    public var sampler: SamplerMode
 
     public init(
         sampleInterval: Duration = .seconds(2), logTailLines: Int = 200, startFailureSweepInterval: Duration = .seconds(10),
-        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor()
+        maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor(),
+        sampler: SamplerMode = .auto
     ) {
         self.sampleInterval = sampleInterval
         self.logTailLines = logTailLines
         self.startFailureSweepInterval = startFailureSweepInterval
         self.maximumReconnectDelay = maximumReconnectDelay
         self.redactor = redactor
+        self.sampler = sampler
     }
 }
