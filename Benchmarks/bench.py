@@ -3,7 +3,8 @@
 Benchmarks/results/, and renders BENCHMARKS.md from every result there. Run it through scripts/bench, which builds
 the release binary and the C helper and gives the engine parts a private engine.
 
-    bench.py import|query-store|query|record|latency|memory   (one part; the engine parts need DOCKER_HOST and ENGINE_DIR)
+    bench.py import|query-fill|query-incident|query|record|latency|memory   (one part; record, latency, memory and
+                                                                         query-incident need DOCKER_HOST and ENGINE_DIR)
     bench.py report                                           (BENCHMARKS.md from Benchmarks/results/*.json)
 
 Environment: BLACKBOX_BIN (the release binary), SQLITE_BENCH (the compiled sqlite_bench.c), BENCH_WORK (scratch
@@ -191,13 +192,21 @@ def part_import():
 
 # ---------------------------------------------------------------- query
 
-def part_query_store():
-    """The large store: generated samples and health-check events, plus one real incident recorded from the engine."""
+def part_query_fill():
+    """The large store: generated samples and health-check events (no engine needed)."""
     days = int(os.environ.get("BENCH_QUERY_DAYS", "30"))
     store = new_store("query.sqlite")
     end_ns = time.time_ns()
     output = subprocess.run([SQLITE_BENCH, "fill", store, "30", str(days), "2", str(end_ns)], capture_output=True, text=True, check=True).stdout
-    fill = json.loads(output)
+    with open(os.path.join(WORK, "query-store.json"), "w") as f:
+        json.dump({"store": store, "days": days, "end_ns": end_ns, "fill": json.loads(output)}, f)
+
+
+def part_query_incident():
+    """One real incident in the large store, recorded from the engine."""
+    with open(os.path.join(WORK, "query-store.json")) as f:
+        info = json.load(f)
+    store = info["store"]
     recording = Recording(store, "--interval", "1s")
     name = "bench-crash"
     docker("run", "-d", "--name", name, IMAGE, "sh", "-c", "echo starting; sleep 3; echo 'fatal: cannot open /data/index' >&2; exit 3")
@@ -207,10 +216,11 @@ def part_query_store():
         time.sleep(0.5)
     time.sleep(2)
     recording.stop()
-    incidents = db.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    info["incidents"] = db.execute("SELECT count(*) FROM incidents").fetchone()[0]
     db.close()
+    info["bytes"] = os.path.getsize(store)
     with open(os.path.join(WORK, "query-store.json"), "w") as f:
-        json.dump({"store": store, "days": days, "end_ns": end_ns, "fill": fill, "incidents": incidents, "bytes": os.path.getsize(store)}, f)
+        json.dump(info, f)
 
 
 QUERIES = {
@@ -386,7 +396,7 @@ def part_latency():
     engine_keys = set()
     for line in open(events_path):
         event = json.loads(line)
-        engine_keys.add(f"{event['timeNano']}|{event['Type']}|{event['Action']}|{event['Actor']['ID']}")
+        engine_keys.add(f"engine|{event['timeNano']}|{event['Type']}|{event['Action']}|{event['Actor']['ID']}")
     missed = engine_keys - set(seen)
     latencies = sorted((committed - ts) / 1e6 for ts, committed in seen.values())
     save("latency", {
@@ -597,7 +607,7 @@ def report():
         f.write("\n".join(lines) + "\n")
 
 
-PARTS = {"import": part_import, "query-store": part_query_store, "query": part_query, "record": part_record,
+PARTS = {"import": part_import, "query-fill": part_query_fill, "query-incident": part_query_incident, "query": part_query, "record": part_record,
          "latency": part_latency, "memory": part_memory, "report": report}
 
 if __name__ == "__main__":
