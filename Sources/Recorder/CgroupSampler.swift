@@ -23,10 +23,14 @@ public struct CgroupSampler: Sendable {
     /// Where `/proc` is (a test points it at captured files).
     public let procRoot: String
     private let nanosPerClockTick: UInt64
+    /// `MemTotal` of `/proc/meminfo`, bytes; it does not change while the host runs.
+    private let hostMemoryBytes: UInt64
 
     public init(procRoot: String = "/proc") {
         self.procRoot = procRoot
         nanosPerClockTick = 1_000_000_000 / UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        let meminfo = (try? Self.contents("\(procRoot)/meminfo")) ?? []
+        hostMemoryBytes = ProcText.value(of: "MemTotal", in: meminfo).map { $0 * 1024 } ?? UInt64.max
     }
 
     /// Finds the cgroup of a container's main process, `State.Pid` of `GET /containers/{id}/json`.
@@ -36,7 +40,8 @@ public struct CgroupSampler: Sendable {
     ///   ``CgroupPaths/resolve(procCgroup:mountinfo:)`` or reading `/proc/<pid>/cgroup` otherwise.
     public func locate(pid: Int, containerID: String) throws(CgroupError) -> CgroupPaths {
         let paths = try CgroupPaths.resolve(
-            procCgroup: try Self.contents("\(procRoot)/\(pid)/cgroup"), mountinfo: try Self.contents("\(procRoot)/self/mountinfo"))
+            procCgroup: String(decoding: try Self.contents("\(procRoot)/\(pid)/cgroup"), as: UTF8.self),
+            mountinfo: String(decoding: try Self.contents("\(procRoot)/self/mountinfo"), as: UTF8.self))
         guard pid > 0, paths.containerDirectory.split(separator: "/").last?.contains(containerID) == true else {
             throw CgroupError.notTheContainer(pid: pid, containerID: containerID, directory: paths.containerDirectory)
         }
@@ -50,7 +55,6 @@ public struct CgroupSampler: Sendable {
     public func read(_ paths: CgroupPaths, pid: Int) throws(CgroupError) -> StatsReading {
         let time = Recorder.now()
         let (systemNanos, onlineCPUs) = try hostCPU()
-        let hostMemory = try Self.keyed("\(procRoot)/meminfo", separator: ":")["MemTotal"].map { $0 * 1024 } ?? UInt64.max
         let (rx, tx) = try network(pid)
         var reading = StatsReading(
             readNanos: time, cpuTotalNanos: 0, systemCPUNanos: systemNanos, onlineCPUs: onlineCPUs, throttledPeriods: 0,
@@ -59,48 +63,56 @@ public struct CgroupSampler: Sendable {
         switch paths {
         case .v1(let memory, let cpu, let cpuacct, let pids, let blkio):
             reading.cpuTotalNanos = try Self.number("\(cpuacct)/cpuacct.usage")
-            reading.throttledPeriods = try Self.keyed("\(cpu)/cpu.stat")["nr_throttled"] ?? 0
+            reading.throttledPeriods = ProcText.value(of: "nr_throttled", in: try Self.contents("\(cpu)/cpu.stat")) ?? 0
             reading.memoryUsageBytes = try Self.number("\(memory)/memory.usage_in_bytes")
-            reading.inactiveFileBytes = try Self.keyed("\(memory)/memory.stat")["total_inactive_file"] ?? 0
-            reading.memoryLimitBytes = min(try Self.number("\(memory)/memory.limit_in_bytes"), hostMemory)
+            reading.inactiveFileBytes = ProcText.value(of: "total_inactive_file", in: try Self.contents("\(memory)/memory.stat")) ?? 0
+            reading.memoryLimitBytes = min(try Self.number("\(memory)/memory.limit_in_bytes"), hostMemoryBytes)
             reading.pids = try Self.number("\(pids)/pids.current")
             (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv1("\(blkio)/blkio.throttle.io_service_bytes_recursive")
         case .v2(let directory):
-            let cpuStat = try Self.keyed("\(directory)/cpu.stat")
-            reading.cpuTotalNanos = (cpuStat["usage_usec"] ?? 0) * 1000
-            reading.throttledPeriods = cpuStat["nr_throttled"] ?? 0
+            let cpuStat = try Self.contents("\(directory)/cpu.stat")
+            reading.cpuTotalNanos = (ProcText.value(of: "usage_usec", in: cpuStat) ?? 0) * 1000
+            reading.throttledPeriods = ProcText.value(of: "nr_throttled", in: cpuStat) ?? 0
             reading.memoryUsageBytes = try Self.number("\(directory)/memory.current")
-            reading.inactiveFileBytes = try Self.keyed("\(directory)/memory.stat")["inactive_file"] ?? 0
-            let max = try Self.contents("\(directory)/memory.max").trimmingCharacters(in: .whitespacesAndNewlines)
-            reading.memoryLimitBytes = max == "max" ? hostMemory : min(try Self.parse(max, "\(directory)/memory.max"), hostMemory)
+            reading.inactiveFileBytes = ProcText.value(of: "inactive_file", in: try Self.contents("\(directory)/memory.stat")) ?? 0
+            let max = ProcText.trimmed(try Self.contents("\(directory)/memory.max")[...])
+            reading.memoryLimitBytes = max.elementsEqual("max".utf8) ? hostMemoryBytes : min(try Self.parse(max, "\(directory)/memory.max"), hostMemoryBytes)
             // pids.current and io.stat exist only when the pids and io controllers are enabled for the subtree.
-            reading.pids = try Self.number("\(directory)/pids.current", missing: "0")
+            reading.pids = try Self.number("\(directory)/pids.current", missing: Array("0".utf8))
             (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv2("\(directory)/io.stat")
         }
         return reading
     }
 
-    /// The host's CPU time in nanoseconds (user, nice, system, idle, iowait, irq, softirq) and the online CPUs.
+    /// The host's CPU time in nanoseconds (user, nice, system, idle, iowait, irq, softirq) and the online CPUs,
+    /// from the `cpu` and `cpuN` lines at the top of `/proc/stat`.
     private func hostCPU() throws(CgroupError) -> (UInt64, Int) {
         let path = "\(procRoot)/stat"
-        let lines = try Self.contents(path).split(separator: "\n")
-        guard let total = lines.first(where: { $0.hasPrefix("cpu ") }) else { throw CgroupError.malformed(path: path, reason: "no cpu line") }
-        let ticks = total.split(separator: " ").dropFirst().prefix(7).compactMap { UInt64($0) }
-        guard ticks.count == 7 else { throw CgroupError.malformed(path: path, reason: "the cpu line has fewer than 7 counters") }
-        let online = lines.filter { $0.hasPrefix("cpu") && $0.dropFirst(3).first?.isNumber == true }.count
-        return (ticks.reduce(0, +) * nanosPerClockTick, max(online, 1))
+        var total: [UInt64] = []
+        var online = 0
+        for line in ProcText.lines(try Self.contents(path)) {
+            guard line.starts(with: "cpu".utf8) else { break }
+            if line.dropFirst(3).first == UInt8(ascii: " ") {
+                total = ProcText.fields(line).dropFirst().prefix(7).compactMap(ProcText.unsigned)
+            } else {
+                online += 1
+            }
+        }
+        guard total.count == 7 else { throw CgroupError.malformed(path: path, reason: "no cpu line with 7 counters") }
+        return (total.reduce(0, +) * nanosPerClockTick, max(online, 1))
     }
 
     /// Bytes received and sent over every interface of the process's network namespace except `lo`.
     private func network(_ pid: Int) throws(CgroupError) -> (UInt64, UInt64) {
+        let path = "\(procRoot)/\(pid)/net/dev"
         var rx: UInt64 = 0
         var tx: UInt64 = 0
-        for line in try Self.contents("\(procRoot)/\(pid)/net/dev").split(separator: "\n").dropFirst(2) {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) != "lo" else { continue }
-            let counters = parts[1].split(separator: " ")
-            guard counters.count >= 9, let received = UInt64(counters[0]), let sent = UInt64(counters[8]) else {
-                throw CgroupError.malformed(path: "\(procRoot)/\(pid)/net/dev", reason: "unexpected line '\(line)'")
+        for line in ProcText.lines(try Self.contents(path)).dropFirst(2) {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            guard !ProcText.trimmed(line[..<colon]).elementsEqual("lo".utf8) else { continue }
+            let counters = ProcText.fields(line[(colon + 1)...])
+            guard counters.count >= 9, let received = ProcText.unsigned(counters[0]), let sent = ProcText.unsigned(counters[8]) else {
+                throw CgroupError.malformed(path: path, reason: "unexpected line '\(String(decoding: line, as: UTF8.self))'")
             }
             rx += received
             tx += sent
@@ -112,14 +124,11 @@ public struct CgroupSampler: Sendable {
     private static func blockIOv1(_ path: String) throws(CgroupError) -> (UInt64, UInt64) {
         var read: UInt64 = 0
         var write: UInt64 = 0
-        for line in try contents(path, missing: "").split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count == 3, let value = UInt64(fields[2]) else { continue }
-            switch fields[1].lowercased() {
-            case "read": read += value
-            case "write": write += value
-            default: break
-            }
+        for line in ProcText.lines(try contents(path, missing: [])) {
+            let fields = ProcText.fields(line)
+            guard fields.count == 3, let value = ProcText.unsigned(fields[2]) else { continue }
+            if fields[1].elementsEqual("Read".utf8) { read += value }
+            if fields[1].elementsEqual("Write".utf8) { write += value }
         }
         return (read, write)
     }
@@ -128,39 +137,30 @@ public struct CgroupSampler: Sendable {
     private static func blockIOv2(_ path: String) throws(CgroupError) -> (UInt64, UInt64) {
         var read: UInt64 = 0
         var write: UInt64 = 0
-        for line in try contents(path, missing: "").split(separator: "\n") {
-            for field in line.split(separator: " ").dropFirst() {
-                if field.hasPrefix("rbytes=") { read += UInt64(field.dropFirst(7)) ?? 0 }
-                if field.hasPrefix("wbytes=") { write += UInt64(field.dropFirst(7)) ?? 0 }
+        for line in ProcText.lines(try contents(path, missing: [])) {
+            for field in ProcText.fields(line).dropFirst() {
+                if field.starts(with: "rbytes=".utf8) { read += ProcText.unsigned(field.dropFirst(7)) ?? 0 }
+                if field.starts(with: "wbytes=".utf8) { write += ProcText.unsigned(field.dropFirst(7)) ?? 0 }
             }
         }
         return (read, write)
     }
 
     /// A file holding one number (`missing` stands for a file that does not exist, when given).
-    private static func number(_ path: String, missing: String? = nil) throws(CgroupError) -> UInt64 {
-        try parse(try contents(path, missing: missing).trimmingCharacters(in: .whitespacesAndNewlines), path)
+    private static func number(_ path: String, missing: [UInt8]? = nil) throws(CgroupError) -> UInt64 {
+        try parse(ProcText.trimmed(try contents(path, missing: missing)[...]), path)
     }
 
-    private static func parse(_ text: String, _ path: String) throws(CgroupError) -> UInt64 {
-        guard let value = UInt64(text) else { throw CgroupError.malformed(path: path, reason: "'\(text.prefix(40))' is not a number") }
+    private static func parse(_ text: ArraySlice<UInt8>, _ path: String) throws(CgroupError) -> UInt64 {
+        guard let value = ProcText.unsigned(text) else {
+            throw CgroupError.malformed(path: path, reason: "'\(String(decoding: text.prefix(40), as: UTF8.self))' is not a number")
+        }
         return value
     }
 
-    /// A file of `key value` lines (`memory.stat`, `cpu.stat`; `key: value kB` with `separator: ":"` for meminfo).
-    private static func keyed(_ path: String, separator: Character = " ") throws(CgroupError) -> [String: UInt64] {
-        var values: [String: UInt64] = [:]
-        for line in try contents(path).split(separator: "\n") {
-            let parts = line.split(separator: separator, maxSplits: 1)
-            guard parts.count == 2, let value = parts[1].split(separator: " ").first.flatMap({ UInt64($0) }) else { continue }
-            values[String(parts[0])] = value
-        }
-        return values
-    }
-
-    /// A whole file, read with one `open`/`read`/`close` (these files are small and generated on read);
+    /// A whole file's bytes, read with one `open`/`read`/`close` (these files are small and generated on read);
     /// `missing` is returned for a file that does not exist, when given.
-    static func contents(_ path: String, missing: String? = nil) throws(CgroupError) -> String {
+    static func contents(_ path: String, missing: [UInt8]? = nil) throws(CgroupError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
@@ -168,14 +168,16 @@ public struct CgroupSampler: Sendable {
             throw CgroupError.unreadable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
+        var bytes = [UInt8](repeating: 0, count: 8192)
+        var count = 0
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 { throw CgroupError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if read < 0 { throw CgroupError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+            if read == 0 { break }
+            count += read
         }
-        return String(decoding: bytes, as: UTF8.self)
+        bytes.removeSubrange(count...)
+        return bytes
     }
 }
