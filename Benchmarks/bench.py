@@ -515,6 +515,7 @@ def report():
                    "the engine's (dockerd + containerd + shims of the private engine). *idle engine* is the engine alone with no reader.", "",
                    "| containers | reader | own CPU s | engine CPU s | total CPU s | % of a core | samples per container-minute |",
                    "|---:|---|---:|---:|---:|---:|---:|"]
+        added_notes = []
         for count, runs in rec["runs"].items():
             for name, r in runs.items():
                 total = r["own_cpu_s"] + r["engine_cpu_s"]
@@ -523,6 +524,9 @@ def report():
             curl = runs["curl stats?stream=true"]
             cg = runs["blackbox --sampler cgroup"]
             api = runs["blackbox --sampler api"]
+            added = {name: r["own_cpu_s"] + r["engine_cpu_s"] - runs["idle engine"]["engine_cpu_s"] for name, r in runs.items() if name != "idle engine"}
+            added_notes.append(f"{count} containers: " + ", ".join(f"{name} {cpu:.2f} s" for name, cpu in added.items())
+                               + f"; cgroup sampler ÷ curl readers = {ratio(added['blackbox --sampler cgroup'], added['curl stats?stream=true']):.2f}")
             curl_total = curl["own_cpu_s"] + curl["engine_cpu_s"]
             cg_total = cg["own_cpu_s"] + cg["engine_cpu_s"]
             goals.append((f"{count} containers, cgroup sampler: total CPU ≤ 1/10 of the curl readers'",
@@ -533,6 +537,8 @@ def report():
             worst = min(cg["per_container_minute"], api["per_container_minute"])
             goals.append((f"{count} containers: samples per container-minute ≥ curl's frames",
                           f"{worst:.1f} vs {curl['per_container_minute']:.1f}", verdict(worst >= curl["per_container_minute"])))
+        section += ["", "What each reader adds (its own CPU plus the engine's above the idle row), over the window:", ""]
+        section += [f"- {note}" for note in added_notes]
         sections.append(section)
 
     lat = load("latency")
