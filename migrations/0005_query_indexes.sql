@@ -1,5 +1,5 @@
--- 0003_query_indexes: lookups that stay fast on months of history (measured by `scripts/bench query`: on 30
--- containers × 30 days they read every event without these).
+-- 0005_query_indexes: lookups that stay fast on months of history (measured by `scripts/bench query`: on 30
+-- containers × 30 days they read every event without these). Numbered 0005 to follow main's 0003 and 0004.
 
 -- A container's ids by name: `events --container NAME`, `stats NAME`, `incident show NAME`.
 CREATE INDEX events_by_container_name ON events (container_name, container_id);
