@@ -34,7 +34,16 @@ struct RecordCommand: AsyncParsableCommand {
             valueName: "fragment"))
     var redact: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Where resource samples come from: cgroup (the container's cgroup files; the engine must be on this host), api (the engine's stats API), or auto (cgroup when it can, else api).",
+            valueName: "api|cgroup|auto"))
+    var sampler: String = SamplerMode.auto.rawValue
+
     func validate() throws {
+        guard SamplerMode(rawValue: sampler) != nil else {
+            throw ValidationError("--sampler must be api, cgroup or auto (got '\(sampler)')")
+        }
         guard let nanos = Timestamp.durationNanos(interval), nanos >= 100_000_000 else {
             throw ValidationError("--interval must be a duration of at least 100ms, such as 2s or 500ms (got '\(interval)')")
         }
@@ -46,9 +55,13 @@ struct RecordCommand: AsyncParsableCommand {
         let configuration = RecorderConfiguration(
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment),
-            retention: retention.policy)
+            retention: retention.policy, sampler: SamplerMode(rawValue: sampler) ?? .auto)
+        let address = try engine.address()
+        if configuration.sampler == .cgroup, case .tcp = address.transport {
+            throw ValidationError("--sampler cgroup needs the engine on this host (a unix socket); \(address) is a tcp address: use --sampler api or auto")
+        }
         // The engine first: when it cannot be reached, nothing is created on disk.
-        let client = try await DockerClient.connect(to: try engine.address(), logger: logger)
+        let client = try await DockerClient.connect(to: address, logger: logger)
         let store: EventStore
         let lock: RecorderLock
         do {

@@ -29,6 +29,26 @@ public struct StatsReading: Sendable, Equatable {
     public var blockReadBytes: UInt64
     public var blockWriteBytes: UInt64
 
+    public init(
+        readNanos: Int64, cpuTotalNanos: UInt64, systemCPUNanos: UInt64, onlineCPUs: Int, throttledPeriods: UInt64,
+        memoryUsageBytes: UInt64, inactiveFileBytes: UInt64, memoryLimitBytes: UInt64, pids: UInt64,
+        networkRxBytes: UInt64, networkTxBytes: UInt64, blockReadBytes: UInt64, blockWriteBytes: UInt64
+    ) {
+        self.readNanos = readNanos
+        self.cpuTotalNanos = cpuTotalNanos
+        self.systemCPUNanos = systemCPUNanos
+        self.onlineCPUs = onlineCPUs
+        self.throttledPeriods = throttledPeriods
+        self.memoryUsageBytes = memoryUsageBytes
+        self.inactiveFileBytes = inactiveFileBytes
+        self.memoryLimitBytes = memoryLimitBytes
+        self.pids = pids
+        self.networkRxBytes = networkRxBytes
+        self.networkTxBytes = networkTxBytes
+        self.blockReadBytes = blockReadBytes
+        self.blockWriteBytes = blockWriteBytes
+    }
+
     /// Decodes one stats document.
     ///
     /// - Throws: ``EngineError/decoding(path:reason:)`` when it is not a stats object.

@@ -35,6 +35,7 @@ public struct Recorder: Service {
     /// Deduplication keys of the engine events handled lately, so that the buffer replay and the live stream's
     /// overlap is handled once.
     let seen = RecentKeys(capacity: 4_096)
+    let sampling: SamplerSelection
 
     public init(
         client: DockerClient, store: EventStore, configuration: RecorderConfiguration = RecorderConfiguration(),
@@ -46,6 +47,7 @@ public struct Recorder: Service {
         self.configuration = configuration
         self.logger = logger
         self.writer = StoreWriter(store: store, diagnoser: IncidentDiagnoser(store: store, playbooks: playbooks), logger: logger)
+        self.sampling = SamplerSelection(mode: configuration.sampler, engine: client.address, logger: logger)
         self.onReady = onReady
     }
 

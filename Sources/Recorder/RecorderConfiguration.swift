@@ -17,11 +17,13 @@ public struct RecorderConfiguration: Sendable {
     public var retention: RetentionPolicy
     /// Time between two prunes (default 1 h).
     public var pruneInterval: Duration
+    /// Where resource samples come from (`--sampler`, default ``SamplerMode/auto``).
+    public var sampler: SamplerMode
 
     public init(
         sampleInterval: Duration = .seconds(2), logTailLines: Int = 200, startFailureSweepInterval: Duration = .seconds(10),
         maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor(),
-        retention: RetentionPolicy = RetentionPolicy(), pruneInterval: Duration = .seconds(3600)
+        retention: RetentionPolicy = RetentionPolicy(), pruneInterval: Duration = .seconds(3600), sampler: SamplerMode = .auto
     ) {
         self.sampleInterval = sampleInterval
         self.logTailLines = logTailLines
@@ -30,5 +32,6 @@ public struct RecorderConfiguration: Sendable {
         self.redactor = redactor
         self.retention = retention
         self.pruneInterval = pruneInterval
+        self.sampler = sampler
     }
 }
