@@ -111,13 +111,13 @@ def has_command(name):
 
 
 def new_store(name):
-    """A fresh blackbox store, created and migrated by blackbox itself (`record` migrates before it connects)."""
+    """A fresh blackbox store, created and migrated by blackbox itself (`prune` on a new file does just that)."""
     os.makedirs(WORK, exist_ok=True)
     path = os.path.join(WORK, name)
     for suffix in ("", "-wal", "-shm", ".lock"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
-    subprocess.run([BIN, "record", "--db", path, "--host", "unix:///nonexistent/docker.sock"], capture_output=True)
+    subprocess.run([BIN, "prune", "--db", path], capture_output=True)
     if not os.path.exists(path):
         raise RuntimeError(f"blackbox did not create {path}")
     return path
