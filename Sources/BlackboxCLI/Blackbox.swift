@@ -9,7 +9,7 @@ public struct Blackbox: AsyncParsableCommand {
         commandName: "blackbox",
         abstract: "A flight recorder and troubleshooter for Docker hosts.",
         discussion: """
-            `blackbox record` follows a Docker engine and keeps everything it does in one SQLite file;
+            `blackbox record` follows a Docker engine and keeps everything it does in one SQLite file; \
             the other commands read that history.
             """,
         version: version,

@@ -8,9 +8,9 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Load exported history (or `docker events --format '{{json .}}'` output) into the store.",
         discussion: """
-            Reads `blackbox export` files and docker events lines; `-` reads standard input. Importing the same
-            lines twice stores them once. A bad line is reported as FILE:LINE with the reason and the rest is
-            imported; the exit status is 1 when any line was rejected. Imported incidents are diagnosed with the
+            Reads `blackbox export` files and docker events lines; `-` reads standard input. Importing the same \
+            lines twice stores them once. A bad line is reported as FILE:LINE with the reason and the rest is \
+            imported; the exit status is 1 when any line was rejected. Imported incidents are diagnosed with the \
             playbooks in force.
             """
     )

@@ -8,8 +8,8 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Run one read-only SQL statement over the recorded history.",
         discussion: """
-            The views v_events, v_container_runs, v_samples, v_incidents and v_playbook_matches are the stable
-            interface, documented with every column, its unit and its source in docs/sql.md. The store is opened
+            The views v_events, v_container_runs, v_samples, v_incidents and v_playbook_matches are the stable \
+            interface, documented with every column, its unit and its source in docs/sql.md. The store is opened \
             read-only and ATTACH is disabled: no statement can change it or reach another file.
             """
     )

@@ -8,7 +8,7 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Rebuild the projections (containers, incidents, playbook matches) from the event log with the current playbooks.",
         discussion: """
-            Re-diagnoses the whole history, e.g. after a playbook was added or changed (--playbooks DIR). The event
+            Re-diagnoses the whole history, e.g. after a playbook was added or changed (--playbooks DIR). The event \
             log and the samples are not changed. Refused while `blackbox record` is recording into the store.
             """
     )

@@ -8,8 +8,8 @@ struct TimelineCommand: ParsableCommand {
         commandName: "timeline",
         abstract: "One merged, time-ordered story of a container or a compose project.",
         discussion: """
-            Lifecycle events, start failures, health changes, exits found by reconciliation, incidents opened and
-            resolved, the recorder's blind windows, and notable samples (each run's peak memory, the memory limit
+            Lifecycle events, start failures, health changes, exits found by reconciliation, incidents opened and \
+            resolved, the recorder's blind windows, and notable samples (each run's peak memory, the memory limit \
             reached, CPU throttling). For a compose project every service is interleaved and labelled.
             """
     )
