@@ -174,7 +174,7 @@ public struct Recorder: Service {
                 }
                 group.addTask { try await self.sweepStartFailures() }
                 for try await element in events {
-                    await handle(element, in: &group)
+                    await handle(element, in: &group, stored: false)
                 }
                 throw EngineError.unreachable(address: client.address.description, reason: "the event stream ended")
             }
@@ -190,7 +190,7 @@ public struct Recorder: Service {
         guard let blind, let since = try? store.latestEngineEventTime() ?? blind.fromNanos else { return 0 }
         var replayed = 0
         for try await element in try await client.events(since: since, until: until) {
-            if await handle(element, in: &group) { replayed += 1 }
+            if await handle(element, in: &group, stored: true) { replayed += 1 }
         }
         await writer.flush()
         return replayed
@@ -202,9 +202,10 @@ public struct Recorder: Service {
     }
 
     /// Stores one element of the event stream and starts the observations it calls for; returns whether it was an
-    /// engine event not seen before (in this session or in the store).
+    /// engine event not seen before in this session — nor, with `stored` (the buffer replay, which overlaps what the
+    /// store holds), in the store. The live stream starts after everything stored, so it skips that look-up.
     @discardableResult
-    private func handle(_ element: EventStreamElement, in group: inout ThrowingDiscardingTaskGroup<any Error>) async -> Bool {
+    private func handle(_ element: EventStreamElement, in group: inout ThrowingDiscardingTaskGroup<any Error>, stored: Bool) async -> Bool {
         switch element {
         case .malformed(let raw, let reason):
             let bytes = if case .oversized(let count, _) = reason { count } else { raw.count }
@@ -214,7 +215,8 @@ public struct Recorder: Service {
         case .event(let received):
             let event = configuration.redactor.redact(received)
             let record = EventRecord.engine(event)
-            guard await seen.insert(record.deduplicationKey ?? ""), !((try? store.hasKey(record.deduplicationKey ?? "")) ?? false) else { return false }
+            let key = record.deduplicationKey ?? ""
+            guard await seen.insert(key), !stored || !((try? store.hasKey(key)) ?? false) else { return false }
             enrich(event, in: &group)
             await writer.write(record)
             return true
