@@ -53,7 +53,11 @@ struct EngineReplayTests {
         let replayed = try Projections(try EventStore(path: directory.storePath, readOnly: true))
         #expect(replayed.containers == live.containers)
         #expect(replayed.incidents == live.incidents)
-        #expect(replayed.matches == live.matches)
+        // Other suites' containers share the engine; a live diagnosis made while one of their port holders was not yet
+        // recorded names it "unknown", and replay, later, knows it. This test's own incidents must match exactly.
+        let own = Set(live.incidents.filter { [oom, failing, conflict].contains($0.containerName ?? "") }.compactMap(\.id))
+        #expect(own.count == 3)
+        #expect(replayed.matches.filter { own.contains($0.incidentID) } == live.matches.filter { own.contains($0.incidentID) })
 
         // With a user's playbook that knows exit code 3, the failing job is re-diagnosed.
         let playbooks = try TemporaryDirectory()
