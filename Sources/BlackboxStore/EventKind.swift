@@ -34,8 +34,6 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case reconciledRestart = "reconciled_restart"
     case reconciledRemove = "reconciled_remove"
 
-    /// Rows the recorder writes about its own lifecycle and blind windows (`recorder_*`).
-    public var isRecorderLifecycle: Bool { rawValue.hasPrefix("recorder_") }
     /// Rows that a reconciliation scan wrote, never announced by the engine (`reconciled_*`).
     public var isReconciled: Bool { rawValue.hasPrefix("reconciled_") }
 }
