@@ -18,8 +18,9 @@ struct TimelineEntry: Equatable {
 struct Timeline {
     /// The containers' events, oldest first.
     var events: [EventRecord]
-    /// Their samples, oldest first.
-    var samples: [SampleRecord]
+    /// What is notable in each run of their samples (``sampleRuns(containerIDs:events:memoryLimits:since:until:)``),
+    /// in that order.
+    var sampleRuns: [SampleRunSummary]
     var incidents: [IncidentState]
     /// The diagnosis of each incident, by id.
     var diagnoses: [Int64: PlaybookMatchRecord]
@@ -98,67 +99,51 @@ struct Timeline {
         return TimelineEntry(timeNanos: window.fromNanos, containerID: nil, event: "blind window", details: "\(until): \(reason)\(dropped)")
     }
 
-    /// Per container and run (samples between one start and the next): the peak working set, the first sample at
-    /// ``nearLimit`` of the limit, and each stretch of CPU throttling.
-    private func sampleEntries() -> [TimelineEntry] {
+    /// Per container, the runs of its samples: from one of its start `events` (oldest first) to the next, cut to
+    /// `since`…`until` (Unix nanoseconds, inclusive), with ``nearLimit`` of its memory limit (bytes, by container id)
+    /// as the threshold. Sorted by container id, then time.
+    static func sampleRuns(
+        containerIDs: [String], events: [EventRecord], memoryLimits: [String: Int64], since: Int64?, until: Int64?
+    ) -> [SampleRun] {
         var starts: [String: [Int64]] = [:]
         for event in events where event.kind == .engine && event.type == "container" && event.action == "start" {
             if let id = event.containerID { starts[id, default: []].append(event.timeNanos) }
         }
-        let runs = Dictionary(grouping: samples) { sample in
-            RunKey(containerID: sample.containerID, run: starts[sample.containerID, default: []].filter { $0 <= sample.timeNanos }.count)
-        }
-        var entries: [TimelineEntry] = []
-        for key in runs.keys.sorted(by: { ($0.containerID, $0.run) < ($1.containerID, $1.run) }) {
-            let run = runs[key] ?? []
-            let limit = memoryLimits[key.containerID]
-            if let peak = run.max(by: { $0.memoryWorkingSetBytes < $1.memoryWorkingSetBytes }) {
-                let ofLimit = limit.map { " of a \(Units.bytes($0)) limit (\(Units.percent(100 * Double(peak.memoryWorkingSetBytes) / Double($0))))" } ?? ""
-                entries.append(
-                    TimelineEntry(
-                        timeNanos: peak.timeNanos, containerID: key.containerID, event: "memory peak",
-                        details: "working set \(Units.bytes(peak.memoryWorkingSetBytes))\(ofLimit), highest of \(run.count) samples"))
+        return Set(containerIDs).sorted().flatMap { id -> [SampleRun] in
+            let threshold = memoryLimits[id].map { nearLimit * Double($0) }
+            let bounds = [since ?? .min] + (starts[id] ?? []).sorted()
+            return bounds.indices.map { index in
+                let end = index + 1 < bounds.count ? bounds[index + 1] - 1 : until ?? .max
+                return SampleRun(containerID: id, fromNanos: bounds[index], untilNanos: end, workingSetThreshold: threshold)
             }
-            if let limit, let near = run.first(where: { Double($0.memoryWorkingSetBytes) >= Self.nearLimit * Double(limit) }) {
-                entries.append(
-                    TimelineEntry(
-                        timeNanos: near.timeNanos, containerID: key.containerID, event: "memory limit reached",
-                        details: "working set \(Units.bytes(near.memoryWorkingSetBytes)) is \(Units.percent(100 * Double(near.memoryWorkingSetBytes) / Double(limit))) of \(Units.bytes(limit))"))
-            }
-            entries += throttling(run)
         }
-        return entries
     }
 
-    /// One entry per stretch of consecutive samples whose throttled-period counter grew.
-    private func throttling(_ run: [SampleRecord]) -> [TimelineEntry] {
-        var entries: [TimelineEntry] = []
-        var stretch: (start: SampleRecord, periods: Int64, last: Int64)?
-        func close() {
-            guard let open = stretch else { return }
-            entries.append(
+    /// Each run's peak working set, the first sample at ``nearLimit`` of the limit, and each stretch of CPU throttling.
+    private func sampleEntries() -> [TimelineEntry] {
+        sampleRuns.flatMap { summary -> [TimelineEntry] in
+            let id = summary.run.containerID
+            let peak = summary.peak
+            let limit = memoryLimits[id]
+            let ofLimit = limit.map { " of a \(Units.bytes($0)) limit (\(Units.percent(100 * Double(peak.workingSetBytes) / Double($0))))" } ?? ""
+            var entries = [
                 TimelineEntry(
-                    timeNanos: open.start.timeNanos, containerID: open.start.containerID, event: "cpu throttled",
-                    details: "\(open.periods) CFS periods throttled over \(Self.span(open.last - open.start.timeNanos))"))
-            stretch = nil
-        }
-        for (previous, sample) in zip(run, run.dropFirst()) {
-            let grown = sample.cpuThrottledPeriods - previous.cpuThrottledPeriods
-            if grown > 0 {
-                if stretch == nil { stretch = (previous, 0, previous.timeNanos) }
-                stretch?.periods += grown
-                stretch?.last = sample.timeNanos
-            } else {
-                close()
+                    timeNanos: peak.timeNanos, containerID: id, event: "memory peak",
+                    details: "working set \(Units.bytes(peak.workingSetBytes))\(ofLimit), highest of \(summary.count) samples")
+            ]
+            if let limit, let near = summary.firstReaching {
+                entries.append(
+                    TimelineEntry(
+                        timeNanos: near.timeNanos, containerID: id, event: "memory limit reached",
+                        details: "working set \(Units.bytes(near.workingSetBytes)) is \(Units.percent(100 * Double(near.workingSetBytes) / Double(limit))) of \(Units.bytes(limit))"))
             }
+            entries += summary.throttling.map { stretch in
+                TimelineEntry(
+                    timeNanos: stretch.fromNanos, containerID: id, event: "cpu throttled",
+                    details: "\(stretch.periods) CFS periods throttled over \(Self.span(stretch.untilNanos - stretch.fromNanos))")
+            }
+            return entries
         }
-        close()
-        return entries
-    }
-
-    private struct RunKey: Hashable {
-        var containerID: String
-        var run: Int
     }
 
     /// `1.5s`, `3m20s`, `2h5m`.

@@ -52,14 +52,9 @@ struct TimelineCommand: ParsableCommand {
         }
         let range = (since: since?.unixNanos, until: until?.unixNanos)
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        let incidents = try store.incidents().filter { incident in
-            ids.contains(incident.containerID) && incident.openedNanos <= (range.until ?? .max) && (incident.resolvedNanos ?? .max) >= (range.since ?? .min)
-        }
-        let timeline = Timeline(
-            events: try store.events(EventFilter(containerIDs: ids, since: range.since, until: range.until)),
-            samples: try store.samples(containerIDs: ids, since: range.since, until: range.until),
-            incidents: incidents, diagnoses: try store.bestMatches(), blindWindows: try store.blindWindows(since: range.since, until: range.until),
-            memoryLimits: containers.compactMapValues(\.memoryLimitBytes), policy: store.incidentPolicy, now: now)
+        let timeline = try Timeline.load(
+            containerIDs: ids, since: range.since, until: range.until, memoryLimits: containers.compactMapValues(\.memoryLimitBytes), from: store,
+            now: now)
         let entries = timeline.entries().filter { entry in
             entry.timeNanos >= (range.since ?? .min) && entry.timeNanos <= (range.until ?? .max)
         }

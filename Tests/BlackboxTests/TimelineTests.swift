@@ -15,12 +15,8 @@ import Testing
     }
 
     private func timeline(_ store: EventStore, ids: [String], now: Int64) throws -> [TimelineEntry] {
-        Timeline(
-            events: try store.events(EventFilter(containerIDs: ids)), samples: try store.samples(containerIDs: ids),
-            incidents: try store.incidents().filter { ids.contains($0.containerID) }, diagnoses: try store.bestMatches(),
-            blindWindows: try store.blindWindows(), memoryLimits: try store.containers().reduce(into: [:]) { $0[$1.containerID] = $1.memoryLimitBytes },
-            policy: store.incidentPolicy, now: now
-        ).entries()
+        let limits = try store.containers().reduce(into: [:]) { $0[$1.containerID] = $1.memoryLimitBytes }
+        return try Timeline.load(containerIDs: ids, since: nil, until: nil, memoryLimits: limits, from: store, now: now).entries()
     }
 
     @Test func mergesLifecycleIncidentsSamplesAndBlindWindowsInTimeOrder() throws {
