@@ -233,7 +233,8 @@ QUERIES = {
         SELECT * FROM incident_matches WHERE incident_id = {crash_incident} ORDER BY rank;
     """,
     # `timeline bench-svc-7 --since T-1h --until T`: TimelineCommand, Timeline.load. The hour holds no start event, so
-    # the container's samples are one run; its peak stays under 90 % of the limit, so no threshold read.
+    # the container's samples are one run; the projection gives it no memory limit (or its peak stays under 90 % of
+    # one), so there is no read for the first sample at the limit.
     "timeline 1 h": """
         SELECT * FROM containers ORDER BY name, container_id;
         SELECT container_id FROM events WHERE container_name = 'bench-svc-7' GROUP BY container_id ORDER BY min(seq);
@@ -279,7 +280,7 @@ def query_values(store, end_ns):
     peak = one("SELECT max(mem_working_set_bytes) FROM samples WHERE container_key = ? AND ts_ns BETWEEN ? AND ?", svc_key, values["since_1h"], end_ns)
     limit = one("SELECT mem_limit_bytes FROM containers WHERE container_id = ?", svc_ids[0])
     if len(svc_ids) != 1 or starts or (limit and peak >= 0.9 * limit):
-        raise RuntimeError("the query store is not the generated one QUERIES describes (bench-svc-7: one container, no start, peak under 90 %)")
+        raise RuntimeError("the query store is not the generated one QUERIES describes (bench-svc-7: one container, no start, no limit reached)")
     values.update(svc_ids=quoted(svc_ids), svc_id=svc_ids[0], svc_key=svc_key, svc_peak_1h=peak)
     db.close()
     return values
