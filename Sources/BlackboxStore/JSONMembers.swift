@@ -5,8 +5,8 @@ struct JSONMembers {
     /// A member's value.
     enum Value: Equatable {
         case string(String)
-        /// The number's text as written.
-        case number(Substring)
+        /// The number's bytes as written.
+        case number(ArraySlice<UInt8>)
         case bool(Bool)
         case null
         /// An object or array: its bytes, verbatim.
@@ -90,14 +90,14 @@ struct JSONMembers {
             index += count
         }
 
-        mutating func number() -> Substring {
+        mutating func number() -> ArraySlice<UInt8> {
             let start = index
             while let byte = peek, (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
             {
                 index += 1
             }
-            return Substring(decoding: bytes[start..<index], as: UTF8.self)
+            return bytes[start..<index]
         }
 
         /// A string member or value: the fast path copies bytes without escapes as they are.
@@ -222,15 +222,28 @@ extension JSONMembers.Value {
         return nil
     }
 
-    /// An integer value (a number with no fraction or exponent).
+    /// An integer value (a number with no fraction or exponent), read as `Int64(String)` reads its text: an optional
+    /// sign, then decimal digits; nil when it overflows.
     var int64: Int64? {
-        if case .number(let text) = self { return Int64(text) }
-        return nil
+        guard case .number(let bytes) = self, let first = bytes.first else { return nil }
+        let negative = first == UInt8(ascii: "-")
+        let digits = first == UInt8(ascii: "-") || first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            let digit = Int64(byte - 0x30)
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, carry) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflow, !carry else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// Any number.
     var double: Double? {
-        if case .number(let text) = self { return Double(text) }
+        if case .number(let bytes) = self { return Double(Substring(decoding: bytes, as: UTF8.self)) }
         return nil
     }
 
