@@ -104,12 +104,17 @@ struct JSONMembers {
         mutating func string() throws(Malformed) -> String {
             try expect(UInt8(ascii: "\""), "expected a string")
             let start = index
+            var ascii = true
             while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
                 guard byte >= 0x20 else { throw Malformed(reason: "a control character inside a string") }
+                if byte >= 0x80 { ascii = false }
                 index += 1
             }
             guard let stop = peek else { throw Malformed(reason: "a string is not closed") }
-            guard let plain = String(validating: bytes[start..<index], as: UTF8.self) else {
+            // ASCII is valid UTF-8: only other bytes need validating (the generic validating initializer costs a
+            // metadata look-up per call).
+            let run = bytes[start..<index]
+            guard let plain = ascii ? run.withUnsafeBufferPointer({ String(decoding: $0, as: UTF8.self) }) : String(validating: run, as: UTF8.self) else {
                 throw Malformed(reason: "a string is not valid UTF-8")
             }
             if stop == UInt8(ascii: "\"") {

@@ -8,17 +8,18 @@ extension IncidentContext {
     /// The sample window: 30 minutes before the incident opened to 5 s after its last trigger, nanoseconds.
     static let samplesBeforeNanos: Int64 = 1_800_000_000_000
     static let samplesAfterNanos: Int64 = 5_000_000_000
-    /// At most this many incidents share one read of their container's events and samples (bounds the memory held).
-    static let incidentsPerRead = 64
 
     /// Reads the contexts of many incidents with a few queries: per container, one read of the events and one of the
     /// samples covers a run of incidents whose windows overlap, and each incident gets its window's part of them.
     /// Every context is the one ``load(_:from:lookups:)`` reads for that incident alone.
     ///
-    /// - Parameter each: called with each incident's context, by container id, then by opening time.
+    /// - Parameters:
+    ///   - incidentsPerRead: at most this many incidents share one read (it bounds the events and samples held).
+    ///   - each: called with each incident's context, by container id, then by opening time.
     /// - Throws: ``StoreError`` when the store cannot be read, or what `each` throws.
     public static func load(
-        _ incidents: [IncidentState], from store: EventStore, lookups: any EvidenceLookups, each: (IncidentContext) throws -> Void
+        _ incidents: [IncidentState], from store: EventStore, lookups: any EvidenceLookups, incidentsPerRead: Int = 64,
+        each: (IncidentContext) throws -> Void
     ) throws {
         let byContainer = Dictionary(grouping: incidents, by: \.containerID)
         for containerID in byContainer.keys.sorted() {

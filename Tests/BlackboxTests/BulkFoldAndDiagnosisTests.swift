@@ -35,22 +35,22 @@ import Testing
                     cpuThrottledPeriods: 0, memoryUsageBytes: Int64(events.count) * 4096, memoryWorkingSetBytes: Int64(events.count) * 4000,
                     memoryLimitBytes: 1 << 30, pids: 3, networkRxBytes: 0, networkTxBytes: 0, blockReadBytes: 0, blockWriteBytes: 0))
         }
-        for _ in 0..<600 {
+        for _ in 0..<2400 {
             let container = Int.random(in: 0..<4, using: &random)
-            switch Int.random(in: 0..<9, using: &random) {
+            switch Int.random(in: 0..<12, using: &random) {
             case 0: event(container, "create")
-            case 1, 2: event(container, "start")
-            case 3: event(container, "die", exitCode: [0, 1, 2, 137].randomElement(using: &random))
-            case 4:
+            case 1, 2, 3: event(container, "start")
+            case 4: event(container, "die", exitCode: [0, 1, 2, 137].randomElement(using: &random))
+            case 5:
                 event(container, "oom")
                 event(container, "die", exitCode: 137)
-            case 5:
+            case 6:
                 event(container, "kill", signal: "15")
                 event(container, "kill", signal: "9")
                 event(container, "die", exitCode: 137)
-            case 6: event(container, ["health_status: healthy", "health_status: unhealthy"].randomElement(using: &random)!)
-            case 7: event(container, "destroy")
-            default: time += Int64.random(in: 0...3600, using: &random) * second
+            case 7: event(container, ["health_status: healthy", "health_status: unhealthy"].randomElement(using: &random)!)
+            case 8: event(container, "destroy")
+            default: time += Int64.random(in: 0...900, using: &random) * second
             }
         }
         return (events, samples)
@@ -89,20 +89,22 @@ import Testing
         try store.append(contentsOf: events)
         try store.append(samples: samples)
         let incidents = try store.incidents()
-        var visited: [Int64] = []
-        try IncidentContext.load(incidents, from: store, lookups: NoLookups()) { context in
-            let incident = context.incident
-            visited.append(incident.id ?? 0)
-            let minute: Int64 = 60 * Self.second
-            let ownEvents = try store.events(
-                EventFilter(containerIDs: [incident.containerID], since: incident.openedNanos - 10 * minute, until: incident.lastNanos + minute))
-            let ownSamples = try store.samples(
-                containerIDs: [incident.containerID], since: incident.openedNanos - 30 * minute, until: incident.lastNanos + 5 * Self.second)
-            #expect(context.events.map(\.seq) == ownEvents.map(\.seq), "incident \(incident.id ?? 0)")
-            #expect(context.samples == ownSamples, "incident \(incident.id ?? 0)")
+        #expect(Dictionary(grouping: incidents, by: \.containerID).values.contains { $0.count > 8 }, "a container has more incidents than a small read holds")
+        for incidentsPerRead in [64, 8, 1] {
+            var visited: [Int64] = []
+            try IncidentContext.load(incidents, from: store, lookups: NoLookups(), incidentsPerRead: incidentsPerRead) { context in
+                let incident = context.incident
+                visited.append(incident.id ?? 0)
+                let minute: Int64 = 60 * Self.second
+                let ownEvents = try store.events(
+                    EventFilter(containerIDs: [incident.containerID], since: incident.openedNanos - 10 * minute, until: incident.lastNanos + minute))
+                let ownSamples = try store.samples(
+                    containerIDs: [incident.containerID], since: incident.openedNanos - 30 * minute, until: incident.lastNanos + 5 * Self.second)
+                #expect(context.events.map(\.seq) == ownEvents.map(\.seq), "incident \(incident.id ?? 0), \(incidentsPerRead) a read")
+                #expect(context.samples == ownSamples, "incident \(incident.id ?? 0), \(incidentsPerRead) a read")
+            }
+            #expect(visited.sorted() == incidents.compactMap(\.id).sorted())
         }
-        #expect(visited.sorted() == incidents.compactMap(\.id).sorted())
-        #expect(Dictionary(grouping: incidents, by: \.containerID).values.contains { $0.count > 64 }, "a container has more incidents than one read holds")
     }
 
     @Test func bulkDiagnosisStoresWhatDiagnosingEachIncidentAloneStores() throws {
@@ -127,6 +129,18 @@ import Testing
         #expect(stored[1] == stored[0])
     }
 
+    /// The reason a line was rejected with; nil when it was decoded.
+    private static func rejection(_ decode: () throws -> ImportLine) -> String? {
+        do {
+            _ = try decode()
+            return nil
+        } catch let rejected as ImportLine.Rejected {
+            return rejected.reason
+        } catch {
+            return "\(error)"
+        }
+    }
+
     @Test func integerFieldsAreReadAsInt64ReadsThem() throws {
         let line = #"{"sample":{"container_id":"c1","ts_ns":1,"cpu_throttled_periods":0,"mem_usage_bytes":0,"mem_working_set_bytes":0,"mem_limit_bytes":0,"net_rx_bytes":0,"net_tx_bytes":0,"blk_read_bytes":0,"blk_write_bytes":0,"pids":PIDS}}"#
         for text in ["0", "-0", "7", "007", "-12", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
@@ -140,10 +154,28 @@ import Testing
                 }
                 #expect(sample.pids == expected, "\(text)")
             } else {
-                #expect(throws: ImportLine.Rejected(reason: "sample field pids must be an integer"), "\(text)") {
-                    try ImportLine.decode(ArraySlice(line.replacingOccurrences(of: "PIDS", with: text).utf8), redactor: CredentialRedactor())
-                }
+                #expect(
+                    Self.rejection { try ImportLine.decode(ArraySlice(line.replacingOccurrences(of: "PIDS", with: text).utf8), redactor: CredentialRedactor()) }
+                        == "sample field pids must be an integer", "\(text)")
             }
         }
+    }
+
+    @Test func stringsAreReadAsUTF8AndInvalidBytesAreRejected() throws {
+        func decode(_ id: [UInt8]) throws -> ImportLine {
+            let line = Array(#"{"sample":{"container_id":""#.utf8) + id
+                + Array(#"","ts_ns":1,"cpu_throttled_periods":0,"mem_usage_bytes":0,"mem_working_set_bytes":0,"mem_limit_bytes":0,"pids":0,"net_rx_bytes":0,"net_tx_bytes":0,"blk_read_bytes":0,"blk_write_bytes":0}}"#.utf8)
+            return try ImportLine.decode(line[...], redactor: CredentialRedactor())
+        }
+        for (raw, expected) in [("plain-ascii-id", "plain-ascii-id"), (#"caf\u00e9"#, "café"), ("café 😀", "café 😀"), (#"a\\b\"c"#, #"a\b"c"#)] {
+            guard case .sample(let sample) = try decode(Array(raw.utf8)) else {
+                Issue.record("\(raw) is not a sample")
+                continue
+            }
+            #expect(sample.containerID == expected)
+        }
+        #expect(Self.rejection { try decode([0x61, 0xFF, 0x62]) } == "sample is not a JSON object: a string is not valid UTF-8")
+        #expect(Self.rejection { try decode([0xC3]) } == "sample is not a JSON object: a string is not valid UTF-8")
+        #expect(Self.rejection { try decode([0x61, 0x01]) } == "sample is not a JSON object: a control character inside a string")
     }
 }
