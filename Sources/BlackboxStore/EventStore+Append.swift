@@ -21,7 +21,12 @@ extension EventStore {
     public func append(contentsOf events: [EventRecord]) throws -> [Int64?] {
         guard !events.isEmpty else { return [] }
         do {
-            return try pool.write { db in try events.map { try Self.insert($0, db, policy: incidentPolicy) } }
+            return try pool.write { db in
+                var folder = ProjectionFolder(policy: incidentPolicy)
+                let seqs = try events.map { try Self.insert($0, db, folder: &folder) }
+                try folder.finish(db)
+                return seqs
+            }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))
         }
@@ -34,7 +39,8 @@ extension EventStore {
         guard !samples.isEmpty else { return }
         do {
             try pool.write { db in
-                for sample in samples { try Self.insert(sample, db) }
+                var keys: [String: Int64] = [:]
+                for sample in samples { try Self.insert(sample, db, keys: &keys) }
             }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))
@@ -47,15 +53,25 @@ extension EventStore {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM incident_matches; DELETE FROM incidents; DELETE FROM containers")
             try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'incidents'")
+            var folder = ProjectionFolder(policy: incidentPolicy)
             let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM events WHERE container_id IS NOT NULL ORDER BY seq")
-            while let event = try cursor.next() { try Self.fold(event, db, policy: incidentPolicy) }
+            while let event = try cursor.next() { try folder.fold(event, db) }
+            try folder.finish(db)
         }
     }
 
     /// Inserts one sample; returns whether it was new (not a duplicate of a stored container and time).
+    ///
+    /// - Parameter keys: container keys by container id, read or created in this transaction (filled in here).
     @discardableResult
-    static func insert(_ sample: ResourceSample, _ db: Database) throws -> Bool {
-        let key = try containerKey(sample.containerID, db)
+    static func insert(_ sample: ResourceSample, _ db: Database, keys: inout [String: Int64]) throws -> Bool {
+        let key: Int64
+        if let known = keys[sample.containerID] {
+            key = known
+        } else {
+            key = try containerKey(sample.containerID, db)
+            keys[sample.containerID] = key
+        }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
@@ -72,48 +88,28 @@ extension EventStore {
         return db.changesCount > 0
     }
 
-    static func insert(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws -> Int64? {
-        let seq = try Int64.fetchOne(
-            db.cachedStatement(
-                sql: """
+    /// Inserts one event and folds it with `folder`; returns its new `seq`, nil when its deduplication key is stored.
+    static func insert(_ event: EventRecord, _ db: Database, folder: inout ProjectionFolder) throws -> Int64? {
+        // No `RETURNING seq`: SQLite runs a RETURNING statement with a statement journal, a temporary file that every
+        // insert wrote pages to (ten times the WAL's writes in an import's profile).
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO events (ts_ns, kind, type, action, actor_id, container_id, container_name, image,
                     compose_project, compose_service, exit_code, signal, dedup_key, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (dedup_key) DO NOTHING
-                RETURNING seq
-                """),
-            arguments: [
-                event.timeNanos, event.kind.rawValue, event.type, event.action, event.actorID, event.containerID,
-                event.containerName, event.image, event.composeProject, event.composeService, event.exitCode, event.signal,
-                event.deduplicationKey, event.payload,
-            ])
-        guard let seq else { return nil }
+                """
+        ).execute(arguments: [
+            event.timeNanos, event.kind.rawValue, event.type, event.action, event.actorID, event.containerID,
+            event.containerName, event.image, event.composeProject, event.composeService, event.exitCode, event.signal,
+            event.deduplicationKey, event.payload,
+        ])
+        guard db.changesCount > 0 else { return nil }
+        let seq = db.lastInsertedRowID
         var stored = event
         stored.seq = seq
-        try fold(stored, db, policy: policy)
+        try folder.fold(stored, db)
         return seq
-    }
-
-    /// Folds a stored event into the containers and incidents projections.
-    static func fold(_ event: EventRecord, _ db: Database, policy: IncidentPolicy) throws {
-        guard let containerID = event.containerID else { return }
-        let before = try ContainerState.fetchOne(db, containerID: containerID)
-        var after = before ?? ContainerState(containerID: containerID)
-        after.apply(event)
-        try after.upsert(db)
-        var open = try IncidentState.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM incidents WHERE container_id = ? AND resolved_ns IS NULL ORDER BY id DESC LIMIT 1"),
-            arguments: [containerID])
-        if open == nil && (event.kind == .logTail || event.kind == .inspect) {
-            // A `--rm` container is removed before its log tail and last snapshot are stored: they still belong to
-            // the incident its removal resolved.
-            open = try IncidentState.fetchOne(
-                db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolution = 'removed' AND last_ns <= ? ORDER BY id DESC LIMIT 1",
-                arguments: [containerID, event.timeNanos])
-        }
-        for var incident in IncidentFold.apply(event, open: open, before: before, after: after, policy: policy) {
-            try incident.save(db)
-        }
     }
 
     static func containerKey(_ containerID: String, _ db: Database) throws -> Int64 {

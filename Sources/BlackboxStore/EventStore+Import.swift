@@ -39,25 +39,28 @@ extension EventStore {
                 try db.execute(sql: "PRAGMA cache_size = -65536")
                 var counts = ImportCounts()
                 var refused: [(Int, String)] = []
+                var folder = ProjectionFolder(policy: incidentPolicy)
+                var keys: [String: Int64] = [:]
                 for (index, line) in lines.enumerated() {
                     do {
                         switch line {
                         case .header:
                             break
                         case .event(let event):
-                            if let seq = try Self.insert(event, db, policy: incidentPolicy) {
+                            if let seq = try Self.insert(event, db, folder: &folder) {
                                 counts.events += 1
                                 counts.firstSeq = counts.firstSeq ?? seq
                             } else {
                                 counts.duplicateEvents += 1
                             }
                         case .sample(let sample):
-                            if try Self.insert(sample, db) { counts.samples += 1 } else { counts.duplicateSamples += 1 }
+                            if try Self.insert(sample, db, keys: &keys) { counts.samples += 1 } else { counts.duplicateSamples += 1 }
                         }
                     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                         refused.append((index, Self.reason(error)))
                     }
                 }
+                try folder.finish(db)
                 return (counts, refused)
             }
         } catch {

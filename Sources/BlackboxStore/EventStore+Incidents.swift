@@ -67,14 +67,18 @@ extension EventStore {
         try pool.read { db in try IncidentState.fetchAll(db, sql: "SELECT * FROM incidents WHERE last_event_seq = ?", arguments: [seq]) }
     }
 
-    /// Replaces an incident's playbook matches.
+    /// Replaces the playbook matches of each incident given (by incident id), all in one transaction.
     ///
-    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails.
-    public func replaceMatches(incidentID: Int64, with matches: [PlaybookMatchRecord]) throws {
+    /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails; then none of them is replaced.
+    public func replaceMatches(_ matchesByIncident: [Int64: [PlaybookMatchRecord]]) throws {
+        guard !matchesByIncident.isEmpty else { return }
         do {
             try pool.write { db in
-                try db.execute(sql: "DELETE FROM incident_matches WHERE incident_id = ?", arguments: [incidentID])
-                for match in matches { try match.insert(db) }
+                let delete = try db.cachedStatement(sql: "DELETE FROM incident_matches WHERE incident_id = ?")
+                for (incidentID, matches) in matchesByIncident {
+                    try delete.execute(arguments: [incidentID])
+                    for match in matches { try match.insert(db) }
+                }
             }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))

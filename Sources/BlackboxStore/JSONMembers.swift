@@ -5,8 +5,8 @@ struct JSONMembers {
     /// A member's value.
     enum Value: Equatable {
         case string(String)
-        /// The number's text as written.
-        case number(Substring)
+        /// The number's bytes as written.
+        case number(ArraySlice<UInt8>)
         case bool(Bool)
         case null
         /// An object or array: its bytes, verbatim.
@@ -90,26 +90,31 @@ struct JSONMembers {
             index += count
         }
 
-        mutating func number() -> Substring {
+        mutating func number() -> ArraySlice<UInt8> {
             let start = index
             while let byte = peek, (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
             {
                 index += 1
             }
-            return Substring(decoding: bytes[start..<index], as: UTF8.self)
+            return bytes[start..<index]
         }
 
         /// A string member or value: the fast path copies bytes without escapes as they are.
         mutating func string() throws(Malformed) -> String {
             try expect(UInt8(ascii: "\""), "expected a string")
             let start = index
+            var ascii = true
             while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
                 guard byte >= 0x20 else { throw Malformed(reason: "a control character inside a string") }
+                if byte >= 0x80 { ascii = false }
                 index += 1
             }
             guard let stop = peek else { throw Malformed(reason: "a string is not closed") }
-            guard let plain = String(validating: bytes[start..<index], as: UTF8.self) else {
+            // ASCII is valid UTF-8: only other bytes need validating (the generic validating initializer costs a
+            // metadata look-up per call).
+            let run = bytes[start..<index]
+            guard let plain = ascii ? run.withUnsafeBufferPointer({ String(decoding: $0, as: UTF8.self) }) : String(validating: run, as: UTF8.self) else {
                 throw Malformed(reason: "a string is not valid UTF-8")
             }
             if stop == UInt8(ascii: "\"") {
@@ -222,15 +227,28 @@ extension JSONMembers.Value {
         return nil
     }
 
-    /// An integer value (a number with no fraction or exponent).
+    /// An integer value (a number with no fraction or exponent), read as `Int64(String)` reads its text: an optional
+    /// sign, then decimal digits; nil when it overflows.
     var int64: Int64? {
-        if case .number(let text) = self { return Int64(text) }
-        return nil
+        guard case .number(let bytes) = self, let first = bytes.first else { return nil }
+        let negative = first == UInt8(ascii: "-")
+        let digits = first == UInt8(ascii: "-") || first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            let digit = Int64(byte - 0x30)
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, carry) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflow, !carry else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// Any number.
     var double: Double? {
-        if case .number(let text) = self { return Double(text) }
+        if case .number(let bytes) = self { return Double(Substring(decoding: bytes, as: UTF8.self)) }
         return nil
     }
 

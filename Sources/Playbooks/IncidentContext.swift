@@ -33,16 +33,23 @@ public struct IncidentContext: Sendable {
         self.lookups = lookups
     }
 
-    /// Reads the context of `incident` from the store.
+    /// Reads the context of `incident` from the store (``load(_:from:lookups:each:)`` for one incident).
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public static func load(_ incident: IncidentState, from store: EventStore, lookups: any EvidenceLookups) throws -> IncidentContext {
-        let minute: Int64 = 60_000_000_000
-        let events = try store.events(
-            EventFilter(containerIDs: [incident.containerID], since: incident.openedNanos - 10 * minute, until: incident.lastNanos + minute))
+        var loaded: IncidentContext?
+        try load([incident], from: store, lookups: lookups) { loaded = $0 }
+        guard let loaded else { preconditionFailure("load(_:from:lookups:each:) visits every incident it is given") }
+        return loaded
+    }
+
+    /// The context of `incident` from its window's events and samples, read already.
+    static func make(
+        _ incident: IncidentState, events: [EventRecord], samples: [SampleRecord], from store: EventStore, lookups: any EvidenceLookups
+    ) throws -> IncidentContext {
         let snapshots = events.filter { $0.kind == .inspect }
         let atFailure = snapshots.first { $0.timeNanos >= incident.lastNanos } ?? snapshots.last
         let tail = events.last { $0.kind == .logTail }.flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
-        let samples = try store.samples(
-            containerIDs: [incident.containerID], since: incident.openedNanos - 30 * minute, until: incident.lastNanos + 5_000_000_000)
         let inspect = atFailure.flatMap { JSONValue.parse($0.payload) }
         return IncidentContext(
             incident: incident, events: events, inspect: inspect, snapshots: snapshots.compactMap { JSONValue.parse($0.payload) },

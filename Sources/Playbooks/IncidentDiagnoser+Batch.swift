@@ -1,15 +1,15 @@
 import BlackboxStore
 
 extension IncidentDiagnoser {
-    /// Diagnoses every incident that events from `seq` on were folded into (all incidents for 0): after an import,
-    /// or a replay of the whole log with the playbooks now in force.
+    /// Diagnoses every incident that events from `seq` on were folded into (all incidents for 0), in bulk: after an
+    /// import, or a replay of the whole log with the playbooks now in force.
     ///
     /// - Returns: how many incidents were diagnosed.
     /// - Throws: ``StoreError`` when the store cannot be read or written.
     @discardableResult
     public func diagnose(touchedSince seq: Int64) throws -> Int {
         let incidents = try store.incidents(touchedSince: seq)
-        for incident in incidents { try diagnose(incident) }
+        try diagnose(incidents)
         return incidents.count
     }
 }

@@ -86,9 +86,9 @@ import Testing
         defer { directory.remove() }
         let incident = try #require(try store.incidents().first { $0.containerName == "fx-oom" })
         let id = try #require(incident.id)
-        try store.replaceMatches(
-            incidentID: id,
-            with: [PlaybookMatchRecord(incidentID: id, rank: 1, playbookID: "oom-kill", title: "t", severity: "critical", diagnosis: "d", fix: "f", evidence: "{}")])
+        try store.replaceMatches([
+            id: [PlaybookMatchRecord(incidentID: id, rank: 1, playbookID: "oom-kill", title: "t", severity: "critical", diagnosis: "d", fix: "f", evidence: "{}")]
+        ])
         let query = try ReadOnlyQuery(path: directory.storePath)
         let incidents = try query.run("SELECT id, container_name, trigger, playbook_id, opened_ns FROM v_incidents WHERE container_name = 'fx-oom'", timeout: 10)
         #expect(incidents.rows == [[.integer(id), .text("fx-oom"), .text(incident.trigger), .text("oom-kill"), .integer(incident.openedNanos)]])
