@@ -38,10 +38,10 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens (creating and migrating when needed) the store for writing. The default location's directories are
     /// created; a path given with `--db` or `$BLACKBOX_DB` must be in an existing directory.
-    func openForWriting() throws -> EventStore {
+    func openForWriting(memory: EventStore.Memory = .standard) throws -> EventStore {
         let environment = ProcessInfo.processInfo.environment
         let isDefault = path == nil && (environment["BLACKBOX_DB"] ?? "").isEmpty
-        return try EventStore(path: resolvedPath, createDirectory: isDefault, incidentPolicy: incidentPolicy)
+        return try EventStore(path: resolvedPath, createDirectory: isDefault, incidentPolicy: incidentPolicy, memory: memory)
     }
 
     /// The containers a `--container`/argument names: every container that had the name, else the one whose id starts with it.

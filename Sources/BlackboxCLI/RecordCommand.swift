@@ -65,7 +65,7 @@ struct RecordCommand: AsyncParsableCommand {
         let store: EventStore
         let lock: RecorderLock
         do {
-            store = try self.store.openForWriting()
+            store = try self.store.openForWriting(memory: .small)
             lock = try RecorderLock.acquire(storePath: store.path)
         } catch {
             await client.shutdown()

@@ -30,21 +30,33 @@ public struct CredentialRedactor: Sendable {
 
     /// The inspect JSON (`GET /containers/{id}/json`) with credentials replaced in `Config.Env`, `Config.Labels`,
     /// `Config.Cmd`, `Config.Entrypoint`, `Config.Healthcheck.Test`, `Path` and `Args`; nil when `json` is not a JSON
-    /// object (the caller must then not store it).
+    /// object (the caller must then not store it). A snapshot with nothing to redact comes back unchanged, byte for
+    /// byte; one with something redacted is written again with its keys sorted.
     public func redactInspect(_ json: Data) -> Data? {
         guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else { return nil }
+        var changed = false
+        func replace<Value: Equatable>(_ value: Value, with redacted: Value, in store: (Value) -> Void) {
+            guard redacted != value else { return }
+            store(redacted)
+            changed = true
+        }
         if var config = object["Config"] as? [String: Any] {
-            if let env = config["Env"] as? [String] { config["Env"] = env.map(redactAssignment) }
-            if let labels = config["Labels"] as? [String: String] { config["Labels"] = redactMap(labels) }
-            for key in ["Cmd", "Entrypoint"] { config[key] = redactCommand(config[key]) }
+            if let env = config["Env"] as? [String] { replace(env, with: env.map(redactAssignment)) { config["Env"] = $0 } }
+            if let labels = config["Labels"] as? [String: String] { replace(labels, with: redactMap(labels)) { config["Labels"] = $0 } }
+            for key in ["Cmd", "Entrypoint"] {
+                if let command = config[key] as? [String] { replace(command, with: redact(arguments: command)) { config[key] = $0 } }
+                if let command = config[key] as? String { replace(command, with: redact(text: command)) { config[key] = $0 } }
+            }
             if var healthcheck = config["Healthcheck"] as? [String: Any] {
-                healthcheck["Test"] = redactCommand(healthcheck["Test"])
+                if let test = healthcheck["Test"] as? [String] { replace(test, with: redact(arguments: test)) { healthcheck["Test"] = $0 } }
+                if let test = healthcheck["Test"] as? String { replace(test, with: redact(text: test)) { healthcheck["Test"] = $0 } }
                 config["Healthcheck"] = healthcheck
             }
             object["Config"] = config
         }
-        if let path = object["Path"] as? String { object["Path"] = redact(text: path) }
-        if let args = object["Args"] as? [String] { object["Args"] = redact(arguments: args) }
+        if let path = object["Path"] as? String { replace(path, with: redact(text: path)) { object["Path"] = $0 } }
+        if let args = object["Args"] as? [String] { replace(args, with: redact(arguments: args)) { object["Args"] = $0 } }
+        guard changed else { return json }
         return try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
@@ -85,13 +97,6 @@ public struct CredentialRedactor: Sendable {
     private func redact(action: String) -> String {
         guard action.hasPrefix("exec_"), let colon = action.firstIndex(of: ":") else { return action }
         return String(action[...colon]) + redact(text: String(action[action.index(after: colon)...]))
-    }
-
-    /// A command as the engine gives it: an argument vector, a string (a shell form), or null.
-    private func redactCommand(_ command: Any?) -> Any? {
-        if let arguments = command as? [String] { return redact(arguments: arguments) }
-        if let text = command as? String { return redact(text: text) }
-        return command
     }
 
     private func redactMap(_ map: [String: String]) -> [String: String] {

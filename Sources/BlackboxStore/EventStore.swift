@@ -12,6 +12,16 @@ public final class EventStore: Sendable {
     public let incidentPolicy: IncidentPolicy
     let pool: DatabasePool
 
+    /// How much memory the store's SQLite connections may hold.
+    public enum Memory: Sendable {
+        /// SQLite's default page cache (2 MiB) per connection and up to five concurrent readers: for commands that
+        /// read much and exit.
+        case standard
+        /// A 512 KiB page cache per connection and at most two readers: for `record`, which runs for months, appends
+        /// at the end of its indexes and reads little; its memory then stays flat.
+        case small
+    }
+
     /// The embedded migrations (`migrations/NNNN_description.sql`), in order.
     public static var migrationNames: [String] { EmbeddedMigrations.files.map { String($0.name.dropLast(".sql".count)) } }
 
@@ -23,7 +33,10 @@ public final class EventStore: Sendable {
     ///     missing directory is an error.
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the directory or file cannot be written;
     ///   ``StoreError/missing(path:)`` when `readOnly` and there is no file; ``StoreError/cannotOpen(path:reason:)`` otherwise.
-    public init(path: String, readOnly: Bool = false, createDirectory: Bool = false, incidentPolicy: IncidentPolicy = IncidentPolicy()) throws {
+    public init(
+        path: String, readOnly: Bool = false, createDirectory: Bool = false, incidentPolicy: IncidentPolicy = IncidentPolicy(),
+        memory: Memory = .standard
+    ) throws {
         self.path = path
         self.incidentPolicy = incidentPolicy
         let fileManager = FileManager.default
@@ -49,7 +62,9 @@ public final class EventStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.readonly = readOnly
         configuration.foreignKeysEnabled = true
+        if memory == .small { configuration.maximumReaderCount = 2 }
         configuration.prepareDatabase { db in
+            if memory == .small { try db.execute(sql: "PRAGMA cache_size = -512") }
             // Debian's libsqlite3 defaults WAL databases to synchronous=FULL; NORMAL is durable across
             // application crashes and only loses the last transactions on power loss.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }

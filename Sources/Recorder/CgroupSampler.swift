@@ -29,7 +29,7 @@ public struct CgroupSampler: Sendable {
     public init(procRoot: String = "/proc") {
         self.procRoot = procRoot
         nanosPerClockTick = 1_000_000_000 / UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
-        let meminfo = (try? Self.contents("\(procRoot)/meminfo")) ?? []
+        let meminfo = (try? CgroupFiles().contents("\(procRoot)/meminfo")) ?? []
         hostMemoryBytes = ProcText.value(of: "MemTotal", in: meminfo).map { $0 * 1024 } ?? UInt64.max
     }
 
@@ -39,58 +39,60 @@ public struct CgroupSampler: Sendable {
     ///   named for the container (blackbox sees another PID namespace than the engine); ``CgroupError`` from
     ///   ``CgroupPaths/resolve(procCgroup:mountinfo:)`` or reading `/proc/<pid>/cgroup` otherwise.
     public func locate(pid: Int, containerID: String) throws(CgroupError) -> CgroupPaths {
+        let files = CgroupFiles()
         let paths = try CgroupPaths.resolve(
-            procCgroup: String(decoding: try Self.contents("\(procRoot)/\(pid)/cgroup"), as: UTF8.self),
-            mountinfo: String(decoding: try Self.contents("\(procRoot)/self/mountinfo"), as: UTF8.self))
+            procCgroup: String(decoding: try files.contents("\(procRoot)/\(pid)/cgroup"), as: UTF8.self),
+            mountinfo: String(decoding: try files.contents("\(procRoot)/self/mountinfo"), as: UTF8.self))
         guard pid > 0, paths.containerDirectory.split(separator: "/").last?.contains(containerID) == true else {
             throw CgroupError.notTheContainer(pid: pid, containerID: containerID, directory: paths.containerDirectory)
         }
         return paths
     }
 
-    /// Reads the counters now; `pid` is the container's main process, for its network namespace.
+    /// Reads the counters now; `pid` is the container's main process, for its network namespace. A sampler that reads
+    /// again and again passes the same `files`, which keeps them open between readings.
     ///
     /// - Throws: ``CgroupError/unreadable(path:reason:)`` when a file is gone (the container stopped) or unreadable;
     ///   ``CgroupError/malformed(path:reason:)`` when a file does not hold what the kernel documents.
-    public func read(_ paths: CgroupPaths, pid: Int) throws(CgroupError) -> StatsReading {
+    public func read(_ paths: CgroupPaths, pid: Int, files: CgroupFiles = CgroupFiles()) throws(CgroupError) -> StatsReading {
         let time = Recorder.now()
-        let (systemNanos, onlineCPUs) = try hostCPU()
-        let (rx, tx) = try network(pid)
+        let (systemNanos, onlineCPUs) = try hostCPU(files)
+        let (rx, tx) = try network(pid, files)
         var reading = StatsReading(
             readNanos: time, cpuTotalNanos: 0, systemCPUNanos: systemNanos, onlineCPUs: onlineCPUs, throttledPeriods: 0,
             memoryUsageBytes: 0, inactiveFileBytes: 0, memoryLimitBytes: 0, pids: 0, networkRxBytes: rx, networkTxBytes: tx,
             blockReadBytes: 0, blockWriteBytes: 0)
         switch paths {
         case .v1(let memory, let cpu, let cpuacct, let pids, let blkio):
-            reading.cpuTotalNanos = try Self.number("\(cpuacct)/cpuacct.usage")
-            reading.throttledPeriods = ProcText.value(of: "nr_throttled", in: try Self.contents("\(cpu)/cpu.stat")) ?? 0
-            reading.memoryUsageBytes = try Self.number("\(memory)/memory.usage_in_bytes")
-            reading.inactiveFileBytes = ProcText.value(of: "total_inactive_file", in: try Self.contents("\(memory)/memory.stat")) ?? 0
-            reading.memoryLimitBytes = min(try Self.number("\(memory)/memory.limit_in_bytes"), hostMemoryBytes)
-            reading.pids = try Self.number("\(pids)/pids.current")
-            (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv1("\(blkio)/blkio.throttle.io_service_bytes_recursive")
+            reading.cpuTotalNanos = try Self.number(files, "\(cpuacct)/cpuacct.usage")
+            reading.throttledPeriods = ProcText.value(of: "nr_throttled", in: try files.contents("\(cpu)/cpu.stat")) ?? 0
+            reading.memoryUsageBytes = try Self.number(files, "\(memory)/memory.usage_in_bytes")
+            reading.inactiveFileBytes = ProcText.value(of: "total_inactive_file", in: try files.contents("\(memory)/memory.stat")) ?? 0
+            reading.memoryLimitBytes = min(try Self.number(files, "\(memory)/memory.limit_in_bytes"), hostMemoryBytes)
+            reading.pids = try Self.number(files, "\(pids)/pids.current")
+            (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv1(files, "\(blkio)/blkio.throttle.io_service_bytes_recursive")
         case .v2(let directory):
-            let cpuStat = try Self.contents("\(directory)/cpu.stat")
+            let cpuStat = try files.contents("\(directory)/cpu.stat")
             reading.cpuTotalNanos = (ProcText.value(of: "usage_usec", in: cpuStat) ?? 0) * 1000
             reading.throttledPeriods = ProcText.value(of: "nr_throttled", in: cpuStat) ?? 0
-            reading.memoryUsageBytes = try Self.number("\(directory)/memory.current")
-            reading.inactiveFileBytes = ProcText.value(of: "inactive_file", in: try Self.contents("\(directory)/memory.stat")) ?? 0
-            let max = ProcText.trimmed(try Self.contents("\(directory)/memory.max")[...])
+            reading.memoryUsageBytes = try Self.number(files, "\(directory)/memory.current")
+            reading.inactiveFileBytes = ProcText.value(of: "inactive_file", in: try files.contents("\(directory)/memory.stat")) ?? 0
+            let max = ProcText.trimmed(try files.contents("\(directory)/memory.max")[...])
             reading.memoryLimitBytes = max.elementsEqual("max".utf8) ? hostMemoryBytes : min(try Self.parse(max, "\(directory)/memory.max"), hostMemoryBytes)
             // pids.current and io.stat exist only when the pids and io controllers are enabled for the subtree.
-            reading.pids = try Self.number("\(directory)/pids.current", missing: Array("0".utf8))
-            (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv2("\(directory)/io.stat")
+            reading.pids = try Self.number(files, "\(directory)/pids.current", missing: Array("0".utf8))
+            (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv2(files, "\(directory)/io.stat")
         }
         return reading
     }
 
     /// The host's CPU time in nanoseconds (user, nice, system, idle, iowait, irq, softirq) and the online CPUs,
     /// from the `cpu` and `cpuN` lines at the top of `/proc/stat`.
-    private func hostCPU() throws(CgroupError) -> (UInt64, Int) {
+    private func hostCPU(_ files: CgroupFiles) throws(CgroupError) -> (UInt64, Int) {
         let path = "\(procRoot)/stat"
         var total: [UInt64] = []
         var online = 0
-        for line in ProcText.lines(try Self.contents(path)) {
+        for line in ProcText.lines(try files.contents(path)) {
             guard line.starts(with: "cpu".utf8) else { break }
             if line.dropFirst(3).first == UInt8(ascii: " ") {
                 total = ProcText.fields(line).dropFirst().prefix(7).compactMap(ProcText.unsigned)
@@ -103,11 +105,11 @@ public struct CgroupSampler: Sendable {
     }
 
     /// Bytes received and sent over every interface of the process's network namespace except `lo`.
-    private func network(_ pid: Int) throws(CgroupError) -> (UInt64, UInt64) {
+    private func network(_ pid: Int, _ files: CgroupFiles) throws(CgroupError) -> (UInt64, UInt64) {
         let path = "\(procRoot)/\(pid)/net/dev"
         var rx: UInt64 = 0
         var tx: UInt64 = 0
-        for line in ProcText.lines(try Self.contents(path)).dropFirst(2) {
+        for line in ProcText.lines(try files.contents(path)).dropFirst(2) {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             guard !ProcText.trimmed(line[..<colon]).elementsEqual("lo".utf8) else { continue }
             let counters = ProcText.fields(line[(colon + 1)...])
@@ -121,10 +123,10 @@ public struct CgroupSampler: Sendable {
     }
 
     /// `MAJ:MIN Read N` / `MAJ:MIN Write N` lines (and `Total N`); a missing file (no blkio throttling) reads as zero.
-    private static func blockIOv1(_ path: String) throws(CgroupError) -> (UInt64, UInt64) {
+    private static func blockIOv1(_ files: CgroupFiles, _ path: String) throws(CgroupError) -> (UInt64, UInt64) {
         var read: UInt64 = 0
         var write: UInt64 = 0
-        for line in ProcText.lines(try contents(path, missing: [])) {
+        for line in ProcText.lines(try files.contents(path, missing: [])) {
             let fields = ProcText.fields(line)
             guard fields.count == 3, let value = ProcText.unsigned(fields[2]) else { continue }
             if fields[1].elementsEqual("Read".utf8) { read += value }
@@ -134,10 +136,10 @@ public struct CgroupSampler: Sendable {
     }
 
     /// `MAJ:MIN rbytes=N wbytes=N rios=N …` lines; a missing file (io controller not enabled) reads as zero.
-    private static func blockIOv2(_ path: String) throws(CgroupError) -> (UInt64, UInt64) {
+    private static func blockIOv2(_ files: CgroupFiles, _ path: String) throws(CgroupError) -> (UInt64, UInt64) {
         var read: UInt64 = 0
         var write: UInt64 = 0
-        for line in ProcText.lines(try contents(path, missing: [])) {
+        for line in ProcText.lines(try files.contents(path, missing: [])) {
             for field in ProcText.fields(line).dropFirst() {
                 if field.starts(with: "rbytes=".utf8) { read += ProcText.unsigned(field.dropFirst(7)) ?? 0 }
                 if field.starts(with: "wbytes=".utf8) { write += ProcText.unsigned(field.dropFirst(7)) ?? 0 }
@@ -147,8 +149,8 @@ public struct CgroupSampler: Sendable {
     }
 
     /// A file holding one number (`missing` stands for a file that does not exist, when given).
-    private static func number(_ path: String, missing: [UInt8]? = nil) throws(CgroupError) -> UInt64 {
-        try parse(ProcText.trimmed(try contents(path, missing: missing)[...]), path)
+    private static func number(_ files: CgroupFiles, _ path: String, missing: [UInt8]? = nil) throws(CgroupError) -> UInt64 {
+        try parse(ProcText.trimmed(try files.contents(path, missing: missing)[...]), path)
     }
 
     private static func parse(_ text: ArraySlice<UInt8>, _ path: String) throws(CgroupError) -> UInt64 {
@@ -156,28 +158,5 @@ public struct CgroupSampler: Sendable {
             throw CgroupError.malformed(path: path, reason: "'\(String(decoding: text.prefix(40), as: UTF8.self))' is not a number")
         }
         return value
-    }
-
-    /// A whole file's bytes, read with one `open`/`read`/`close` (these files are small and generated on read);
-    /// `missing` is returned for a file that does not exist, when given.
-    static func contents(_ path: String, missing: [UInt8]? = nil) throws(CgroupError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT, let missing { return missing }
-            throw CgroupError.unreadable(path: path, reason: String(cString: strerror(code)))
-        }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: 8192)
-        var count = 0
-        while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if read < 0 { throw CgroupError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-            if read == 0 { break }
-            count += read
-        }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 }

@@ -5,7 +5,9 @@ import Logging
 extension Recorder {
     /// Samples one running container every ``RecorderConfiguration/sampleInterval``, from its cgroup files or with
     /// one-shot stats reads (``SamplerMode``), until it stops, its sampler is stopped, or the task is cancelled.
-    /// Each container has its own loop, so a slow answer for one never delays the others.
+    /// Each container has its own loop, so a slow answer for one never delays the others; the loops read on one
+    /// shared grid of ticks (``nextTick(after:origin:interval:)``), so one tick's samples reach the writer together
+    /// and are committed in one transaction.
     func sample(_ inspect: ContainerInspect) async {
         let containerID = inspect.id
         guard let generation = await samplers.start(containerID) else { return }
@@ -18,9 +20,10 @@ extension Recorder {
     private func sampleUntilStopped(_ inspect: ContainerInspect, from source: SamplerSelection.Source, generation: Int) async {
         let containerID = inspect.id
         let clock = ContinuousClock()
-        var deadline = clock.now
+        let files = CgroupFiles()
         var previous: StatsReading?
         while await samplers.isActive(containerID, generation: generation), !Task.isCancelled {
+            let readAt = clock.now
             do {
                 let reading: StatsReading
                 switch source {
@@ -29,7 +32,7 @@ extension Recorder {
                     // A stopped container answers with an empty reading (zero time).
                     guard reading.readNanos > 0 else { return }
                 case .cgroup(let paths, let pid):
-                    reading = try sampling.cgroups.read(paths, pid: pid)
+                    reading = try sampling.cgroups.read(paths, pid: pid, files: files)
                 }
                 let sample = ResourceSample(containerID: containerID, current: reading, previous: previous, cpuLimit: inspect.hostConfig.cpuLimit)
                 await writer.write(samples: [sample])
@@ -44,12 +47,19 @@ extension Recorder {
             } catch {
                 logger.debug("no sample", metadata: ["container.id": "\(containerID)", "error": "\(error.localizedDescription)"])
             }
-            deadline = max(deadline + configuration.sampleInterval, clock.now)
             do {
-                try await clock.sleep(until: deadline)
+                // At least half an interval after this reading, so a container's first two readings are not a moment apart.
+                let earliest = max(clock.now, readAt + configuration.sampleInterval / 2)
+                try await clock.sleep(until: Self.nextTick(after: earliest, origin: samplers.origin, interval: configuration.sampleInterval))
             } catch {
                 return
             }
         }
+    }
+
+    /// The first tick after `instant` of the grid that starts at `origin` and has a tick every `interval`; a reading
+    /// that took longer than an interval skips the ticks it missed.
+    static func nextTick(after instant: ContinuousClock.Instant, origin: ContinuousClock.Instant, interval: Duration) -> ContinuousClock.Instant {
+        origin + interval * (Int(((instant - origin) / interval).rounded(.down)) + 1)
     }
 }

@@ -2,6 +2,8 @@
 ///
 /// A sampler asks ``isActive(_:generation:)`` before each reading and ends when it is no longer the current one.
 actor SamplerRegistry {
+    /// Where the samplers' shared grid of ticks starts.
+    nonisolated let origin = ContinuousClock.now
     private var generations: [String: Int] = [:]
     private var next = 0
 

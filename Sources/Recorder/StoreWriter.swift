@@ -1,4 +1,5 @@
 import BlackboxStore
+import Dispatch
 import DockerEngine
 import Logging
 import Playbooks
@@ -6,6 +7,11 @@ import Playbooks
 /// The recorder's one path to the store. Events and samples are queued and committed by group commit: whatever
 /// arrived while one transaction ran goes into the next, so in a burst the time from receipt to commit stays about
 /// one transaction long, and a quiet recorder commits each event at once.
+///
+/// Events come first: they are committed in transactions of their own, and a batch of samples is committed only when
+/// no event is waiting (or when the oldest queued sample has waited ``sampleDelay``). Transactions run on a thread of
+/// their own, so queuing a row never waits for a commit. The incidents that committed events opened or grew are
+/// diagnosed afterwards, off the commit path and once each however many events touched them meanwhile.
 ///
 /// When a write fails (disk full, read-only file system, I/O error), the failure is logged once with the store's
 /// path and the reason; the rows stay queued, at most ``capacity`` events and ``sampleCapacity`` samples, and the
@@ -18,16 +24,29 @@ actor StoreWriter {
     /// Most samples held while the store cannot be written.
     let sampleCapacity: Int
     let retryInterval: Duration
+    /// Longest time queued samples wait behind a stream of events.
+    static let sampleDelay = Duration.seconds(1)
 
     private let store: EventStore
     private let diagnoser: IncidentDiagnoser
     private let logger: Logger
     private var events: [EventRecord] = []
     private var samples: [ResourceSample] = []
+    /// Rows taken from the queues by the transaction under way (they count against the capacities).
+    private var eventsInFlight = 0
+    private var samplesInFlight = 0
+    /// When the oldest queued sample was queued.
+    private var samplesQueuedAt: ContinuousClock.Instant?
     private var dropped: EventRecord.Gap?
     private var failure: String?
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var finishing = false
+    /// The lowest `seq` committed whose incidents are not diagnosed yet.
+    private var undiagnosed: Int64?
+    private var diagnosisWakeUp: CheckedContinuation<Void, Never>?
+    private var committing = true
+    private let transactions = DispatchQueue(label: "blackbox.store-writer")
+    private let diagnoses = DispatchQueue(label: "blackbox.diagnosis")
     /// Events queued so far and events committed (or given up) so far, for ``flush()``.
     private var queued = 0
     private var settled = 0
@@ -47,7 +66,7 @@ actor StoreWriter {
 
     /// Queues an event; it is committed with the next transaction.
     func write(_ event: EventRecord) {
-        guard events.count < capacity else { return drop(events: 1, samples: 0, at: event.timeNanos) }
+        guard events.count + eventsInFlight < capacity else { return drop(events: 1, samples: 0, at: event.timeNanos) }
         events.append(event)
         queued += 1
         wake()
@@ -55,7 +74,8 @@ actor StoreWriter {
 
     /// Queues samples; they are committed with the next transaction.
     func write(samples new: [ResourceSample]) {
-        let room = max(0, sampleCapacity - samples.count)
+        let room = max(0, sampleCapacity - samples.count - samplesInFlight)
+        if samples.isEmpty, room > 0, !new.isEmpty { samplesQueuedAt = ContinuousClock.now }
         samples.append(contentsOf: new.prefix(room))
         if new.count > room, let time = new.last?.timeNanos { drop(events: 0, samples: new.count - room, at: time) }
         wake()
@@ -70,20 +90,34 @@ actor StoreWriter {
     }
 
     /// Rows queued and not yet committed.
-    var pending: (events: Int, samples: Int) { (events.count, samples.count) }
+    var pending: (events: Int, samples: Int) { (events.count + eventsInFlight, samples.count + samplesInFlight) }
 
-    /// Commits queued rows until ``finish(within:)`` is called and the queue is empty (or its deadline passed).
+    /// Commits queued rows and diagnoses the incidents they touch until ``finish(within:)`` is called and the queue is
+    /// empty (or its deadline passed).
     ///
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when it gave up with rows not stored (the store could not be
     ///   written until the deadline), saying how many.
     func run() async throws {
+        async let diagnosing: Void = diagnoseUntilDone()
+        do {
+            try await commitUntilDone()
+        } catch {
+            stopDiagnosing()
+            await diagnosing
+            throw error
+        }
+        stopDiagnosing()
+        await diagnosing
+    }
+
+    private func commitUntilDone() async throws {
         while true {
             if events.isEmpty && samples.isEmpty && dropped == nil {
                 if finishing { return }
                 await withCheckedContinuation { wakeUp = $0 }
                 continue
             }
-            if commitBatch() { continue }
+            if await commitBatch() { continue }
             if let deadline, ContinuousClock.now >= deadline {
                 logger.error(
                     "giving up: rows observed but not stored",
@@ -104,29 +138,33 @@ actor StoreWriter {
         wake()
     }
 
-    /// One transaction of events and one of samples; false when the store failed.
-    private func commitBatch() -> Bool {
+    /// A transaction of queued events (after a pending gap row) or, when no event waits, one of samples; false when
+    /// the store failed, and then the rows are queued again in front.
+    private func commitBatch() async -> Bool {
+        let store = self.store
         do {
             if let gap = dropped {
-                try store.append(.recorderGap(gap))
+                dropped = nil
+                do {
+                    _ = try await transactions.perform { try store.append(.recorderGap(gap)) }
+                } catch {
+                    restore(gap)
+                    throw error
+                }
                 logger.warning(
                     "rows were dropped while the store could not be written; recorded as a gap",
                     metadata: ["events": "\(gap.droppedEvents ?? 0)", "samples": "\(gap.droppedSamples ?? 0)"])
-                dropped = nil
             }
-            let batch = Array(events.prefix(Self.batchSize))
-            let stored = try store.append(contentsOf: batch)
-            events.removeFirst(batch.count)
-            settled += batch.count
-            let sampleBatch = Array(samples.prefix(Self.batchSize * 10))
-            try store.append(samples: sampleBatch)
-            samples.removeFirst(sampleBatch.count)
+            if !events.isEmpty {
+                try await commitEvents()
+            }
+            if !samples.isEmpty, events.isEmpty || samplesQueuedAt.map({ ContinuousClock.now - $0 >= Self.sampleDelay }) == true {
+                try await commitSamples()
+            }
             if let reason = failure {
                 logger.notice("writing to the store again", metadata: ["store.path": "\(store.path)", "after": "\(reason)"])
                 failure = nil
             }
-            diagnose(stored.compactMap { $0 })
-            resumeFlushes(all: false)
             return true
         } catch {
             let reason = if case StoreError.notWritable(_, let reason) = error { reason } else { "\(error)" }
@@ -144,15 +182,80 @@ actor StoreWriter {
         }
     }
 
-    /// Re-diagnoses the incidents that the stored events opened or grew, so `incident show` is current at once.
-    private func diagnose(_ seqs: [Int64]) {
-        for seq in seqs {
+    /// One transaction of up to ``batchSize`` queued events; the incidents they touch are diagnosed next.
+    private func commitEvents() async throws {
+        let store = self.store
+        let batch = Array(events.prefix(Self.batchSize))
+        events.removeFirst(batch.count)
+        eventsInFlight = batch.count
+        defer { eventsInFlight = 0 }
+        let stored: [Int64?]
+        do {
+            stored = try await transactions.perform { try store.append(contentsOf: batch) }
+        } catch {
+            events.insert(contentsOf: batch, at: 0)
+            throw error
+        }
+        settled += batch.count
+        resumeFlushes(all: false)
+        if let first = stored.lazy.compactMap({ $0 }).first {
+            undiagnosed = min(undiagnosed ?? first, first)
+            diagnosisWakeUp?.resume()
+            diagnosisWakeUp = nil
+        }
+    }
+
+    /// One transaction of up to ten ``batchSize`` queued samples.
+    private func commitSamples() async throws {
+        let store = self.store
+        let batch = Array(samples.prefix(Self.batchSize * 10))
+        samples.removeFirst(batch.count)
+        samplesInFlight = batch.count
+        let queuedAt = samplesQueuedAt
+        samplesQueuedAt = samples.isEmpty ? nil : ContinuousClock.now
+        defer { samplesInFlight = 0 }
+        do {
+            try await transactions.perform { try store.append(samples: batch) }
+        } catch {
+            samples.insert(contentsOf: batch, at: 0)
+            samplesQueuedAt = queuedAt
+            throw error
+        }
+    }
+
+    /// Re-diagnoses the incidents that committed events opened or grew, so `incident show` is current at once: all
+    /// the incidents touched since the last round, each once. Ends when the commits have ended and nothing waits.
+    private func diagnoseUntilDone() async {
+        let diagnoser = self.diagnoser
+        while true {
+            guard let from = undiagnosed else {
+                if !committing { return }
+                await withCheckedContinuation { diagnosisWakeUp = $0 }
+                continue
+            }
+            undiagnosed = nil
             do {
-                try diagnoser.diagnose(touchedBy: seq)
+                _ = try await diagnoses.perform { try diagnoser.diagnose(touchedSince: from) }
             } catch {
                 logger.warning("cannot diagnose an incident", metadata: ["error": "\(error.localizedDescription)"])
             }
         }
+    }
+
+    private func stopDiagnosing() {
+        committing = false
+        diagnosisWakeUp?.resume()
+        diagnosisWakeUp = nil
+    }
+
+    /// Puts back a gap row whose transaction failed, merged with what was dropped meanwhile.
+    private func restore(_ gap: EventRecord.Gap) {
+        guard var merged = dropped else { return dropped = gap }
+        merged.fromNanos = min(merged.fromNanos, gap.fromNanos)
+        merged.untilNanos = max(merged.untilNanos, gap.untilNanos)
+        merged.droppedEvents = (merged.droppedEvents ?? 0) + (gap.droppedEvents ?? 0)
+        merged.droppedSamples = (merged.droppedSamples ?? 0) + (gap.droppedSamples ?? 0)
+        dropped = merged
     }
 
     private func drop(events droppedEvents: Int, samples droppedSamples: Int, at time: Int64) {

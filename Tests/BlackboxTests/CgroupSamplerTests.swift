@@ -103,6 +103,38 @@ import Testing
         }
     }
 
+    @Test func keepsEachFileOpenBetweenReadingsAndClosesThemAllAtTheEnd() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let copy = directory.url.appending(path: "scope")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.fixture("cgroup-v2/docker-\(Self.v2ID).scope")), to: copy)
+        let prefix = copy.resolvingSymlinksInPath().path + "/"
+        /// This process's descriptors open on a file of the copy (other tests run alongside: only these count).
+        func openOnTheCopy() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)"))?.hasPrefix(prefix) == true
+            }
+        }
+        let sampler = CgroupSampler(procRoot: Self.fixture("cgroup-v2/proc"))
+        var files: CgroupFiles? = CgroupFiles()
+        let first = try sampler.read(.v2(copy.path), pid: 4242, files: try #require(files))
+        let held = try openOnTheCopy()
+        #expect(held == 6, "cpu.stat, memory.current, memory.stat, memory.max, pids.current and io.stat stay open")
+        // The file changes in place (as the kernel's do): the open descriptor reads what it holds now.
+        let handle = try FileHandle(forWritingTo: copy.appending(path: "memory.current"))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("123\n".utf8))
+        try handle.close()
+        let second = try sampler.read(.v2(copy.path), pid: 4242, files: try #require(files))
+        #expect(first.memoryUsageBytes != 123)
+        #expect(second.memoryUsageBytes == 123)
+        #expect(try openOnTheCopy() == held, "a second reading opens nothing more")
+        files = nil
+        #expect(try openOnTheCopy() == 0, "every descriptor is closed with the last reference")
+        _ = try sampler.read(.v2(copy.path), pid: 4242)
+        #expect(try openOnTheCopy() == 0, "a one-off reading closes what it opened")
+    }
+
     @Test func resolvesSharedControllerMountsAndMountsOfASubtree() throws {
         let procCgroup = """
             4:memory:/kubepods/pod1/abc123

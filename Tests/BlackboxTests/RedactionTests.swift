@@ -110,7 +110,7 @@ import Testing
                 rest["Config"] = config
                 #expect(NSDictionary(dictionary: rest).isEqual(to: original), "changed more than the planted secret of \(name)")
             } else {
-                #expect(NSDictionary(dictionary: redacted).isEqual(to: original), "changed the snapshot of \(name)")
+                #expect(output == json, "nothing to redact: \(name)'s snapshot stays byte for byte as the engine sent it")
             }
         }
     }

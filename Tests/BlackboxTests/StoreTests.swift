@@ -1,9 +1,21 @@
-import BlackboxStore
+@testable import BlackboxStore
+import GRDB
 import DockerEngine
 import Foundation
 import Testing
 
 @Suite struct StoreTests {
+    @Test func aSmallStoreHoldsASmallPageCacheInEveryConnection() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let small = try EventStore(path: directory.storePath, memory: .small)
+        #expect(try small.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -512)
+        #expect(try small.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -512)
+        #expect(small.pool.configuration.maximumReaderCount == 2)
+        let standard = try EventStore(path: directory.storePath)
+        #expect(try standard.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -2000)
+    }
+
     @Test func appliesTheEmbeddedMigrationsOnce() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
