@@ -30,8 +30,9 @@ public struct CredentialRedactor: Sendable {
 
     /// The inspect JSON (`GET /containers/{id}/json`) with credentials replaced in `Config.Env`, `Config.Labels`,
     /// `Config.Cmd`, `Config.Entrypoint`, `Config.Healthcheck.Test`, `Path` and `Args`; nil when `json` is not a JSON
-    /// object (the caller must then not store it). A snapshot with nothing to redact comes back unchanged, byte for
-    /// byte; one with something redacted is written again with its keys sorted.
+    /// object (the caller must then not store it). A snapshot with nothing to redact comes back as the engine sent it,
+    /// byte for byte but for the newline the engine ends its responses with (so that it equals what an export of it
+    /// imports); one with something redacted is written again with its keys sorted.
     public func redactInspect(_ json: Data) -> Data? {
         guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else { return nil }
         var changed = false
@@ -56,7 +57,7 @@ public struct CredentialRedactor: Sendable {
         }
         if let path = object["Path"] as? String { replace(path, with: redact(text: path)) { object["Path"] = $0 } }
         if let args = object["Args"] as? [String] { replace(args, with: redact(arguments: args)) { object["Args"] = $0 } }
-        guard changed else { return json }
+        guard changed else { return json.prefix(through: json.lastIndex { !Self.isJSONWhitespace($0) } ?? json.startIndex) }
         return try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
@@ -97,6 +98,10 @@ public struct CredentialRedactor: Sendable {
     private func redact(action: String) -> String {
         guard action.hasPrefix("exec_"), let colon = action.firstIndex(of: ":") else { return action }
         return String(action[...colon]) + redact(text: String(action[action.index(after: colon)...]))
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
     }
 
     private func redactMap(_ map: [String: String]) -> [String: String] {
