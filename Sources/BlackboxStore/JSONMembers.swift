@@ -18,16 +18,44 @@ struct JSONMembers {
         var reason: String
     }
 
-    private(set) var members: [(key: String, value: Value)] = []
+    /// A member's name: where it is in the bytes when it is plain ASCII (most are; no `String` is made for them),
+    /// else its decoded text.
+    private enum Key {
+        case plain(Range<Int>)
+        case decoded(String)
+    }
 
+    private let bytes: ArraySlice<UInt8>
+    private var members: [(key: Key, value: Value)] = []
+
+    /// The value of the first member named `key`.
     subscript(key: String) -> Value? {
-        members.first { $0.key == key }?.value
+        var name = key
+        return name.withUTF8 { name in
+            for member in members {
+                switch member.key {
+                case .plain(let range):
+                    if range.count == name.count, bytes[range].withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return member.value }
+                case .decoded(let text):
+                    if text == key { return member.value }
+                }
+            }
+            return nil
+        }
+    }
+
+    private func text(of key: Key) -> String {
+        switch key {
+        case .plain(let range): String(decoding: bytes[range], as: UTF8.self)
+        case .decoded(let text): text
+        }
     }
 
     /// Reads the object that spans `bytes` (surrounding white space allowed).
     ///
     /// - Throws: ``Malformed`` naming the first problem (not an object, a bad string or number, trailing bytes).
     init(_ bytes: ArraySlice<UInt8>) throws(Malformed) {
+        self.bytes = bytes
         var reader = Reader(bytes: bytes, index: bytes.startIndex)
         reader.skipSpace()
         try reader.expect(UInt8(ascii: "{"), "the line is not a JSON object")
@@ -37,9 +65,9 @@ struct JSONMembers {
         } else {
             while true {
                 reader.skipSpace()
-                let key = try reader.string()
+                let key = try reader.key()
                 reader.skipSpace()
-                try reader.expect(UInt8(ascii: ":"), "expected ':' after \"\(key)\"")
+                try reader.expect(UInt8(ascii: ":"), "expected ':' after \"\(text(of: key))\"")
                 reader.skipSpace()
                 members.append((key, try reader.value()))
                 reader.skipSpace()
@@ -47,7 +75,7 @@ struct JSONMembers {
                     reader.index += 1
                     continue
                 }
-                try reader.expect(UInt8(ascii: "}"), "expected ',' or '}' after the value of \"\(key)\"")
+                try reader.expect(UInt8(ascii: "}"), "expected ',' or '}' after the value of \"\(text(of: key))\"")
                 break
             }
         }
@@ -98,6 +126,20 @@ struct JSONMembers {
                 index += 1
             }
             return bytes[start..<index]
+        }
+
+        /// A member's name: its place when it is printable ASCII without escapes, else read as a string.
+        mutating func key() throws(Malformed) -> Key {
+            let quote = index
+            try expect(UInt8(ascii: "\""), "expected a string")
+            let start = index
+            while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), (0x20..<0x80).contains(byte) { index += 1 }
+            if peek == UInt8(ascii: "\"") {
+                index += 1
+                return .plain(start..<index - 1)
+            }
+            index = quote
+            return .decoded(try string())
         }
 
         /// A string member or value: the fast path copies bytes without escapes as they are.
