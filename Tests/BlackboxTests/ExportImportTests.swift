@@ -163,6 +163,20 @@ import Testing
         #expect(rejected?.reason == "not JSON: expected ':' after \"typé\"")
     }
 
+    @Test func unclosedObjectsAndStringsAreRejectedWithTheirReason() {
+        let lines = [
+            #"{"event":{"ts_ns":1,"payload":{"a":[1,2}}"#: "not JSON: an object or array is not closed",
+            #"{"event":{"ts_ns":1,"payload":{"a":"b}}}}"#: "not JSON: a string is not closed",
+            #"{"event":{"ts_ns":1,"payload":{"a":"b\"#: "not JSON: a string is not closed",
+        ]
+        for (line, reason) in lines {
+            let rejected = #expect(throws: ImportLine.Rejected.self) {
+                try ImportLine.decode(ArraySlice(line.utf8), redactor: CredentialRedactor())
+            }
+            #expect(rejected?.reason == reason, "\(line)")
+        }
+    }
+
     @Test func aHeaderOfAnotherVersionStopsTheFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
