@@ -14,8 +14,7 @@ struct RowInsert {
     private let connection: SQLiteConnection?
     private var column: CInt = 0
 
-    /// Resets `statement` (a cached INSERT of `db`) for a new row; bind its values in order with ``bind(_:)-(Int64?)``…,
-    /// then ``run()``.
+    /// Resets `statement` (an INSERT prepared on `db`) for a new row: bind its values in column order, then ``run()``.
     init(_ statement: Statement, _ db: Database) {
         self.statement = statement
         handle = statement.sqliteStatement
