@@ -72,39 +72,58 @@ extension EventStore {
             key = try containerKey(sample.containerID, db)
             keys[sample.containerID] = key
         }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
-                    mem_usage_bytes, mem_working_set_bytes, mem_limit_bytes, pids,
-                    net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (container_key, ts_ns) DO NOTHING
-                """)
-        try statement.execute(arguments: [
-            key, sample.timeNanos, sample.cpuPercent, sample.cpuPercentOfLimit, sample.cpuThrottledPeriods,
-            sample.memoryUsageBytes, sample.memoryWorkingSetBytes, sample.memoryLimitBytes, sample.pids,
-            sample.networkRxBytes, sample.networkTxBytes, sample.blockReadBytes, sample.blockWriteBytes,
-        ])
-        return db.changesCount > 0
+        var row = RowInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
+                        mem_usage_bytes, mem_working_set_bytes, mem_limit_bytes, pids,
+                        net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (container_key, ts_ns) DO NOTHING
+                    """), db)
+        row.bind(key)
+        row.bind(sample.timeNanos)
+        row.bind(sample.cpuPercent)
+        row.bind(sample.cpuPercentOfLimit)
+        row.bind(sample.cpuThrottledPeriods)
+        row.bind(sample.memoryUsageBytes)
+        row.bind(sample.memoryWorkingSetBytes)
+        row.bind(sample.memoryLimitBytes)
+        row.bind(sample.pids)
+        row.bind(sample.networkRxBytes)
+        row.bind(sample.networkTxBytes)
+        row.bind(sample.blockReadBytes)
+        row.bind(sample.blockWriteBytes)
+        return try row.run()
     }
 
     /// Inserts one event and folds it with `folder`; returns its new `seq`, nil when its deduplication key is stored.
     static func insert(_ event: EventRecord, _ db: Database, folder: inout ProjectionFolder) throws -> Int64? {
         // No `RETURNING seq`: SQLite runs a RETURNING statement with a statement journal, a temporary file that every
         // insert wrote pages to (ten times the WAL's writes in an import's profile).
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO events (ts_ns, kind, type, action, actor_id, container_id, container_name, image,
-                    compose_project, compose_service, exit_code, signal, dedup_key, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (dedup_key) DO NOTHING
-                """
-        ).execute(arguments: [
-            event.timeNanos, event.kind.rawValue, event.type, event.action, event.actorID, event.containerID,
-            event.containerName, event.image, event.composeProject, event.composeService, event.exitCode, event.signal,
-            event.deduplicationKey, event.payload,
-        ])
-        guard db.changesCount > 0 else { return nil }
+        var row = RowInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO events (ts_ns, kind, type, action, actor_id, container_id, container_name, image,
+                        compose_project, compose_service, exit_code, signal, dedup_key, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (dedup_key) DO NOTHING
+                    """), db)
+        row.bind(event.timeNanos)
+        row.bind(event.kind.rawValue)
+        row.bind(event.type)
+        row.bind(event.action)
+        row.bind(event.actorID)
+        row.bind(event.containerID)
+        row.bind(event.containerName)
+        row.bind(event.image)
+        row.bind(event.composeProject)
+        row.bind(event.composeService)
+        row.bind(event.exitCode)
+        row.bind(event.signal)
+        row.bind(event.deduplicationKey)
+        row.bind(event.payload)
+        guard try row.run() else { return nil }
         let seq = db.lastInsertedRowID
         var stored = event
         stored.seq = seq

@@ -18,16 +18,44 @@ struct JSONMembers {
         var reason: String
     }
 
-    private(set) var members: [(key: String, value: Value)] = []
+    /// A member's name: where it is in the bytes when it is plain ASCII (most are; no `String` is made for them),
+    /// else its decoded text.
+    private enum Key {
+        case plain(Range<Int>)
+        case decoded(String)
+    }
 
+    private let bytes: ArraySlice<UInt8>
+    private var members: [(key: Key, value: Value)] = []
+
+    /// The value of the first member named `key`.
     subscript(key: String) -> Value? {
-        members.first { $0.key == key }?.value
+        var name = key
+        return name.withUTF8 { name in
+            for member in members {
+                switch member.key {
+                case .plain(let range):
+                    if range.count == name.count, bytes[range].withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return member.value }
+                case .decoded(let text):
+                    if text == key { return member.value }
+                }
+            }
+            return nil
+        }
+    }
+
+    private func text(of key: Key) -> String {
+        switch key {
+        case .plain(let range): String(decoding: bytes[range], as: UTF8.self)
+        case .decoded(let text): text
+        }
     }
 
     /// Reads the object that spans `bytes` (surrounding white space allowed).
     ///
     /// - Throws: ``Malformed`` naming the first problem (not an object, a bad string or number, trailing bytes).
     init(_ bytes: ArraySlice<UInt8>) throws(Malformed) {
+        self.bytes = bytes
         var reader = Reader(bytes: bytes, index: bytes.startIndex)
         reader.skipSpace()
         try reader.expect(UInt8(ascii: "{"), "the line is not a JSON object")
@@ -37,9 +65,9 @@ struct JSONMembers {
         } else {
             while true {
                 reader.skipSpace()
-                let key = try reader.string()
+                let key = try reader.key()
                 reader.skipSpace()
-                try reader.expect(UInt8(ascii: ":"), "expected ':' after \"\(key)\"")
+                try reader.expect(UInt8(ascii: ":"), "expected ':' after \"\(text(of: key))\"")
                 reader.skipSpace()
                 members.append((key, try reader.value()))
                 reader.skipSpace()
@@ -47,7 +75,7 @@ struct JSONMembers {
                     reader.index += 1
                     continue
                 }
-                try reader.expect(UInt8(ascii: "}"), "expected ',' or '}' after the value of \"\(key)\"")
+                try reader.expect(UInt8(ascii: "}"), "expected ',' or '}' after the value of \"\(text(of: key))\"")
                 break
             }
         }
@@ -98,6 +126,20 @@ struct JSONMembers {
                 index += 1
             }
             return bytes[start..<index]
+        }
+
+        /// A member's name: its place when it is printable ASCII without escapes, else read as a string.
+        mutating func key() throws(Malformed) -> Key {
+            let quote = index
+            try expect(UInt8(ascii: "\""), "expected a string")
+            let start = index
+            while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), (0x20..<0x80).contains(byte) { index += 1 }
+            if peek == UInt8(ascii: "\"") {
+                index += 1
+                return .plain(start..<index - 1)
+            }
+            index = quote
+            return .decoded(try string())
         }
 
         /// A string member or value: the fast path copies bytes without escapes as they are.
@@ -196,26 +238,42 @@ struct JSONMembers {
         }
 
         /// An object or array, skipped over by depth (strings included, so brackets inside them do not count).
+        ///
+        /// It walks the bytes through a buffer pointer: payloads of a kilobyte and more are skipped twice per line
+        /// (the line's object, then the event's), and the checked slice access was most of the decoding's CPU.
         mutating func composite() throws(Malformed) -> ArraySlice<UInt8> {
             let start = index
-            var depth = 0
-            while let byte = peek {
-                index += 1
-                switch byte {
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return bytes[start..<index] }
-                case UInt8(ascii: "\""):
-                    while let inner = peek, inner != UInt8(ascii: "\"") { index += inner == UInt8(ascii: "\\") ? 2 : 1 }
-                    guard peek != nil else { throw Malformed(reason: "a string is not closed") }
-                    index += 1
-                default:
-                    break
+            let offset = bytes.startIndex
+            let (end, unclosedString) = bytes.withUnsafeBufferPointer { buffer -> (end: Int?, unclosedString: Bool) in
+                var position = start - offset
+                var depth = 0
+                while position < buffer.count {
+                    let byte = buffer[position]
+                    position += 1
+                    switch byte {
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        depth -= 1
+                        if depth == 0 { return (position, false) }
+                    case UInt8(ascii: "\""):
+                        while position < buffer.count, buffer[position] != UInt8(ascii: "\"") {
+                            position += buffer[position] == UInt8(ascii: "\\") ? 2 : 1
+                        }
+                        guard position < buffer.count else { return (nil, true) }
+                        position += 1
+                    default:
+                        break
+                    }
                 }
+                return (nil, false)
             }
-            throw Malformed(reason: "an object or array is not closed")
+            guard let end else {
+                index = bytes.endIndex
+                throw Malformed(reason: unclosedString ? "a string is not closed" : "an object or array is not closed")
+            }
+            index = offset + end
+            return bytes[start..<index]
         }
     }
 }

@@ -40,7 +40,7 @@ struct ProjectionFolder {
         }
         let changed = IncidentFold.apply(event, open: open, before: before, after: after, policy: policy)
         for var incident in changed {
-            try incident.save(db)
+            try incident.write(db)
             // The fold keeps at most one incident of a container open: the one saved last, unless it is resolved.
             openIncidents[containerID] = .some(incident.resolvedNanos == nil ? incident : nil)
         }

@@ -81,7 +81,7 @@ public struct StoreImporter: Sendable {
 
         func take(_ buffer: [UInt8], upTo end: Int) -> Int {
             var start = 0
-            while start < end, let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
+            while start < end, let newline = Self.lineBreak(in: buffer, from: start, to: end) {
                 lineNumber += 1
                 var line = buffer[start..<newline]
                 if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
@@ -111,6 +111,15 @@ public struct StoreImporter: Sendable {
         }
         if !stopped { try flush() }
         return (counts, rejected)
+    }
+
+    /// The index of the first `\n` in `buffer[start..<end]`, found by `memchr` (the generic search was 1–2 % of an
+    /// import's CPU).
+    private static func lineBreak(in buffer: [UInt8], from start: Int, to end: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base + start, Int32(UInt8(ascii: "\n")), end - start) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        }
     }
 
     /// Decodes a batch concurrently and writes it; `stop` when an export header of another version was met.

@@ -146,6 +146,37 @@ import Testing
         #expect(object == ["Name": "/web", "Note": "a\nb"])
     }
 
+    @Test func memberNamesWithEscapesReadAsTheirText() throws {
+        let plain = #"{"event":{"ts_ns":7,"kind":"engine","type":"container","action":"die","container_id":"c1","exit_code":137,"payload":{}}}"#
+        let escaped = #"{"\u0065vent":{"ts_ns":7,"kind":"engine","typ\u0065":"container","action":"die","container_id":"c1","exit\u005fcode":137,"payload":{},"n\u00e4me":"x"}}"#
+        let redactor = CredentialRedactor()
+        let expected = try ImportLine.decode(ArraySlice(plain.utf8), redactor: redactor)
+        #expect(try ImportLine.decode(ArraySlice(escaped.utf8), redactor: redactor) == expected)
+        guard case .event(let event) = expected else {
+            Issue.record("not an event line: \(plain)")
+            return
+        }
+        #expect(event.type == "container" && event.exitCode == 137 && event.containerID == "c1")
+        let rejected = #expect(throws: ImportLine.Rejected.self) {
+            try ImportLine.decode(ArraySlice(#"{"typé" 1}"#.utf8), redactor: redactor)
+        }
+        #expect(rejected?.reason == "not JSON: expected ':' after \"typé\"")
+    }
+
+    @Test func unclosedObjectsAndStringsAreRejectedWithTheirReason() {
+        let lines = [
+            #"{"event":{"ts_ns":1,"payload":{"a":[1,2}}"#: "not JSON: an object or array is not closed",
+            #"{"event":{"ts_ns":1,"payload":{"a":"b}}}}"#: "not JSON: a string is not closed",
+            #"{"event":{"ts_ns":1,"payload":{"a":"b\"#: "not JSON: a string is not closed",
+        ]
+        for (line, reason) in lines {
+            let rejected = #expect(throws: ImportLine.Rejected.self) {
+                try ImportLine.decode(ArraySlice(line.utf8), redactor: CredentialRedactor())
+            }
+            #expect(rejected?.reason == reason, "\(line)")
+        }
+    }
+
     @Test func aHeaderOfAnotherVersionStopsTheFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
