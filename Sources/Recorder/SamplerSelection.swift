@@ -24,8 +24,10 @@ actor SamplerSelection {
         self.cgroups = cgroups
     }
 
-    /// The source for a running container; nil when `--sampler cgroup` cannot read it (logged).
+    /// The source for a running container; nil when it has no process any more (its snapshot has `State.Pid` 0: it
+    /// exited, or is restarting, before its sampler started) or when `--sampler cgroup` cannot read it (logged).
     func source(for inspect: ContainerInspect) -> Source? {
+        guard inspect.state.pid > 0 else { return nil }
         if mode == .api || (mode == .auto && !engineIsLocal) {
             announce("sampling containers through the engine's stats API", reason: mode == .api ? "--sampler api" : "the engine is not on this host (\(address))")
             return .api
@@ -40,7 +42,9 @@ actor SamplerSelection {
                 logger.warning("cannot sample a container from its cgroup files", metadata: ["container.id": "\(inspect.id)", "error": "\(error)"])
                 return nil
             }
-            announce("sampling through the engine's stats API: a container's cgroup files are not readable", reason: "\(error)", level: .notice)
+            announce(
+                "sampling through the engine's stats API: a container's cgroup files are not readable", reason: "\(error)",
+                metadata: ["container.name": "\(inspect.name)"], level: .notice)
             return .api
         }
     }
