@@ -60,8 +60,6 @@ struct ImportCommand: ParsableCommand {
         print(
             "imported \(total.events) events and \(total.samples) samples into \(store.path)"
                 + " (already stored: \(total.duplicateEvents) events, \(total.duplicateSamples) samples); \(diagnosed) incident\(diagnosed == 1 ? "" : "s") diagnosed")
-        // Standard output is buffered when it is not a terminal: the summary goes out before the messages below refer to it.
-        fflush(nil)
         if rejected > Self.printedRejections {
             FileHandle.standardError.write(Data("… and \(rejected - Self.printedRejections) more rejected lines\n".utf8))
         }

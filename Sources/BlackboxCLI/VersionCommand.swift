@@ -12,12 +12,19 @@ struct VersionCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let client = try await DockerClient.connect(to: try engine.address())
+        let client: DockerClient
         let version: EngineVersion
         do {
-            version = try await client.version()
+            client = try await DockerClient.connect(to: try engine.address())
+            do {
+                version = try await client.version()
+            } catch {
+                await client.shutdown()
+                throw error
+            }
         } catch {
-            await client.shutdown()
+            // Without an engine blackbox still says which it is; the error (and exit status 1) follow.
+            if !output.json { print("blackbox:         \(Blackbox.version)") }
             throw error
         }
         await client.shutdown()

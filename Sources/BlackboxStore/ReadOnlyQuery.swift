@@ -70,7 +70,7 @@ public final class ReadOnlyQuery: Sendable {
     ///
     /// - Parameter timeout: seconds after which the statement is interrupted.
     /// - Throws: ``QueryError/timedOut(seconds:)`` when it runs longer; ``QueryError/failed(_:)`` with SQLite's
-    ///   message otherwise (syntax, unknown column, a write refused, more than one statement).
+    ///   message otherwise (syntax, unknown column), with what it means for a write, an ATTACH or more than one statement.
     public func run(_ sql: String, timeout: Double) throws -> QueryResult {
         let deadline = DispatchWorkItem { [pool] in pool.interrupt() }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
@@ -88,8 +88,17 @@ public final class ReadOnlyQuery: Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
             throw QueryError.timedOut(seconds: timeout)
         } catch {
-            throw QueryError.failed(EventStore.reason(error))
+            throw QueryError.failed(Self.reason(error))
         }
+    }
+
+    /// SQLite's (or GRDB's) reason, with what it means here where its words do not say it.
+    private static func reason(_ error: Error) -> String {
+        let reason = EventStore.reason(error)
+        if reason.hasPrefix("Multiple statements found") { return "more than one statement: run one statement at a time" }
+        if reason.contains("attempt to write a readonly database") { return "\(reason): `blackbox query` only reads" }
+        if reason.contains("too many attached databases") { return "\(reason): ATTACH is disabled in `blackbox query`" }
+        return reason
     }
 
     private static func value(_ value: DatabaseValue) -> QueryValue {

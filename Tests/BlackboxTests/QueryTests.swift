@@ -122,6 +122,23 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
+    /// Refusals say what they mean for `blackbox query`, not which GRDB call to use instead (fresh-user check).
+    @Test func refusalsSayWhatTheyMean() throws {
+        let (directory, _) = try fixtureStore()
+        defer { directory.remove() }
+        let query = try ReadOnlyQuery(path: directory.storePath)
+        let other = directory.url.appending(path: "other.sqlite").path
+        let cases = [
+            "SELECT 1; SELECT 2": "the query failed: more than one statement: run one statement at a time",
+            "DELETE FROM events": "the query failed: attempt to write a readonly database: `blackbox query` only reads",
+            "ATTACH DATABASE '\(other)' AS other": "the query failed: too many attached databases - max 0: ATTACH is disabled in `blackbox query`",
+        ]
+        for (sql, message) in cases {
+            let error = #expect(throws: QueryError.self, "\(sql) was allowed") { _ = try query.run(sql, timeout: 10) }
+            #expect(error?.localizedDescription == message)
+        }
+    }
+
     @Test func aQueryPastItsTimeoutIsStopped() throws {
         let (directory, _) = try fixtureStore()
         defer { directory.remove() }
