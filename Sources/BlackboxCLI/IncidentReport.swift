@@ -19,10 +19,10 @@ struct IncidentReport {
         lines.append("")
         if let best = matches.first {
             lines.append("Diagnosis: \(best.title)   [\(best.playbookID), \(best.severity)]")
-            lines += wrap(best.diagnosis).map { "  " + $0 }
+            lines += Self.wrap(best.diagnosis).map { "  " + $0 }
             lines.append("")
             lines.append("Fix:")
-            lines += wrap(best.fix).map { "  " + $0 }
+            lines += Self.wrap(best.fix).map { "  " + $0 }
             lines.append("")
             let evidence = JSONValue.parse(best.evidence)
             if case .object(let values)? = evidence, !values.isEmpty {
@@ -153,10 +153,18 @@ struct IncidentReport {
         }
     }
 
-    private func wrap(_ text: String, width: Int = 100) -> [String] {
+    /// `text` in lines of at most `width` characters, broken between words but never inside a `code span` (a command
+    /// broken across lines cannot be pasted); a longer span has a line of its own.
+    static func wrap(_ text: String, width: Int = 100) -> [String] {
+        var words: [String] = []
+        var insideCode = false
+        for word in text.split(separator: " ") {
+            if insideCode, let last = words.popLast() { words.append(last + " " + word) } else { words.append(String(word)) }
+            if word.count(where: { $0 == "`" }) % 2 == 1 { insideCode.toggle() }
+        }
         var lines: [String] = []
         var current = ""
-        for word in text.split(separator: " ") {
+        for word in words {
             if current.count + word.count + 1 > width, !current.isEmpty {
                 lines.append(current)
                 current = ""

@@ -16,6 +16,18 @@ import Testing
         }
     }
 
+    /// A fix's command is never broken across lines (the fresh-user check found `docker ps --filter` / `publish=18080`
+    /// on two lines); a span longer than the width gets a line of its own.
+    @Test func wrapsBetweenWordsButNotInsideACommand() {
+        let fix = "find the holder with `docker ps --filter publish=18080` and stop it, e.g. `docker stop web`"
+        #expect(
+            IncidentReport.wrap(fix, width: 40) == [
+                "find the holder with", "`docker ps --filter publish=18080` and", "stop it, e.g. `docker stop web`",
+            ])
+        #expect(IncidentReport.wrap(fix, width: 10).contains("`docker ps --filter publish=18080`"))
+        #expect(IncidentReport.wrap("a b c d", width: 3) == ["a b", "c d"])
+    }
+
     @Test func alignsTablesLikeTheDockerCLI() {
         let table = TableRenderer.render(headers: ["NAME", "STATUS"], rows: [["web", "Up 5 minutes"], ["database", "Exited (137)"]])
         #expect(table == "NAME       STATUS\nweb        Up 5 minutes\ndatabase   Exited (137)")
