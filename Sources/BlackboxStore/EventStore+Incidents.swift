@@ -62,11 +62,6 @@ extension EventStore {
         }
     }
 
-    /// The incidents that the event with this `seq` was folded into (it opened, grew or resolved them).
-    public func incidents(touchedBy seq: Int64) throws -> [IncidentState] {
-        try pool.read { db in try IncidentState.fetchAll(db, sql: "SELECT * FROM incidents WHERE last_event_seq = ?", arguments: [seq]) }
-    }
-
     /// Replaces the playbook matches of each incident given (by incident id), all in one transaction.
     ///
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails; then none of them is replaced.

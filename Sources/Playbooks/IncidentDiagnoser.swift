@@ -12,13 +12,6 @@ public struct IncidentDiagnoser: Sendable {
         self.lookups = lookups ?? HostLookups(store: store)
     }
 
-    /// Re-diagnoses every incident the event with this `seq` was folded into.
-    ///
-    /// - Throws: ``StoreError`` when the store cannot be read or written.
-    public func diagnose(touchedBy seq: Int64) throws {
-        try diagnose(try store.incidents(touchedBy: seq))
-    }
-
     /// Matches and stores one incident; returns the matches, best first.
     ///
     /// - Throws: ``StoreError`` when the store cannot be read or written.

@@ -102,7 +102,7 @@ import Testing
         let incident = try #require(try store.incidents().first)
         #expect(incident.resolution == "removed")
         #expect(incident.seqs.contains(tail))
-        #expect(try store.incidents(touchedBy: tail).map(\.id) == [incident.id])
+        #expect(try store.incidents(touchedSince: tail).map(\.id) == [incident.id])
     }
 
     @Test func anExitFoundByAScanOpensAReconciledIncidentOnce() throws {
