@@ -11,11 +11,10 @@ extension Timeline {
     ) throws -> Timeline {
         let events = try store.events(EventFilter(containerIDs: ids, since: since, until: until))
         let runs = sampleRuns(containerIDs: ids, events: events, memoryLimits: memoryLimits, since: since, until: until)
-        let incidents = try store.incidents().filter { incident in
-            ids.contains(incident.containerID) && incident.openedNanos <= (until ?? .max) && (incident.resolvedNanos ?? .max) >= (since ?? .min)
-        }
+        let incidents = try store.incidents(containerIDs: ids, since: since, until: until)
         return Timeline(
-            events: events, sampleRuns: try store.summaries(of: runs), incidents: incidents, diagnoses: try store.bestMatches(),
+            events: events, sampleRuns: try store.summaries(of: runs), incidents: incidents,
+            diagnoses: try store.bestMatches(incidentIDs: incidents.compactMap(\.id)),
             blindWindows: try store.blindWindows(since: since, until: until), memoryLimits: memoryLimits, policy: store.incidentPolicy, now: now)
     }
 }

@@ -87,9 +87,31 @@ extension EventStore {
         }
     }
 
-    /// The first-ranked match of each incident, by incident id.
-    public func bestMatches() throws -> [Int64: PlaybookMatchRecord] {
-        let rows = try pool.read { db in try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE rank = 1") }
+    /// The first-ranked match of each incident (of these incidents only, when given), by incident id.
+    public func bestMatches(incidentIDs: [Int64]? = nil) throws -> [Int64: PlaybookMatchRecord] {
+        let rows = try pool.read { db in
+            guard let ids = incidentIDs else {
+                return try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE rank = 1")
+            }
+            return try PlaybookMatchRecord.fetchAll(
+                db, sql: "SELECT * FROM incident_matches WHERE rank = 1 AND incident_id IN (\(databaseQuestionMarks(count: ids.count)))",
+                arguments: StatementArguments(ids))
+        }
         return Dictionary(rows.map { ($0.incidentID, $0) }, uniquingKeysWith: { $1 })
+    }
+
+    /// The incidents of these containers that were open at some moment between `since` and `until` (Unix
+    /// nanoseconds, inclusive; nil for no bound), newest first; read through `incidents_by_container`.
+    public func incidents(containerIDs: [String], since: Int64?, until: Int64?) throws -> [IncidentState] {
+        try pool.read { db in
+            try IncidentState.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM incidents WHERE container_id IN (\(databaseQuestionMarks(count: containerIDs.count)))
+                        AND opened_ns <= ? AND coalesce(resolved_ns, ?) >= ?
+                    ORDER BY last_ns DESC, id DESC
+                    """,
+                arguments: StatementArguments(containerIDs) + [until ?? Int64.max, Int64.max, since ?? Int64.min])
+        }
     }
 }

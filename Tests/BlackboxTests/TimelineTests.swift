@@ -19,6 +19,32 @@ import Testing
         return try Timeline.load(containerIDs: ids, since: nil, until: nil, memoryLimits: limits, from: store, now: now).entries()
     }
 
+    /// The store's read of a timeline's incidents equals filtering every incident by container and overlap, for
+    /// windows before, around, inside and after them.
+    @Test func readsTheIncidentsOfItsContainersThatOverlapTheWindow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try PlaybookTests.diagnosedFixtureStore(directory)
+        let all = try store.incidents()
+        #expect(all.count >= 3)
+        let ids = Array(Set(all.map(\.containerID)).sorted().prefix(2))
+        let times = all.flatMap { [$0.openedNanos, $0.lastNanos, $0.resolvedNanos].compactMap { $0 } }
+        let bounds: [Int64?] = [nil] + times.flatMap { [$0 - 1, $0, $0 + 1] }
+        for since in bounds {
+            for until in bounds {
+                let expected = all.filter {
+                    ids.contains($0.containerID) && $0.openedNanos <= (until ?? .max) && ($0.resolvedNanos ?? .max) >= (since ?? .min)
+                }
+                #expect(try store.incidents(containerIDs: ids, since: since, until: until).map(\.id) == expected.map(\.id))
+            }
+        }
+        let first = try #require(all.first?.id)
+        let best = try store.bestMatches(incidentIDs: [first])
+        let everyBest = try store.bestMatches()
+        #expect(best.count == 1)
+        #expect(best[first] == everyBest[first])
+    }
+
     @Test func mergesLifecycleIncidentsSamplesAndBlindWindowsInTimeOrder() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
