@@ -40,6 +40,14 @@ enum EventDescription {
             guard tail.captured else { return "not captured: \(tail.reason ?? "unknown reason")" }
             let last = tail.lines.last.map { " last: \($0.text.prefix(80))" } ?? ""
             return "\(tail.lines.count) line\(tail.lines.count == 1 ? "" : "s")\(last)"
+        case .hostFacts:
+            guard let facts = try? JSONDecoder().decode(EventRecord.HostFacts.self, from: payload) else { return "" }
+            let paths = facts.paths.keys.sorted().map { "\($0): \(facts.paths[$0] ?? "")" }
+            let ports = facts.ports.keys.sorted().map { port in
+                let holder = facts.ports[port]
+                return "port \(port): " + ([holder?.container.map { "container \($0)" }, holder?.process].compactMap { $0 }.joined(separator: ", "))
+            }
+            return (paths + ports).joined(separator: "; ")
         case .startFailure:
             guard let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: payload) else { return "" }
             return "exitCode=\(failure.exitCode) \(failure.error)"

@@ -28,24 +28,42 @@ struct IncidentShowCommand: ParsableCommand {
     func run() throws {
         let store = try store.openForReading()
         let incident = try resolve(in: store)
-        let context = try IncidentContext.load(incident, from: store, lookups: HostLookups(store: store))
+        let evidence = try IncidentContext.load(incident, from: store)
         let matches = try store.matches(incidentID: incident.id ?? 0)
+        let occurrenceMatches = try store.occurrenceMatches(incidentID: incident.id ?? 0)
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let report = IncidentReport(
+            incident: incident, matches: matches, occurrenceMatches: occurrenceMatches, evidence: evidence, policy: store.incidentPolicy, now: now)
         if output.json {
             var object = IncidentJSON.summary(incident, best: matches.first, now: now, policy: store.incidentPolicy)
-            object["matches"] = matches.map { match -> [String: Any] in
-                [
-                    "rank": match.rank, "playbook": match.playbookID, "title": match.title, "severity": match.severity,
-                    "diagnosis": match.diagnosis, "fix": match.fix, "evidence": JSONOutput.embedded(match.evidence),
+            object["diagnosed_occurrence"] = report.diagnosed.occurrence
+            object["matches"] = matches.map(Self.json)
+            object["occurrence_diagnoses"] = evidence.occurrences.map { context -> [String: Any] in
+                let summary = context.history.last
+                var occurrence: [String: Any] = [
+                    "occurrence": context.occurrence, "trigger": summary?.triggers.first ?? incident.trigger, "triggers": summary?.triggers ?? [],
+                    "time_ns": summary?.failedNanos ?? incident.lastNanos, "matches": (occurrenceMatches[context.occurrence] ?? []).map(Self.json),
                 ]
+                occurrence["exit_code"] = summary?.exitCode
+                occurrence["ran_for_ns"] = summary?.ranForNanos
+                occurrence["playbook"] = occurrenceMatches[context.occurrence]?.first?.playbookID ?? NSNull()
+                occurrence["error_line"] = ErrorLine.mostInformative(context.logLines)?.text
+                return occurrence
             }
-            object["log_tail"] = context.logLines.map { ["stream": $0.stream.rawValue, "text": $0.text, "time_ns": $0.timeNanos ?? 0] }
-            object["events"] = context.events.map { EventDescription.json($0, names: [:]) }
-            if let compose = context.compose { object["compose"] = IncidentJSON.compose(compose) }
+            object["log_tail"] = report.diagnosed.logLines.map { ["stream": $0.stream.rawValue, "text": $0.text, "time_ns": $0.timeNanos ?? 0] }
+            object["events"] = evidence.events.map { EventDescription.json($0, names: [:]) }
+            if let compose = evidence.compose { object["compose"] = IncidentJSON.compose(compose) }
             JSONOutput.print([object])
             return
         }
-        print(IncidentReport(incident: incident, matches: matches, context: context, policy: store.incidentPolicy, now: now).render())
+        print(report.render())
+    }
+
+    private static func json(_ match: PlaybookMatchRecord) -> [String: Any] {
+        [
+            "rank": match.rank, "playbook": match.playbookID, "title": match.title, "severity": match.severity,
+            "diagnosis": match.diagnosis, "fix": match.fix, "evidence": JSONOutput.embedded(match.evidence), "occurrence": match.occurrence,
+        ]
     }
 
     private func resolve(in store: EventStore) throws -> IncidentState {

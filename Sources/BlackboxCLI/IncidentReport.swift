@@ -7,10 +7,20 @@ import Playbooks
 /// Pure: the same inputs and `now` give the same text (the golden tests rely on it).
 struct IncidentReport {
     var incident: IncidentState
+    /// The incident's diagnosis and alternatives, best first.
     var matches: [PlaybookMatchRecord]
-    var context: IncidentContext
+    /// Each occurrence's matches by occurrence number; an occurrence nothing matched is absent.
+    var occurrenceMatches: [Int: [PlaybookMatchRecord]]
+    var evidence: IncidentEvidence
     var policy: IncidentPolicy
     var now: Int64
+
+    /// The occurrence the diagnosis is of (the first when none matched).
+    var diagnosed: IncidentContext {
+        evidence.occurrences[min(max(matches.first?.occurrence ?? 1, 1), evidence.occurrences.count) - 1]
+    }
+
+    private var context: IncidentContext { diagnosed }
 
     func render() -> String {
         var lines: [String] = []
@@ -18,7 +28,8 @@ struct IncidentReport {
         lines += header().map { "  " + $0 }
         lines.append("")
         if let best = matches.first {
-            lines.append("Diagnosis: \(best.title)   [\(best.playbookID), \(best.severity)]")
+            let of = evidence.occurrences.count > 1 ? " (occurrence \(context.occurrence) of \(evidence.occurrences.count))" : ""
+            lines.append("Diagnosis\(of): \(best.title)   [\(best.playbookID), \(best.severity)]")
             lines += Self.wrap(best.diagnosis).map { "  " + $0 }
             lines.append("")
             lines.append("Fix:")
@@ -36,6 +47,9 @@ struct IncidentReport {
             }
         } else {
             lines.append("Diagnosis: no playbook matched. The raw evidence follows; `blackbox playbook list` shows what is checked.")
+            if let line = ErrorLine.mostInformative(context.logLines) {
+                lines.append("  The most informative log line: \(line.text)")
+            }
             lines.append("")
         }
         if !lines.contains("Evidence:") { lines.append("Evidence:") }
@@ -46,7 +60,7 @@ struct IncidentReport {
         lines += timeline().map { "  " + $0 }
         if !context.logLines.isEmpty {
             lines.append("")
-            lines.append("Last log lines:")
+            lines.append(evidence.occurrences.count > 1 ? "Last log lines (occurrence \(context.occurrence)):" : "Last log lines:")
             lines += context.logLines.suffix(10).map { "  \($0.stream.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \($0.text)" }
         }
         if matches.count > 1 {
@@ -60,7 +74,7 @@ struct IncidentReport {
     private func header() -> [String] {
         var lines: [String] = []
         if let image = incident.image { lines.append("image        \(image)") }
-        if let compose = context.compose {
+        if let compose = evidence.compose {
             lines += composeLines(compose)
         } else if let project = incident.composeProject {
             lines.append("compose      project \(project), service \(incident.composeService ?? "?")")
@@ -69,11 +83,13 @@ struct IncidentReport {
         lines.append(
             "when         \(Timestamp.rfc3339(unixNanos: incident.openedNanos)) (\(Units.ago(incident.openedNanos, now: now))), \(incident.occurrences) occurrence\(plural), last \(Timestamp.rfc3339(unixNanos: incident.lastNanos))"
         )
-        if let ran = ranFor() { lines.append("had run for  \(ran)") }
-        if let code = incident.exitCode {
+        if let ran = context.history.last?.ranForNanos { lines.append("had run for  \(TemplateRenderer.duration(nanos: Double(ran)))") }
+        if let code = context.incident.exitCode {
             lines.append("exit code    \(code): \(ExitCode.meaning(code))")
         }
         lines.append("trigger      \(incident.triggerKinds.joined(separator: ", "))")
+        if let loop = loopLine() { lines.append("loop         \(loop)") }
+        if let occurrences = occurrencesLine() { lines.append("occurrences  \(occurrences)") }
         if let resolved = incident.resolvedNanos {
             lines.append("resolved     \(Timestamp.rfc3339(unixNanos: resolved)) (\(incident.resolution ?? ""))")
         }
@@ -95,12 +111,32 @@ struct IncidentReport {
         return lines
     }
 
-    /// From the last start before the first failure to that failure.
-    private func ranFor() -> String? {
-        guard let start = context.events.last(where: { $0.kind == .engine && $0.action == "start" && $0.timeNanos <= incident.openedNanos }) else {
-            return nil
+    /// The shape of a loop: how many failures, how fast, the exit codes, the restart policy. Nil for one failure.
+    private func loopLine() -> String? {
+        let history = evidence.occurrences.last?.history ?? []
+        guard history.count > 1, let first = history.first, let last = history.last else { return nil }
+        var codes: [(code: String, count: Int)] = []
+        for summary in history {
+            let code = summary.exitCode.map(String.init) ?? summary.triggers.first ?? "?"
+            if codes.last?.code == code { codes[codes.count - 1].count += 1 } else { codes.append((code, 1)) }
         }
-        return TemplateRenderer.duration(nanos: Double(incident.openedNanos - start.timeNanos))
+        let pattern = codes.map { $0.count > 1 ? "\($0.code) ×\($0.count)" : $0.code }.joined(separator: ", ")
+        let policy = evidence.occurrences.last?.inspect?[path: "HostConfig.RestartPolicy.Name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let span = TemplateRenderer.duration(nanos: Double(last.failedNanos - first.failedNanos))
+        return "\(history.count) failures in \(span) (exit codes \(pattern))" + (policy.map { "; restart policy \($0)" } ?? "")
+    }
+
+    /// Which playbook explained which occurrences, when they differ: `1–5: command-cannot-run; 6: oom-kill`.
+    private func occurrencesLine() -> String? {
+        let count = evidence.occurrences.count
+        guard count > 1 else { return nil }
+        var runs: [(from: Int, to: Int, id: String)] = []
+        for number in 1...count {
+            let id = occurrenceMatches[number]?.first?.playbookID ?? "no playbook matched"
+            if let last = runs.last, last.id == id, last.to == number - 1 { runs[runs.count - 1].to = number } else { runs.append((number, number, id)) }
+        }
+        guard runs.count > 1 else { return nil }
+        return runs.map { ($0.from == $0.to ? "\($0.from)" : "\($0.from)–\($0.to)") + ": \($0.id)" }.joined(separator: "; ")
     }
 
     private func stateLines() -> [String] {
@@ -117,7 +153,7 @@ struct IncidentReport {
 
     /// `memory       ▂▃▅▆█ 2.3 MiB → 14.3 MiB of a 32.0 MiB limit (5 samples)`.
     private func memoryLine() -> String? {
-        let samples = context.samples.suffix(40)
+        let samples = evidence.samples.filter { $0.timeNanos <= context.incident.lastNanos }.suffix(40)
         guard let first = samples.first, let last = samples.last else { return nil }
         let limit = Double(last.memoryLimitBytes)
         let blocks = Array("▁▂▃▄▅▆▇█")
@@ -133,8 +169,8 @@ struct IncidentReport {
     /// and `exec_*` events (health-check probes, `docker exec`) are counted rather than listed.
     private func timeline() -> [String] {
         var rows: [(time: Int64, title: String, details: String, count: Int)] = []
-        let execs = context.events.filter { $0.kind == .engine && ($0.action ?? "").hasPrefix("exec_") }
-        for event in context.events where event.kind != .engineInfo && !(event.kind == .engine && (event.action ?? "").hasPrefix("exec_")) {
+        let execs = evidence.events.filter { $0.kind == .engine && ($0.action ?? "").hasPrefix("exec_") }
+        for event in evidence.events where event.kind != .engineInfo && !(event.kind == .engine && (event.action ?? "").hasPrefix("exec_")) {
             let title = EventDescription.title(event)
             let details = EventDescription.details(event)
             if let last = rows.last, last.title == title, last.details == details, event.timeNanos - last.time < 1_000_000_000 {

@@ -18,15 +18,27 @@ struct PlaybookListCommand: ParsableCommand {
 
     func run() throws {
         let library = try playbooks.load()
+        let order = Playbook.FailureClass.allCases.map(\.rawValue) + ["other"]
+        let grouped = library.playbooks.enumerated().sorted { lhs, rhs in
+            let left = order.firstIndex(of: lhs.element.failureClass?.rawValue ?? "other") ?? order.count
+            let right = order.firstIndex(of: rhs.element.failureClass?.rawValue ?? "other") ?? order.count
+            return (left, lhs.offset) < (right, rhs.offset)
+        }.map(\.element)
         if output.json {
             JSONOutput.print(
-                library.playbooks.map { ["id": $0.id, "title": $0.title, "severity": $0.severity.rawValue, "source": $0.source, "specificity": $0.specificity] })
+                grouped.map { playbook -> [String: Any] in
+                    [
+                        "id": playbook.id, "title": playbook.title, "class": playbook.failureClass?.rawValue ?? "other",
+                        "severity": playbook.severity.rawValue, "fallback": playbook.fallback, "source": playbook.source,
+                        "sources": playbook.sources, "specificity": playbook.specificity,
+                    ]
+                })
             return
         }
         print(
             TableRenderer.render(
-                headers: ["ID", "SEVERITY", "TITLE", "SOURCE"],
-                rows: library.playbooks.map { [$0.id, $0.severity.rawValue, $0.title, $0.source] }))
+                headers: ["CLASS", "ID", "SEVERITY", "TITLE", "SOURCE"],
+                rows: grouped.map { [$0.failureClass?.rawValue ?? "other", $0.id, $0.severity.rawValue + ($0.fallback ? " (fallback)" : ""), $0.title, $0.source] }))
     }
 }
 
@@ -50,7 +62,9 @@ struct PlaybookShowCommand: ParsableCommand {
 
 struct PlaybookLintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lint", abstract: "Check playbook files; print every problem as file:line: error: message.")
+        commandName: "lint",
+        abstract: "Check playbook files; print every problem as file:line: error|warning: message.",
+        discussion: "Errors keep a file from loading and make the exit status 1; warnings (a command that could be printed with a value missing) do not.")
 
     @Argument(help: ArgumentHelp("Playbook files.", valueName: "file"))
     var files: [String]
@@ -62,10 +76,12 @@ struct PlaybookLintCommand: ParsableCommand {
     func run() throws {
         let diagnostics = PlaybookLibrary.lint(paths: files)
         for diagnostic in diagnostics { print(diagnostic) }
-        let bad = Set(diagnostics.map(\.file)).count
+        let errors = diagnostics.filter { $0.severity == .error }
+        let bad = Set(errors.map(\.file)).count
         if bad > 0 {
-            throw CLIError("\(bad) of \(files.count) file\(files.count == 1 ? "" : "s") failed the lint (\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"))")
+            throw CLIError("\(bad) of \(files.count) file\(files.count == 1 ? "" : "s") failed the lint (\(errors.count) error\(errors.count == 1 ? "" : "s"))")
         }
-        print("\(files.count) playbook file\(files.count == 1 ? "" : "s") OK")
+        let warned = diagnostics.count - errors.count
+        print("\(files.count) playbook file\(files.count == 1 ? "" : "s") OK" + (warned > 0 ? " (\(warned) warning\(warned == 1 ? "" : "s"))" : ""))
     }
 }

@@ -18,7 +18,7 @@ struct PlaybookOptions: ParsableArguments {
             throw CLIError("the playbook directory \(userDirectory) does not exist (from \(directory != nil ? "--playbooks" : "BLACKBOX_PLAYBOOKS"))")
         }
         let library = PlaybookLibrary.load(userDirectory: userDirectory)
-        for diagnostic in library.diagnostics {
+        for diagnostic in library.diagnostics where diagnostic.severity == .error {
             let skipped = diagnostic.message.contains("skipped") ? "" : " (this file is skipped)"
             FileHandle.standardError.write(Data("\(diagnostic)\(skipped)\n".utf8))
         }

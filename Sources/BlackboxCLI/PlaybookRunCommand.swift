@@ -44,7 +44,10 @@ struct PlaybookRunCommand: AsyncParsableCommand {
         let logs = try await client.logs(inspect.id, tail: 200, tty: inspect.config.tty)
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let incident = try store.latestIncident(containerIDs: [inspect.id]) ?? Self.liveIncident(inspect, now: now)
-        var context = try IncidentContext.load(incident, from: store, lookups: HostLookups(store: store))
+        // Judged now: the latest failure's rows, with the engine's and this host's state of this moment.
+        guard var context = try IncidentContext.load(incident, from: store, lookups: HostLookups(store: store)).occurrences.last else {
+            throw CLIError("incident \(incident.id ?? 0) has no occurrence to judge")
+        }
         context.inspect = JSONValue.parse(String(decoding: redacted, as: UTF8.self))
         context.logLines = logs
         let matcher = PlaybookMatcher(playbooks: [playbook])

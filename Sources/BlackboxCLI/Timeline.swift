@@ -55,7 +55,7 @@ struct Timeline {
         case .startFailure, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove:
             let title = event.kind.isReconciled ? "\(event.kind.rawValue.dropFirst("reconciled_".count)) (reconciled)" : EventDescription.title(event)
             return TimelineEntry(timeNanos: event.timeNanos, containerID: event.containerID, event: title, details: EventDescription.details(event))
-        case .engineInfo, .inspect, .recorderStart, .recorderStop, .recorderDisconnected, .recorderReconnected, .recorderGap, .rejectedLine:
+        case .engineInfo, .inspect, .hostFacts, .recorderStart, .recorderStop, .recorderDisconnected, .recorderReconnected, .recorderGap, .rejectedLine:
             return nil
         }
     }
@@ -63,11 +63,20 @@ struct Timeline {
     private func incidentEntries(_ incident: IncidentState) -> [TimelineEntry] {
         let id = incident.id ?? 0
         let diagnosis = diagnoses[id].map { "\($0.playbookID): \($0.title)" } ?? "no playbook matched"
+        // Each row says what was known at its time: the opening names the first failure, later failures have rows of their own.
         var entries = [
             TimelineEntry(
                 timeNanos: incident.openedNanos, containerID: incident.containerID, event: "incident \(id) opened",
-                details: "trigger=\(incident.trigger) occurrences=\(incident.occurrences) diagnosis=\(diagnosis)")
+                details: "trigger=\(incident.trigger) diagnosis=\(diagnosis)")
         ]
+        let times = Dictionary(events.compactMap { event in event.seq.map { ($0, event.timeNanos) } }, uniquingKeysWith: { first, _ in first })
+        for (index, occurrence) in incident.occurrenceList.enumerated().dropFirst() {
+            guard let time = occurrence.seqs.compactMap({ times[$0] }).min() else { continue }
+            entries.append(
+                TimelineEntry(
+                    timeNanos: time, containerID: incident.containerID, event: "incident \(id) occurrence \(index + 1)",
+                    details: "trigger=\(occurrence.triggers.joined(separator: ","))"))
+        }
         if let resolved = incident.resolvedNanos {
             entries.append(
                 TimelineEntry(timeNanos: resolved, containerID: incident.containerID, event: "incident \(id) resolved", details: incident.resolution ?? ""))

@@ -8,6 +8,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case inspect
     /// The last log lines of a container that died, or why they could not be read.
     case logTail = "log_tail"
+    /// Facts of the engine's host read by the recorder when it recorded a failure (owner and mode of bind-mount
+    /// sources, who held a port), so that a diagnosis shows what was true then: payload ``EventRecord/HostFacts``.
+    case hostFacts = "host_facts"
     /// A start that failed (the container stays `created` with `State.Error`); the engine sends no event for it.
     case startFailure = "start_failure"
     /// The recorder started / stopped: the store is blind outside these.

@@ -51,7 +51,7 @@ extension EventStore {
     /// again, in `seq` order, in one transaction. Incident ids restart at 1, so a replay gives identical rows.
     public func rebuildProjections() throws {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM incident_matches; DELETE FROM incidents; DELETE FROM containers")
+            try db.execute(sql: "DELETE FROM occurrence_matches; DELETE FROM incident_matches; DELETE FROM incidents; DELETE FROM containers")
             try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'incidents'")
             var folder = ProjectionFolder(policy: incidentPolicy)
             let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM events WHERE container_id IS NOT NULL ORDER BY seq")

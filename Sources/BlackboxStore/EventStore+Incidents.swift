@@ -14,8 +14,13 @@ public struct PlaybookMatchRecord: Sendable, Equatable, Codable, FetchableRecord
     public var fix: String
     /// JSON object of evidence values by name.
     public var evidence: String
+    /// The occurrence it matched (1 for the incident's first failure).
+    public var occurrence: Int
 
-    public init(incidentID: Int64, rank: Int, playbookID: String, title: String, severity: String, diagnosis: String, fix: String, evidence: String) {
+    public init(
+        incidentID: Int64, rank: Int, playbookID: String, title: String, severity: String, diagnosis: String, fix: String, evidence: String,
+        occurrence: Int = 1
+    ) {
         self.incidentID = incidentID
         self.rank = rank
         self.playbookID = playbookID
@@ -24,12 +29,33 @@ public struct PlaybookMatchRecord: Sendable, Equatable, Codable, FetchableRecord
         self.diagnosis = diagnosis
         self.fix = fix
         self.evidence = evidence
+        self.occurrence = occurrence
     }
 
     enum CodingKeys: String, CodingKey {
-        case rank, title, severity, diagnosis, fix, evidence
+        case rank, title, severity, diagnosis, fix, evidence, occurrence
         case incidentID = "incident_id"
         case playbookID = "playbook_id"
+    }
+}
+
+/// What the diagnosis of one incident stores: each occurrence's matches (`occurrence_matches`), and the incident's
+/// diagnosis (`incident_matches`): the matches of ``diagnosedOccurrence``.
+public struct IncidentDiagnosisRecords: Sendable, Equatable {
+    /// Each occurrence's matches, best first; index 0 is occurrence 1. Their `incidentID` is the incident's and their
+    /// `occurrence` their own.
+    public var occurrences: [[PlaybookMatchRecord]]
+    /// The occurrence (0-based) whose matches are the incident's diagnosis.
+    public var diagnosedOccurrence: Int
+
+    public init(occurrences: [[PlaybookMatchRecord]], diagnosedOccurrence: Int) {
+        self.occurrences = occurrences
+        self.diagnosedOccurrence = diagnosedOccurrence
+    }
+
+    /// The incident's matches, best first.
+    public var incident: [PlaybookMatchRecord] {
+        occurrences.indices.contains(diagnosedOccurrence) ? occurrences[diagnosedOccurrence] : []
     }
 }
 
@@ -62,22 +88,54 @@ extension EventStore {
         }
     }
 
-    /// Replaces the playbook matches of each incident given (by incident id), all in one transaction.
+    /// Replaces the playbook matches of each incident given (by incident id) and of its occurrences, all in one transaction.
     ///
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails; then none of them is replaced.
-    public func replaceMatches(_ matchesByIncident: [Int64: [PlaybookMatchRecord]]) throws {
-        guard !matchesByIncident.isEmpty else { return }
+    public func replaceMatches(_ diagnoses: [Int64: IncidentDiagnosisRecords]) throws {
+        guard !diagnoses.isEmpty else { return }
         do {
             try pool.write { db in
                 let delete = try db.cachedStatement(sql: "DELETE FROM incident_matches WHERE incident_id = ?")
-                for (incidentID, matches) in matchesByIncident {
+                let deleteOccurrences = try db.cachedStatement(sql: "DELETE FROM occurrence_matches WHERE incident_id = ?")
+                let insertOccurrence = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO occurrence_matches (incident_id, occurrence, rank, playbook_id, title, severity, diagnosis, fix, evidence)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                for (incidentID, diagnosis) in diagnoses {
                     try delete.execute(arguments: [incidentID])
-                    for match in matches { try match.insert(db) }
+                    try deleteOccurrences.execute(arguments: [incidentID])
+                    for match in diagnosis.incident { try match.insert(db) }
+                    for matches in diagnosis.occurrences {
+                        for match in matches {
+                            try insertOccurrence.execute(arguments: [
+                                incidentID, match.occurrence, match.rank, match.playbookID, match.title, match.severity, match.diagnosis, match.fix, match.evidence,
+                            ])
+                        }
+                    }
                 }
             }
         } catch {
             throw StoreError.notWritable(path: path, reason: Self.reason(error))
         }
+    }
+
+    /// Each occurrence's playbook matches, best first, by occurrence number (1 for the first failure); an occurrence
+    /// that nothing matched is absent.
+    ///
+    /// - Throws: a `DatabaseError` when the store cannot be read.
+    public func occurrenceMatches(incidentID: Int64) throws -> [Int: [PlaybookMatchRecord]] {
+        let rows = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM occurrence_matches WHERE incident_id = ? ORDER BY occurrence, rank", arguments: [incidentID])
+        }
+        var result: [Int: [PlaybookMatchRecord]] = [:]
+        for row in rows {
+            result[row["occurrence"], default: []].append(
+                PlaybookMatchRecord(
+                    incidentID: row["incident_id"], rank: row["rank"], playbookID: row["playbook_id"], title: row["title"], severity: row["severity"],
+                    diagnosis: row["diagnosis"], fix: row["fix"], evidence: row["evidence"], occurrence: row["occurrence"]))
+        }
+        return result
     }
 
     /// An incident's playbook matches, best first.

@@ -179,3 +179,24 @@ extension EventStore {
         return Dictionary(rows.map { ($0["container_id"] as String, $0["payload"] as String) }, uniquingKeysWith: { $1 })
     }
 }
+
+extension EventStore {
+    /// The inspect payload of every container whose latest snapshot at or before `atNanos` (Unix nanoseconds) shows it
+    /// running, by container id: who was running then.
+    ///
+    /// - Throws: a `DatabaseError` when the store cannot be read.
+    public func runningSnapshots(atNanos: Int64) throws -> [String: String] {
+        let rows = try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.container_id, e.payload FROM events e
+                    JOIN (SELECT container_id, max(seq) AS seq FROM events WHERE kind = 'inspect' AND ts_ns <= ? GROUP BY container_id) latest
+                        ON latest.seq = e.seq
+                    WHERE json_extract(e.payload, '$.State.Running') = 1
+                    """,
+                arguments: [atNanos])
+        }
+        return Dictionary(rows.map { ($0["container_id"] as String, $0["payload"] as String) }, uniquingKeysWith: { $1 })
+    }
+}

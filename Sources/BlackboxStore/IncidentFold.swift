@@ -67,7 +67,15 @@ public enum IncidentFold {
                 return [incident, newIncident(trigger, event, seq: seq, containerID: containerID, container: after)]
             }
             let restartedSince = (before?.startedNanos ?? Int64.min) > incident.lastNanos
-            if restartedSince || trigger == "start_failure" { incident.occurrences += 1 }
+            var groups = incident.occurrenceList
+            if restartedSince || trigger == "start_failure" {
+                incident.occurrences += 1
+                groups.append(OccurrenceTriggers(seqs: [seq], triggers: [trigger]))
+            } else {
+                groups[groups.count - 1].seqs.append(seq)
+                groups[groups.count - 1].triggers.append(trigger)
+            }
+            incident.occurrenceTriggers = Self.json(groups)
             incident.lastNanos = time
             incident.stableSinceNanos = Self.stableSince(afterTrigger: trigger, container: after, time: time)
             if !incident.triggerKinds.contains(trigger) { incident.triggers = Self.json(incident.triggerKinds + [trigger]) }
@@ -108,11 +116,12 @@ public enum IncidentFold {
             composeProject: container.composeProject, composeService: container.composeService, trigger: trigger, triggers: json([trigger]),
             openedNanos: event.timeNanos, lastNanos: event.timeNanos, occurrences: 1,
             exitCode: event.action == "die" || event.kind == .startFailure || event.kind == .reconciledExit ? event.exitCode : nil,
-            stableSinceNanos: stableSince(afterTrigger: trigger, container: container, time: event.timeNanos), resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq)
+            stableSinceNanos: stableSince(afterTrigger: trigger, container: container, time: event.timeNanos), resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq,
+            occurrenceTriggers: json([OccurrenceTriggers(seqs: [seq], triggers: [trigger])]))
     }
 
-    private static func json(_ strings: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
+    private static func json(_ value: some Encodable) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     private static func append(_ seq: Int64, to incident: inout IncidentState) {

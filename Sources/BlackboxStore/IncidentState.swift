@@ -36,6 +36,9 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
     /// JSON array of the `events.seq` it rests on.
     public var eventSeqs: String
     public var lastEventSeq: Int64
+    /// JSON array with one object per occurrence: the `events.seq` of its triggers and their kinds
+    /// (`[{"seqs":[12,13],"triggers":["oom","die"]}]`); `[]` in rows folded before occurrences were recorded.
+    public var occurrenceTriggers: String
 
     enum CodingKeys: String, CodingKey {
         case id, image, trigger, triggers, occurrences, resolution
@@ -50,12 +53,13 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
         case resolvedNanos = "resolved_ns"
         case eventSeqs = "event_seqs"
         case lastEventSeq = "last_event_seq"
+        case occurrenceTriggers = "occurrence_triggers"
     }
 
     public init(
         id: Int64?, containerID: String, containerName: String?, image: String?, composeProject: String?, composeService: String?,
         trigger: String, triggers: String, openedNanos: Int64, lastNanos: Int64, occurrences: Int, exitCode: Int?, stableSinceNanos: Int64?,
-        resolvedNanos: Int64?, resolution: String?, eventSeqs: String, lastEventSeq: Int64
+        resolvedNanos: Int64?, resolution: String?, eventSeqs: String, lastEventSeq: Int64, occurrenceTriggers: String = "[]"
     ) {
         self.id = id
         self.containerID = containerID
@@ -74,6 +78,7 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
         self.resolution = resolution
         self.eventSeqs = eventSeqs
         self.lastEventSeq = lastEventSeq
+        self.occurrenceTriggers = occurrenceTriggers
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -83,6 +88,13 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
     /// The ids of the events it rests on, oldest first.
     public var seqs: [Int64] {
         (try? JSONDecoder().decode([Int64].self, from: Data(eventSeqs.utf8))) ?? []
+    }
+
+    /// The trigger events of each occurrence, in order. A row folded before occurrences were recorded reads as one
+    /// occurrence of every event it rests on.
+    public var occurrenceList: [OccurrenceTriggers] {
+        let decoded = (try? JSONDecoder().decode([OccurrenceTriggers].self, from: Data(occurrenceTriggers.utf8))) ?? []
+        return decoded.isEmpty ? [OccurrenceTriggers(seqs: seqs, triggers: triggerKinds)] : decoded
     }
 
     /// Every trigger kind seen in it.
@@ -96,6 +108,17 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
         if resolvedNanos != nil { return "resolved" }
         if let stable = stableSinceNanos, now - stable >= policy.resolveAfterNanos { return "resolved" }
         return "open"
+    }
+}
+
+/// One occurrence's triggers, as folded: the `events.seq` of each trigger event and its kind (same order).
+public struct OccurrenceTriggers: Sendable, Equatable, Codable {
+    public var seqs: [Int64]
+    public var triggers: [String]
+
+    public init(seqs: [Int64], triggers: [String]) {
+        self.seqs = seqs
+        self.triggers = triggers
     }
 }
 

@@ -13,6 +13,11 @@ public struct HostLookups: EvidenceLookups {
 
     public func portHolder(hostPort: String, excluding containerID: String) -> String? {
         guard let snapshots = try? store?.latestSnapshots(status: "running") else { return nil }
+        return Self.portHolder(hostPort: hostPort, excluding: containerID, snapshots: snapshots)
+    }
+
+    /// The container among `snapshots` (inspect payloads by container id) that publishes `hostPort`, by name.
+    static func portHolder(hostPort: String, excluding containerID: String, snapshots: [String: String]) -> String? {
         for (id, payload) in snapshots.sorted(by: { $0.key < $1.key }) where id != containerID {
             guard let inspect = JSONValue.parse(payload), case .object(let bindings)? = inspect[path: "HostConfig.PortBindings"] else { continue }
             for case .array(let hosts) in bindings.values {

@@ -9,17 +9,18 @@ extension IncidentContext {
     static let samplesBeforeNanos: Int64 = 1_800_000_000_000
     static let samplesAfterNanos: Int64 = 5_000_000_000
 
-    /// Reads the contexts of many incidents with a few queries: per container, one read of the events and one of the
+    /// Reads the evidence of many incidents with a few queries: per container, one read of the events and one of the
     /// samples covers a run of incidents whose windows overlap, and each incident gets its window's part of them.
-    /// Every context is the one ``load(_:from:lookups:)`` reads for that incident alone.
+    /// Every result is the one ``load(_:from:lookups:)`` reads for that incident alone.
     ///
     /// - Parameters:
+    ///   - lookups: the host facts of an occurrence; nil for those recorded at the failure (``RecordedLookups``).
     ///   - incidentsPerRead: at most this many incidents share one read (it bounds the events and samples held).
-    ///   - each: called with each incident's context, by container id, then by opening time.
+    ///   - each: called with each incident's evidence, by container id, then by opening time.
     /// - Throws: ``StoreError`` when the store cannot be read, or what `each` throws.
     public static func load(
-        _ incidents: [IncidentState], from store: EventStore, lookups: any EvidenceLookups, incidentsPerRead: Int = 64,
-        each: (IncidentContext) throws -> Void
+        _ incidents: [IncidentState], from store: EventStore, lookups: (any EvidenceLookups)? = nil, incidentsPerRead: Int = 64,
+        each: (IncidentEvidence) throws -> Void
     ) throws {
         let byContainer = Dictionary(grouping: incidents, by: \.containerID)
         for containerID in byContainer.keys.sorted() {

@@ -2,26 +2,38 @@ import BlackboxStore
 import DockerEngine
 import Foundation
 
-/// The facts a playbook is matched against: an incident and what the store holds around it.
+/// The facts a playbook is matched against: one occurrence (one failure) of an incident and what the store holds of
+/// that failure alone (``IncidentEvidence/occurrences`` builds one per occurrence).
+///
+/// What happened after the failure — a deliberate kill, a removal, a fix and a healthy restart — is not part of it,
+/// so it never changes the occurrence's diagnosis.
 public struct IncidentContext: Sendable {
+    /// The incident as of this occurrence: its triggers, exit code and last time are this failure's, and
+    /// `occurrences` is this occurrence's number (1 for the first failure).
     public var incident: IncidentState
-    /// The container's events from 10 minutes before the incident opened to a minute after its last trigger, in order.
+    /// The container's rows from just after the previous failure (the first: from 10 minutes before the incident
+    /// opened) up to this failure, and the observations recorded for this failure (its inspect snapshot, log tail and
+    /// host facts), in order.
     public var events: [EventRecord]
-    /// The inspect snapshot at the failure: the first one after the latest trigger, else the latest before it.
+    /// The inspect snapshot of the failure: the one taken for its trigger, else the first recorded right after it,
+    /// else the latest before it.
     public var inspect: JSONValue?
-    /// Every inspect snapshot in the window, oldest first (for health-check history).
+    /// Every inspect snapshot of ``events``, oldest first (for health-check history).
     public var snapshots: [JSONValue]
-    /// The latest log tail in the window.
+    /// The log tail captured for this failure (empty when none was).
     public var logLines: [LogLine]
-    /// The container's samples from 30 minutes before the incident opened to its last trigger.
+    /// The container's samples before this failure (from the previous failure, or 30 minutes before the incident).
     public var samples: [SampleRecord]
+    /// The incident's occurrences up to and including this one, oldest first.
+    public var history: [OccurrenceSummary]
     /// The compose project and service, their files and dependencies, when the container was part of one.
     public var compose: ComposeContext?
+    /// Host facts: those recorded at the failure (``RecordedLookups``), or looked up now by `playbook run`.
     public var lookups: any EvidenceLookups
 
     public init(
-        incident: IncidentState, events: [EventRecord], inspect: JSONValue?, snapshots: [JSONValue],
-        logLines: [LogLine], samples: [SampleRecord], compose: ComposeContext? = nil, lookups: any EvidenceLookups
+        incident: IncidentState, events: [EventRecord], inspect: JSONValue?, snapshots: [JSONValue], logLines: [LogLine],
+        samples: [SampleRecord], history: [OccurrenceSummary] = [], compose: ComposeContext? = nil, lookups: any EvidenceLookups
     ) {
         self.incident = incident
         self.events = events
@@ -29,38 +41,68 @@ public struct IncidentContext: Sendable {
         self.snapshots = snapshots
         self.logLines = logLines
         self.samples = samples
+        self.history = history
         self.compose = compose
         self.lookups = lookups
     }
 
-    /// Reads the context of `incident` from the store (``load(_:from:lookups:each:)`` for one incident).
+    /// This occurrence's number, 1 for the incident's first failure.
+    public var occurrence: Int { incident.occurrences }
+
+    /// The engine events of the occurrence.
+    var engineEvents: [EventRecord] { events.filter { $0.kind == .engine } }
+}
+
+extension IncidentContext {
+    /// Reads the evidence of `incident` from the store (``load(_:from:lookups:incidentsPerRead:each:)`` for one incident).
     ///
+    /// - Parameter lookups: host facts for every occurrence; nil for those recorded at each failure.
     /// - Throws: ``StoreError`` when the store cannot be read.
-    public static func load(_ incident: IncidentState, from store: EventStore, lookups: any EvidenceLookups) throws -> IncidentContext {
-        var loaded: IncidentContext?
+    public static func load(_ incident: IncidentState, from store: EventStore, lookups: (any EvidenceLookups)? = nil) throws -> IncidentEvidence {
+        var loaded: IncidentEvidence?
         try load([incident], from: store, lookups: lookups) { loaded = $0 }
         guard let loaded else { preconditionFailure("load(_:from:lookups:each:) visits every incident it is given") }
         return loaded
     }
 
-    /// The context of `incident` from its window's events and samples, read already.
+    /// The evidence of `incident` from its window's events and samples, read already.
     static func make(
-        _ incident: IncidentState, events: [EventRecord], samples: [SampleRecord], from store: EventStore, lookups: any EvidenceLookups
-    ) throws -> IncidentContext {
+        _ incident: IncidentState, events: [EventRecord], samples: [SampleRecord], from store: EventStore, lookups: (any EvidenceLookups)?
+    ) throws -> IncidentEvidence {
         let snapshots = events.filter { $0.kind == .inspect }
         let atFailure = snapshots.first { $0.timeNanos >= incident.lastNanos } ?? snapshots.last
-        let tail = events.last { $0.kind == .logTail }.flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
-        let inspect = atFailure.flatMap { JSONValue.parse($0.payload) }
-        return IncidentContext(
-            incident: incident, events: events, inspect: inspect, snapshots: snapshots.compactMap { JSONValue.parse($0.payload) },
-            logLines: tail?.lines ?? [], samples: samples, compose: try ComposeContext.load(incident, inspect: inspect, from: store), lookups: lookups)
+        let compose = try ComposeContext.load(incident, inspect: atFailure.flatMap { JSONValue.parse($0.payload) }, from: store)
+        return IncidentEvidence(incident: incident, events: events, samples: samples, compose: compose) { rows, failedNanos in
+            lookups ?? RecordedLookups(rows: rows, store: store, atNanos: failedNanos)
+        }
     }
-
-    /// The engine events of the window.
-    var engineEvents: [EventRecord] { events.filter { $0.kind == .engine } }
 }
 
-/// Facts looked up outside the incident: in the store, or on the engine's host when blackbox runs there.
+/// One failure of an incident, as the incident's header and `--json` describe it.
+public struct OccurrenceSummary: Sendable, Equatable, Codable {
+    /// 1 for the incident's first failure.
+    public var number: Int
+    /// Its trigger kinds (`die`, `oom`, `start_failure`, …), in order.
+    public var triggers: [String]
+    /// When it failed (its last trigger), Unix nanoseconds.
+    public var failedNanos: Int64
+    /// Its exit code: the `die`'s, the start failure's `State.ExitCode` or a reconciled exit's; nil for an `oom` of a
+    /// child or an unhealthy transition, which end no process.
+    public var exitCode: Int?
+    /// How long the container had run before it (its last `start` to the failure), nanoseconds; nil when it had not
+    /// started (a start failure) or the start is not in the store.
+    public var ranForNanos: Int64?
+
+    public init(number: Int, triggers: [String], failedNanos: Int64, exitCode: Int?, ranForNanos: Int64?) {
+        self.number = number
+        self.triggers = triggers
+        self.failedNanos = failedNanos
+        self.exitCode = exitCode
+        self.ranForNanos = ranForNanos
+    }
+}
+
+/// Facts looked up outside the incident's events: recorded on the engine's host at the failure, or looked up now.
 public protocol EvidenceLookups: Sendable {
     /// The name of another running container that publishes this host port, if any.
     func portHolder(hostPort: String, excluding containerID: String) -> String?

@@ -10,10 +10,22 @@ public struct Playbook: Sendable {
         }
     }
 
+    /// The kind of failure a playbook explains, for grouping (`playbook list`).
+    public enum FailureClass: String, Sendable, CaseIterable, Codable {
+        case start, crash, resource, health, network, storage, dependency, stop
+    }
+
     /// Unique id (`oom-kill`); a user's playbook with a built-in's id replaces it.
     public var id: String
     public var title: String
     public var severity: Severity
+    /// What kind of failure it explains; nil when its file does not say (a user's playbook may leave it out).
+    public var failureClass: FailureClass?
+    /// Public reports of the failure it explains (`moby/moby#38352`, a URL): where its messages and fix come from.
+    public var sources: [String] = []
+    /// A fallback explains a failure only by its shape (a signal, a restart loop): it ranks after every playbook
+    /// that knows a cause, so it is the diagnosis only when none does.
+    public var fallback: Bool = false
     public var match: Predicate
     /// Named evidence, in the file's order.
     public var evidence: [(name: String, source: EvidenceSource)]
@@ -26,6 +38,9 @@ public struct Playbook: Sendable {
     public var source: String
     /// The YAML it was read from.
     public var yaml: String = ""
+    /// ``diagnosis`` and ``fix`` parsed once, when the playbook is read.
+    public var diagnosisTemplate: Template = .literal("")
+    public var fixTemplate: Template = .literal("")
 
     /// How constrained the match is: the number of leaf predicates. More specific playbooks rank first.
     public var specificity: Int { match.leafCount }
@@ -52,8 +67,10 @@ public indirect enum Predicate: Sendable {
     case count(EventPattern, Condition)
     /// Events matching these patterns happened in this order (others may come between).
     case sequence([EventPattern])
-    /// The incident's number of occurrences satisfies the condition.
+    /// The incident's number of occurrences so far (this one included) satisfies the condition.
     case occurrences(Condition)
+    /// The failure's exit code (its `die`, its start failure's `State.ExitCode`, or a reconciled exit's) satisfies it.
+    case exitCode(Condition)
 
     var leafCount: Int {
         switch self {

@@ -11,15 +11,16 @@ public struct PlaybookMatch: Sendable {
     public var fix: String
 
     /// The row stored in `incident_matches`.
-    public func record(incidentID: Int64, rank: Int) -> PlaybookMatchRecord {
+    public func record(incidentID: Int64, rank: Int, occurrence: Int = 1) -> PlaybookMatchRecord {
         let object = JSONValue.object(Dictionary(evidence.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))
         return PlaybookMatchRecord(
             incidentID: incidentID, rank: rank, playbookID: playbook.id, title: playbook.title, severity: playbook.severity.rawValue,
-            diagnosis: diagnosis, fix: fix, evidence: object.description)
+            diagnosis: diagnosis, fix: fix, evidence: object.description, occurrence: occurrence)
     }
 }
 
-/// Matches playbooks against incidents and ranks the matches: most specific first, then most severe, then by id.
+/// Matches playbooks against one occurrence of an incident and ranks the matches: playbooks that know a cause before
+/// fallbacks (``Playbook/fallback``), then the most specific first, then the most severe, then by id.
 public struct PlaybookMatcher: Sendable {
     public let playbooks: [Playbook]
 
@@ -30,8 +31,16 @@ public struct PlaybookMatcher: Sendable {
     /// Every playbook that matches, best first.
     public func matches(_ context: IncidentContext) -> [PlaybookMatch] {
         playbooks.filter { evaluate($0.match, context) }
-            .sorted { ($0.specificity, $1.severity, $1.id) > ($1.specificity, $0.severity, $0.id) }
+            .sorted { lhs, rhs in
+                if lhs.fallback != rhs.fallback { return !lhs.fallback }
+                return (lhs.specificity, rhs.severity, rhs.id) > (rhs.specificity, lhs.severity, lhs.id)
+            }
             .map { render($0, context) }
+    }
+
+    /// Each occurrence's matches, best first, in occurrence order.
+    public func matches(_ evidence: IncidentEvidence) -> [[PlaybookMatch]] {
+        evidence.occurrences.map(matches)
     }
 
     /// Renders one playbook against the context whether or not it matches (for `playbook run`).
@@ -44,8 +53,8 @@ public struct PlaybookMatcher: Sendable {
             evidence.append((name, value))
         }
         return PlaybookMatch(
-            playbook: playbook, evidence: evidence, diagnosis: TemplateRenderer.render(playbook.diagnosis, values: values),
-            fix: TemplateRenderer.render(playbook.fix, values: values))
+            playbook: playbook, evidence: evidence, diagnosis: TemplateRenderer.render(playbook.diagnosisTemplate, values: values),
+            fix: TemplateRenderer.render(playbook.fixTemplate, values: values))
     }
 
     /// Whether the predicate holds for the context.
@@ -73,6 +82,8 @@ public struct PlaybookMatcher: Sendable {
             return remaining.isEmpty
         case .occurrences(let condition):
             return condition.holds(for: .number(Double(context.incident.occurrences)))
+        case .exitCode(let condition):
+            return condition.holds(for: context.incident.exitCode.map { .number(Double($0)) })
         }
     }
 
@@ -136,7 +147,7 @@ public struct PlaybookMatcher: Sendable {
                 }
             return found.map(JSONValue.string)
         case .exitCodes:
-            return .array(context.engineEvents.filter { $0.action == "die" }.compactMap { $0.exitCode.map { .number(Double($0)) } })
+            return .array(context.history.compactMap { $0.exitCode.map { .number(Double($0)) } })
         }
     }
 
@@ -193,7 +204,7 @@ public struct PlaybookMatcher: Sendable {
     /// The values every playbook may use.
     static func builtins(_ context: IncidentContext) -> [String: JSONValue] {
         let incident = context.incident
-        let exitCode = incident.exitCode ?? context.inspect?[path: "State.ExitCode"]?.numberValue.map(Int.init)
+        let exitCode = incident.exitCode
         var values: [String: JSONValue] = [
             "container": .string(incident.containerName ?? String(incident.containerID.prefix(12))),
             "occurrences": .number(Double(incident.occurrences)),
@@ -210,6 +221,8 @@ public struct PlaybookMatcher: Sendable {
         values["restart_policy"] = context.inspect?[path: "HostConfig.RestartPolicy.Name"].map { $0.description.isEmpty ? .string("no") : $0 }
         values["user"] = context.inspect?[path: "Config.User"].map { $0.description.isEmpty ? .string("root (the image's default)") : $0 }
         values["state_error"] = context.inspect?[path: "State.Error"].flatMap { $0.description.isEmpty ? nil : $0 }
+        values["error_line"] = ErrorLine.mostInformative(context.logLines).map { .string($0.text) }
+        values["ran_for"] = context.history.last?.ranForNanos.map { .string(TemplateRenderer.duration(nanos: Double($0))) }
         return values
     }
 }

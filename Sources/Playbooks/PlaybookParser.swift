@@ -15,11 +15,16 @@ public struct PlaybookParser {
         var parser = PlaybookParser(file: file)
         var playbook = parser.parseDocument(yaml)
         playbook?.yaml = yaml
-        return (parser.diagnostics.isEmpty ? playbook : nil, parser.diagnostics.sorted { $0.line < $1.line })
+        let failed = parser.diagnostics.contains { $0.severity == .error }
+        return (failed ? nil : playbook, parser.diagnostics.sorted { $0.line < $1.line })
     }
 
     private mutating func error(_ node: Node?, _ message: String) {
         diagnostics.append(PlaybookDiagnostic(file: file, line: node?.mark?.line ?? 0, message: message))
+    }
+
+    private mutating func warning(_ node: Node?, _ message: String) {
+        diagnostics.append(PlaybookDiagnostic(file: file, line: node?.mark?.line ?? 0, message: message, severity: .warning))
     }
 
     private mutating func parseDocument(_ yaml: String) -> Playbook? {
@@ -37,7 +42,9 @@ public struct PlaybookParser {
             error(root, "a playbook is a mapping with id, title, severity, match, evidence, diagnosis, fix and actions")
             return nil
         }
-        let keys = fields(mapping, allowed: ["id", "title", "severity", "match", "evidence", "diagnosis", "fix", "actions"], required: ["id", "title", "severity", "match", "diagnosis", "fix"], at: root)
+        let keys = fields(
+            mapping, allowed: ["id", "title", "class", "severity", "fallback", "sources", "match", "evidence", "diagnosis", "fix", "actions"],
+            required: ["id", "title", "severity", "match", "diagnosis", "fix"], at: root)
         let id = string(keys["id"], "id")
         if let id, id.range(of: #"^[a-z0-9][a-z0-9-]*$"#, options: .regularExpression) == nil {
             error(keys["id"], "id '\(id)' must be lower-case letters, digits and dashes")
@@ -47,6 +54,21 @@ public struct PlaybookParser {
         if let text = string(keys["severity"], "severity") {
             severity = Playbook.Severity(rawValue: text)
             if severity == nil { error(keys["severity"], "severity '\(text)' is not one of \(Playbook.Severity.allCases.map(\.rawValue).joined(separator: ", "))") }
+        }
+        var failureClass: Playbook.FailureClass?
+        if let text = string(keys["class"], "class") {
+            failureClass = Playbook.FailureClass(rawValue: text)
+            if failureClass == nil { error(keys["class"], "class '\(text)' is not one of \(Playbook.FailureClass.allCases.map(\.rawValue).joined(separator: ", "))") }
+        }
+        var fallback = false
+        if let node = keys["fallback"] {
+            if let flag = node.bool { fallback = flag } else { error(node, "fallback is true or false") }
+        }
+        var sources: [String] = []
+        if let node = keys["sources"] {
+            for item in node.sequence.map(Array.init) ?? [node] {
+                if let text = item.scalar?.string, !text.isEmpty { sources.append(text) } else { error(item, "sources is a list of public reports: `owner/repo#123` or a URL") }
+            }
         }
         let match = keys["match"].flatMap { predicate($0) }
         var evidence: [(name: String, source: EvidenceSource)] = []
@@ -74,6 +96,7 @@ public struct PlaybookParser {
         for (key, template) in [("diagnosis", diagnosis), ("fix", fix)] {
             guard let template else { continue }
             for problem in TemplateRenderer.problems(in: template, names: names) { error(keys[key], problem) }
+            for problem in TemplateRenderer.warnings(in: template) { warning(keys[key], "\(key): \(problem)") }
         }
         var actions: [PlaybookAction] = []
         if let node = keys["actions"] {
@@ -85,15 +108,20 @@ public struct PlaybookParser {
                 }
             }
         }
-        guard let id, let title, let severity, let match, let diagnosis, let fix else { return nil }
+        guard let id, let title, let severity, let match, let diagnosis, let fix,
+            let diagnosisTemplate = try? Template(diagnosis), let fixTemplate = try? Template(fix)
+        else { return nil }
         return Playbook(
-            id: id, title: title, severity: severity, match: match, evidence: evidence, diagnosis: diagnosis, fix: fix, actions: actions,
-            source: file)
+            id: id, title: title, severity: severity, failureClass: failureClass, sources: sources, fallback: fallback, match: match,
+            evidence: evidence, diagnosis: diagnosis, fix: fix, actions: actions, source: file, diagnosisTemplate: diagnosisTemplate,
+            fixTemplate: fixTemplate)
     }
 
     // MARK: - Predicates
 
-    private static let predicateKeys = ["all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences"]
+    private static let predicateKeys = [
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code",
+    ]
 
     private mutating func predicate(_ node: Node) -> Predicate? {
         guard let mapping = node.mapping, mapping.count == 1, let (keyNode, value) = mapping.first, let key = keyNode.string else {
@@ -153,6 +181,8 @@ public struct PlaybookParser {
             return patterns.count == items.count ? .sequence(patterns) : nil
         case "occurrences":
             return condition(value).map { .occurrences($0) }
+        case "exit_code":
+            return condition(value).map { .exitCode($0) }
         default:
             error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
             return nil

@@ -1,53 +1,57 @@
 import Foundation
 
-/// Fills `{{name}}` and `{{name|filter}}` in diagnosis and fix texts with evidence values.
+/// Fills `{{name}}` and `{{name|filter}}` in diagnosis and fix texts with evidence values (see ``Template`` for sections).
 ///
 /// Filters: `bytes` (`12.3MiB`), `mib` (a whole number of MiB, for `--memory 300m`), `percent` (a ratio as `93 %`),
-/// `duration` (nanoseconds as `2m30s`), `list` (an array joined by `, `). A value that is missing renders as `unknown`.
+/// `duration` (nanoseconds as `2m30s`), `list` (an array joined by `, `). A value that is missing renders as `unknown`:
+/// built-in playbooks guard every value that can be missing with a section, so that word never appears in their text.
 public enum TemplateRenderer {
     /// Values every playbook may use without declaring them as evidence.
     public static let builtins: Set<String> = [
         "container", "image", "compose_project", "compose_service", "exit_code", "exit_meaning", "signal_name", "occurrences",
-        "trigger", "first_seen", "last_seen", "restart_policy", "user", "state_error",
+        "trigger", "first_seen", "last_seen", "restart_policy", "user", "state_error", "error_line", "ran_for",
     ]
+    /// Built-ins every incident has, so a command may use them without a section.
+    public static let alwaysPresent: Set<String> = ["container", "occurrences", "trigger", "first_seen", "last_seen"]
     public static let filters: Set<String> = ["bytes", "mib", "percent", "duration", "list"]
 
-    private static let placeholder = try! NSRegularExpression(pattern: #"\{\{\s*([a-zA-Z0-9_]+)\s*(?:\|\s*([a-z]+)\s*)?\}\}"#)
-
-    /// What is wrong with the template's placeholders, given the names it may use.
+    /// What is wrong with the template (errors), given the names it may use.
     static func problems(in template: String, names: Set<String>) -> [String] {
-        let wellFormed = placeholder.numberOfMatches(in: template, range: NSRange(template.startIndex..., in: template))
-        let opened = template.components(separatedBy: "{{").count - 1
-        let malformed = opened > wellFormed ? ["a placeholder is malformed: write {{name}} or {{name|filter}} (\(opened - wellFormed) of \(opened) are not)"] : []
-        return malformed + placeholders(in: template).compactMap { name, filter in
-            if !names.contains(name) { return "unknown value '{{\(name)}}': declare it under evidence or use a built-in (\(builtins.sorted().joined(separator: ", ")))" }
-            if let filter, !filters.contains(filter) { return "unknown filter '|\(filter)': use \(filters.sorted().joined(separator: ", "))" }
-            return nil
+        let parsed: Template
+        do {
+            parsed = try Template(template)
+        } catch {
+            return ["\(error)"]
+        }
+        var problems: [String] = []
+        for (name, filter) in parsed.names {
+            if !names.contains(name) {
+                let problem = "unknown value '{{\(name)}}': declare it under evidence or use a built-in (\(builtins.sorted().joined(separator: ", ")))"
+                if !problems.contains(problem) { problems.append(problem) }
+            } else if let filter, !filters.contains(filter) {
+                problems.append("unknown filter '|\(filter)': use \(filters.sorted().joined(separator: ", "))")
+            }
+        }
+        return problems
+    }
+
+    /// Warnings about a well-formed template: commands (text in backticks) that would be printed with a value missing.
+    static func warnings(in template: String) -> [String] {
+        guard let parsed = try? Template(template) else { return [] }
+        return parsed.commandProblems(always: alwaysPresent).map { name in
+            "a command uses {{\(name)}}, which can be missing: put the command inside {{#\(name)}}…{{/\(name)}} and say in {{^\(name)}}…{{/\(name)}} how to find the value"
         }
     }
 
-    /// The template with every placeholder replaced.
+    /// The template with every placeholder replaced and every section decided.
     public static func render(_ template: String, values: [String: JSONValue]) -> String {
-        var result = ""
-        var last = template.startIndex
-        let range = NSRange(template.startIndex..., in: template)
-        for match in placeholder.matches(in: template, range: range) {
-            guard let whole = Range(match.range, in: template), let nameRange = Range(match.range(at: 1), in: template) else { continue }
-            let filter = Range(match.range(at: 2), in: template).map { String(template[$0]) }
-            result += template[last..<whole.lowerBound]
-            result += format(values[String(template[nameRange])], filter: filter)
-            last = whole.upperBound
-        }
-        result += template[last...]
-        return result
+        guard let parsed = try? Template(template) else { return template }
+        return render(parsed, values: values)
     }
 
-    private static func placeholders(in template: String) -> [(String, String?)] {
-        let range = NSRange(template.startIndex..., in: template)
-        return placeholder.matches(in: template, range: range).compactMap { match in
-            guard let name = Range(match.range(at: 1), in: template) else { return nil }
-            return (String(template[name]), Range(match.range(at: 2), in: template).map { String(template[$0]) })
-        }
+    /// A parsed template with every placeholder replaced and every section decided.
+    public static func render(_ template: Template, values: [String: JSONValue]) -> String {
+        template.render(values, format: format)
     }
 
     /// One value as text, through a filter.

@@ -7,9 +7,14 @@ extension Recorder {
     /// Inspects a container and appends the redacted snapshot. Returns the inspect, or nil when the
     /// container is gone or the engine failed (logged).
     func snapshot(_ containerID: String, trigger: String?) async -> ContainerInspect? {
+        await snapshotDocument(containerID, trigger: trigger)?.0
+    }
+
+    /// ``snapshot(_:trigger:)``, returning the engine's document too (not redacted: for reading host facts only).
+    func snapshotDocument(_ containerID: String, trigger: String?) async -> (ContainerInspect, Data)? {
         guard let (inspect, json) = await inspectContainer(containerID) else { return nil }
         await storeSnapshot(inspect, json: json, timeNanos: Self.now(), trigger: trigger)
-        return inspect
+        return (inspect, json)
     }
 
     /// `GET /containers/{id}/json`: the inspect and its JSON, or nil when the container is gone or the engine failed (logged).
@@ -38,10 +43,12 @@ extension Recorder {
     }
 
     /// Reads the last log lines of a container that died and appends them, or appends why they could not be read.
+    /// Returns the lines as stored (redacted), nil when none were read.
     ///
     /// The first read happens at once, to beat `--rm`; the engine copies a container's last output to its log
     /// asynchronously, so a second read half a second later is kept when it holds more.
-    func captureLogTail(_ containerID: String, name: String?, trigger: String) async {
+    @discardableResult
+    func captureLogTail(_ containerID: String, name: String?, trigger: String) async -> [LogLine]? {
         let time = Self.now()
         let tty = await facts.isTTY(containerID)
         var lines: [LogLine]?
@@ -55,14 +62,13 @@ extension Recorder {
         } catch EngineError.notFound {
             failure = "the container was removed before its logs could be read (run with --rm or removed at once)"
         } catch is CancellationError {
-            if lines == nil { return }
+            if lines == nil { return nil }
         } catch {
             failure = error.localizedDescription
         }
-        await write(
-            .logTail(
-                containerID: containerID, containerName: name, lines: lines.map(configuration.redactor.redact(lines:)), failure: failure,
-                timeNanos: time, trigger: trigger))
+        let redacted = lines.map(configuration.redactor.redact(lines:))
+        await write(.logTail(containerID: containerID, containerName: name, lines: redacted, failure: failure, timeNanos: time, trigger: trigger))
+        return redacted
     }
 
     /// Inspects a container and records a failed start if it has one: it is `created` and `State.Error` is set.
@@ -82,8 +88,10 @@ extension Recorder {
             await writer.flush()
             guard (try? store.container(inspect.id))??.error != inspect.state.error else { return }
         }
-        if let json { await storeSnapshot(inspect, json: json, timeNanos: time, trigger: trigger) }
-        await write(.startFailure(inspect, timeNanos: time, trigger: trigger ?? "\(inspect.id)|\(time)"))
+        let key = trigger ?? "\(inspect.id)|\(time)"
+        if let json { await storeSnapshot(inspect, json: json, timeNanos: time, trigger: trigger ?? key) }
+        await write(.startFailure(inspect, timeNanos: time, trigger: key))
+        await recordHostFacts(inspect.id, name: inspect.name, inspect: json, logLines: [], trigger: key)
         logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
     }
 }

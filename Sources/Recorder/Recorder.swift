@@ -229,10 +229,15 @@ public struct Recorder: Service {
         let trigger = event.deduplicationKey
         switch (event.type, event.baseAction) {
         case ("container", "die"):
-            group.addTask { await self.captureLogTail(containerID, name: event.containerName, trigger: trigger) }
             group.addTask {
-                await self.samplers.stop(containerID)
-                _ = await self.snapshot(containerID, trigger: trigger)
+                // Both at once, to beat `--rm`; the host facts of the failure need both.
+                async let lines = self.captureLogTail(containerID, name: event.containerName, trigger: trigger)
+                async let inspected: (ContainerInspect, Data)? = {
+                    await self.samplers.stop(containerID)
+                    return await self.snapshotDocument(containerID, trigger: trigger)
+                }()
+                let (tail, snapshot) = await (lines, inspected)
+                await self.recordHostFacts(containerID, name: event.containerName, inspect: snapshot?.1, logLines: tail ?? [], trigger: trigger)
             }
         case ("container", "destroy"):
             group.addTask { await self.samplers.stop(containerID) }

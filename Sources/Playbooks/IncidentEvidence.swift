@@ -1,0 +1,162 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+
+/// An incident with what the store holds around it: the whole window of its events and samples (for the timeline
+/// and the memory curve), and one ``IncidentContext`` per occurrence, holding that failure's evidence only.
+///
+/// Pure: built from rows already read (``IncidentContext/load(_:from:lookups:each:)`` reads them).
+public struct IncidentEvidence: Sendable {
+    public var incident: IncidentState
+    /// The container's rows from 10 minutes before the incident opened to a minute after its last trigger, in order.
+    public var events: [EventRecord]
+    /// The container's samples from 30 minutes before the incident opened to 5 s after its last trigger.
+    public var samples: [SampleRecord]
+    public var compose: ComposeContext?
+    /// One context per occurrence, in order (never empty).
+    public var occurrences: [IncidentContext]
+
+    /// Splits the window into occurrences.
+    ///
+    /// - Parameter lookups: the host facts of one occurrence, given its rows and its failure time (Unix nanoseconds).
+    public init(
+        incident: IncidentState, events: [EventRecord], samples: [SampleRecord], compose: ComposeContext?,
+        lookups: (_ rows: [EventRecord], _ failedNanos: Int64) -> any EvidenceLookups
+    ) {
+        self.incident = incident
+        self.events = events
+        self.samples = samples
+        self.compose = compose
+        var contexts: [IncidentContext] = []
+        var history: [OccurrenceSummary] = []
+        var previous: (time: Int64, seq: Int64)?
+        let groups = incident.occurrenceList
+        let bySeq = Dictionary(events.compactMap { event in event.seq.map { ($0, event) } }, uniquingKeysWith: { first, _ in first })
+        let linkedKeys = Set(events.compactMap(Self.originKey))
+        for (index, group) in groups.enumerated() {
+            let triggers = group.seqs.compactMap { bySeq[$0] }
+            let last = triggers.max { ($0.timeNanos, $0.seq ?? 0) < ($1.timeNanos, $1.seq ?? 0) }
+            let failure = (time: last?.timeNanos ?? incident.lastNanos, seq: last?.seq ?? Int64.max)
+            let from = previous ?? (incident.openedNanos - IncidentContext.eventsBeforeNanos, Int64.min)
+            let nextLifecycle = events.first { Self.isLifecycle($0) && Self.after($0, failure) && !group.seqs.contains($0.seq ?? -1) }
+            let rows = Self.rows(
+                of: Set(group.seqs), triggers: triggers, from: from, failure: failure, until: nextLifecycle.map { ($0.timeNanos, $0.seq ?? 0) },
+                events: events, linkedKeys: linkedKeys)
+            let summary = OccurrenceSummary(
+                number: index + 1, triggers: group.triggers, failedNanos: failure.time, exitCode: Self.exitCode(triggers),
+                ranForNanos: Self.ranFor(rows, failure: failure.time, triggers: group.triggers))
+            history.append(summary)
+            let sampleFrom = index == 0 ? incident.openedNanos - IncidentContext.samplesBeforeNanos : from.0
+            contexts.append(
+                Self.context(
+                    incident, summary: summary, rows: rows, triggers: triggers, history: history,
+                    samples: samples.filter { $0.timeNanos > sampleFrom && $0.timeNanos <= failure.time || index == 0 && $0.timeNanos == sampleFrom },
+                    compose: compose, lookups: lookups(rows, failure.time)))
+            previous = failure
+        }
+        occurrences = contexts
+    }
+
+    /// The occurrence whose matches are the incident's diagnosis: the first one a playbook that knows a cause
+    /// explains; else the latest one a fallback explains (a restart loop covers every failure before it); else the first.
+    ///
+    /// - Parameter matches: each occurrence's matches, best first, in occurrence order.
+    public static func diagnosedOccurrence(_ matches: [[PlaybookMatch]]) -> Int {
+        if let known = matches.firstIndex(where: { $0.first.map { !$0.playbook.fallback } ?? false }) { return known }
+        if let fallback = matches.lastIndex(where: { !$0.isEmpty }) { return fallback }
+        return 0
+    }
+
+    // MARK: - Splitting the window
+
+    /// The rows of one occurrence: the lifecycle rows after the previous failure up to this one, its trigger rows,
+    /// and the observations recorded for it — those keyed to one of its rows, and unkeyed ones recorded before the
+    /// container's next lifecycle row after the failure.
+    private static func rows(
+        of seqs: Set<Int64>, triggers: [EventRecord], from: (Int64, Int64), failure: (time: Int64, seq: Int64), until: (Int64, Int64)?,
+        events: [EventRecord], linkedKeys: Set<String>
+    ) -> [EventRecord] {
+        func inRange(_ event: EventRecord) -> Bool {
+            let position = (event.timeNanos, event.seq ?? 0)
+            return position > from && position <= (failure.time, failure.seq)
+        }
+        var own = Set<String>()
+        for event in events where seqs.contains(event.seq ?? -1) || (isLifecycle(event) && inRange(event)) {
+            if let key = originKey(event) { own.insert(key) }
+        }
+        return events.filter { event in
+            if seqs.contains(event.seq ?? -1) { return true }
+            if isLifecycle(event) { return inRange(event) && event.kind != .startFailure }
+            guard isObservation(event) else { return false }
+            if let origin = observationOrigin(event), linkedKeys.contains(origin) { return own.contains(origin) }
+            let position = (event.timeNanos, event.seq ?? 0)
+            return inRange(event) || (position > (failure.time, failure.seq) && until.map { position < $0 } ?? true)
+        }
+    }
+
+    /// Engine events and the scans' `reconciled_*` rows: what happened to the container. The rest are observations
+    /// (inspect snapshots, log tails, host facts, kernel counters) recorded about it.
+    static func isLifecycle(_ event: EventRecord) -> Bool {
+        event.kind == .engine || event.kind.isReconciled || event.kind == .startFailure
+    }
+
+    private static func isObservation(_ event: EventRecord) -> Bool {
+        event.kind == .inspect || event.kind == .logTail || event.kind == .hostFacts
+    }
+
+    private static func after(_ event: EventRecord, _ failure: (time: Int64, seq: Int64)) -> Bool {
+        (event.timeNanos, event.seq ?? 0) > (failure.time, failure.seq)
+    }
+
+    /// The key an observation refers to: the engine event (or the start failure's cause) it was recorded for —
+    /// `log_tail|K` and `inspect|K` were recorded for the `die` keyed `engine|K`.
+    private static func observationOrigin(_ event: EventRecord) -> String? {
+        event.deduplicationKey.flatMap(stripKind)
+    }
+
+    /// The key by which observations refer to a lifecycle row: `engine|K` → `K`; a start failure `start_failure|T`
+    /// → `T`, the event that revealed it, which its snapshot (`inspect|T`) shares.
+    private static func originKey(_ event: EventRecord) -> String? {
+        guard isLifecycle(event) else { return nil }
+        return event.deduplicationKey.flatMap(stripKind)
+    }
+
+    private static func stripKind(_ key: String) -> String? {
+        key.firstIndex(of: "|").map { String(key[key.index(after: $0)...]) }
+    }
+
+    private static func exitCode(_ triggers: [EventRecord]) -> Int? {
+        triggers.last { $0.kind == .startFailure || $0.kind == .reconciledExit || ($0.kind == .engine && $0.action == "die") }?.exitCode
+    }
+
+    private static func ranFor(_ rows: [EventRecord], failure: Int64, triggers: [String]) -> Int64? {
+        guard !triggers.contains("start_failure") else { return nil }
+        return rows.last { $0.kind == .engine && $0.action == "start" && $0.timeNanos <= failure }.map { failure - $0.timeNanos }
+    }
+
+    private static func context(
+        _ incident: IncidentState, summary: OccurrenceSummary, rows: [EventRecord], triggers: [EventRecord], history: [OccurrenceSummary],
+        samples: [SampleRecord], compose: ComposeContext?, lookups: any EvidenceLookups
+    ) -> IncidentContext {
+        var scoped = incident
+        scoped.occurrences = summary.number
+        scoped.trigger = summary.triggers.first ?? incident.trigger
+        var kinds: [String] = []
+        for kind in summary.triggers where !kinds.contains(kind) { kinds.append(kind) }
+        scoped.triggers = String(decoding: (try? JSONEncoder().encode(kinds)) ?? Data("[]".utf8), as: UTF8.self)
+        scoped.exitCode = summary.exitCode
+        scoped.lastNanos = summary.failedNanos
+        let triggerKeys = Set(triggers.compactMap(originKey))
+        let snapshots = rows.filter { $0.kind == .inspect }
+        let forTrigger = snapshots.last { observationOrigin($0).map(triggerKeys.contains) ?? false }
+        let afterFailure = snapshots.first { $0.timeNanos >= summary.failedNanos }
+        let atFailure = forTrigger ?? afterFailure ?? snapshots.last
+        let tails = rows.filter { $0.kind == .logTail }
+        let tail = (tails.last { observationOrigin($0).map(triggerKeys.contains) ?? false } ?? tails.last)
+            .flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
+        return IncidentContext(
+            incident: scoped, events: rows, inspect: atFailure.flatMap { JSONValue.parse($0.payload) },
+            snapshots: snapshots.compactMap { JSONValue.parse($0.payload) }, logLines: tail?.lines ?? [], samples: samples,
+            history: history, compose: compose, lookups: lookups)
+    }
+}

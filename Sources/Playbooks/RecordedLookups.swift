@@ -1,0 +1,42 @@
+import BlackboxStore
+import Foundation
+
+/// ``EvidenceLookups`` as they were at a failure: the `host_facts` the recorder read on the engine's host when it
+/// recorded it, and, for a port held by another container, the store's snapshots of that moment.
+///
+/// Nothing is read from this host now: after the user fixed the cause, the report still shows what was true then.
+/// A fact that was not recorded (a session imported from `docker events`, a recorder on another host) is missing.
+public struct RecordedLookups: EvidenceLookups {
+    let facts: EventRecord.HostFacts
+    let store: EventStore?
+    let atNanos: Int64
+
+    /// - Parameters:
+    ///   - rows: the occurrence's rows; their `host_facts` are merged (a later one wins).
+    ///   - atNanos: the failure's time, Unix nanoseconds.
+    public init(rows: [EventRecord], store: EventStore?, atNanos: Int64) {
+        var facts = EventRecord.HostFacts()
+        for row in rows where row.kind == .hostFacts {
+            guard let recorded = try? JSONDecoder().decode(EventRecord.HostFacts.self, from: Data(row.payload.utf8)) else { continue }
+            facts.paths.merge(recorded.paths) { $1 }
+            facts.ports.merge(recorded.ports) { $1 }
+        }
+        self.facts = facts
+        self.store = store
+        self.atNanos = atNanos
+    }
+
+    public func portHolder(hostPort: String, excluding containerID: String) -> String? {
+        if let recorded = facts.ports[hostPort]?.container { return recorded }
+        guard let snapshots = try? store?.runningSnapshots(atNanos: atNanos) else { return nil }
+        return HostLookups.portHolder(hostPort: hostPort, excluding: containerID, snapshots: snapshots)
+    }
+
+    public func pathOwner(_ path: String) -> String? {
+        facts.paths[path]
+    }
+
+    public func portProcess(_ port: String) -> String? {
+        facts.ports[port]?.process
+    }
+}
