@@ -193,12 +193,16 @@ public struct PlaybookMatcher: Sendable {
         return items.first { item in fields.allSatisfy { $0.condition.holds(for: item[path: $0.path]) } }
     }
 
+    /// The first capture group of `pattern`'s first match in `text` that took part in the match (alternatives may
+    /// capture in different groups); nil without a match or a group.
     static func capture(_ pattern: String, in text: String) -> String? {
         guard let regex = try? NSRegularExpression(pattern: pattern),
-            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), match.numberOfRanges > 1,
-            let range = Range(match.range(at: 1), in: text)
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), match.numberOfRanges > 1
         else { return nil }
-        return String(text[range])
+        for group in 1..<match.numberOfRanges {
+            if let range = Range(match.range(at: group), in: text) { return String(text[range]) }
+        }
+        return nil
     }
 
     /// The values every playbook may use.
