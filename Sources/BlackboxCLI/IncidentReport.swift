@@ -41,7 +41,9 @@ struct IncidentReport {
                 let width = values.keys.map(\.count).max() ?? 0
                 for key in values.keys.sorted() {
                     let value = values[key]!
-                    let text = key.hasSuffix("_bytes") ? TemplateRenderer.format(value, filter: "bytes") : TemplateRenderer.format(value, filter: nil)
+                    let text =
+                        !Template.hasValue(value) ? "(not recorded)"
+                        : key.hasSuffix("_bytes") ? TemplateRenderer.format(value, filter: "bytes") : TemplateRenderer.format(value, filter: nil)
                     lines.append("  " + key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text)
                 }
             }

@@ -120,8 +120,11 @@ public enum IncidentFold {
             occurrenceTriggers: json([OccurrenceTriggers(seqs: [seq], triggers: [trigger])]))
     }
 
+    /// Encoded with sorted keys: the same fold writes the same bytes (replay and the batch fold compare rows).
     private static func json(_ value: some Encodable) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("[]".utf8), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     private static func append(_ seq: Int64, to incident: inout IncidentState) {

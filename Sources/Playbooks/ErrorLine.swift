@@ -17,15 +17,15 @@ public enum ErrorLine {
     private static let chatter = try! NSRegularExpression(
         pattern: #"(?i)(\bexiting\b|\bshutting down\b|\bstopping\b|\bgoodbye\b|\bbye\b|received signal|\bterminated\b)"#)
 
-    /// The most informative line of `lines`: the highest-scoring error line, else the last non-empty line; nil when
-    /// every line is empty.
+    /// The most informative line of `lines`: the highest-scoring one, the later on a tie (with no error line, the last
+    /// line that is not shutdown chatter); nil when every line is empty.
     public static func mostInformative(_ lines: [LogLine]) -> LogLine? {
         var best: (score: Int, line: LogLine)?
         for line in lines where !line.text.trimmingCharacters(in: .whitespaces).isEmpty {
-            let score = self.score(line.text)
-            if score > 0, score >= best?.score ?? 1 { best = (score, line) }
+            let score = min(self.score(line.text), 0) == 0 ? self.score(line.text) : -1
+            if score >= best?.score ?? Int.min { best = (score, line) }
         }
-        return best?.line ?? lines.last { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+        return best?.line
     }
 
     /// How much the line says about a failure: above 0 for an error line.

@@ -35,7 +35,9 @@ import Testing
         #expect(compose.dependenciesSource == "compose file")
         #expect(compose.precedingIncidents.map(\.id) == [dbIncident.id])
 
-        let report = IncidentReport(incident: apiIncident, matches: [], context: context, policy: store.incidentPolicy, now: apiIncident.lastNanos).render()
+        let report = IncidentReport(
+            incident: apiIncident, matches: [], occurrenceMatches: [:], evidence: context, policy: store.incidentPolicy, now: apiIncident.lastNanos
+        ).render()
         #expect(report.contains("compose      project shop, service api (\(fixture.path)/compose.yaml)"))
         #expect(report.contains("depends on   db (from the compose file)"))
         #expect(report.contains("after        db had incident \(dbIncident.id ?? 0) (oom, die) 2.0s before: `blackbox incident show \(dbIncident.id ?? 0)`"))

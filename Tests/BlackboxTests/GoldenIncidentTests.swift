@@ -19,7 +19,8 @@ import Testing
         let context = try IncidentContext.load(incident, from: store, lookups: NoLookups())
         // A fixed "now", a minute after the incident, so relative times do not drift.
         let report = IncidentReport(
-            incident: incident, matches: try store.matches(incidentID: incident.id ?? 0), context: context, policy: store.incidentPolicy,
+            incident: incident, matches: try store.matches(incidentID: incident.id ?? 0),
+            occurrenceMatches: try store.occurrenceMatches(incidentID: incident.id ?? 0), evidence: context, policy: store.incidentPolicy,
             now: incident.lastNanos + 60_000_000_000
         ).render() + "\n"
         let file = Self.golden.appending(path: "incident-\(container).txt")

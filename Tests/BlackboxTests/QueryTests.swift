@@ -87,7 +87,9 @@ import Testing
         let incident = try #require(try store.incidents().first { $0.containerName == "fx-oom" })
         let id = try #require(incident.id)
         try store.replaceMatches([
-            id: [PlaybookMatchRecord(incidentID: id, rank: 1, playbookID: "oom-kill", title: "t", severity: "critical", diagnosis: "d", fix: "f", evidence: "{}")]
+            id: IncidentDiagnosisRecords(
+                occurrences: [[PlaybookMatchRecord(incidentID: id, rank: 1, playbookID: "oom-kill", title: "t", severity: "critical", diagnosis: "d", fix: "f", evidence: "{}")]],
+                diagnosedOccurrence: 0)
         ])
         let query = try ReadOnlyQuery(path: directory.storePath)
         let incidents = try query.run("SELECT id, container_name, trigger, playbook_id, opened_ns FROM v_incidents WHERE container_name = 'fx-oom'", timeout: 10)

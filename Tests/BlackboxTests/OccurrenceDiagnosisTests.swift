@@ -1,0 +1,219 @@
+import BlackboxStore
+import DockerEngine
+import Foundation
+import Playbooks
+import Testing
+
+/// Occurrences are the unit of diagnosis: each failure is judged by its own evidence, and what the user does
+/// afterwards (`docker rm -f`, `docker kill`, a fix and a restart) never changes it. In memory: the pure fold, the
+/// window split and the matcher, with the built-in playbooks.
+@Suite struct OccurrenceDiagnosisTests {
+    nonisolated(unsafe) static let bindMount: [String: Any] = [
+        "Config": ["User": "1000:1000", "Image": "app:1", "Cmd": ["app"]],
+        "HostConfig": ["RestartPolicy": ["Name": "no"], "Memory": 0],
+        "Mounts": [["Type": "bind", "Source": "/srv/app-data", "Destination": "/data", "RW": true]],
+    ]
+
+    /// Every rendered text of every occurrence's best match.
+    static func texts(_ matches: [[PlaybookMatch]]) -> [String] {
+        matches.flatMap { $0.prefix(1).flatMap { [$0.diagnosis, $0.fix] } }
+    }
+
+    @Test(arguments: ["rm -f", "kill", "fix and restart"])
+    func aPermissionErrorKeepsItsDiagnosisWhateverTheUserDoesNext(_ cleanup: String) throws {
+        var history = InMemoryHistory(name: "uploader")
+        history.inspect = Self.bindMount
+        history.engine("create")
+        history.start()
+        history.advance(seconds: 7)
+        let die = history.die(1, log: ["starting uploader", "open /data/state.json: permission denied"])
+        history.hostFacts(trigger: die, EventRecord.HostFacts(paths: ["/srv/app-data": "uid 0, gid 0, mode 0755"]))
+        history.advance(seconds: 3)
+        switch cleanup {
+        case "rm -f": history.removeForcibly(running: false)
+        case "kill":
+            history.start()
+            history.advance(seconds: 2)
+            history.engine("kill", signal: "9")
+            history.die(137, log: ["still going"])
+        default:
+            history.start()
+            history.advance(seconds: 20)
+            history.removeForcibly()
+        }
+        #expect(history.incidents.count == 1)
+        let incident = try #require(history.incidents.first)
+        #expect(incident.occurrences == 1, "the later kill is deliberate, not an occurrence")
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(diagnosed == 0)
+        let best = try #require(matches[0].first)
+        #expect(best.playbook.id == "bind-mount-permission-denied")
+        #expect(best.diagnosis.contains("uid 0, gid 0, mode 0755 when it failed"), "\(best.diagnosis)")
+        #expect(best.fix.contains("`chown -R 1000:1000 /srv/app-data`"), "\(best.fix)")
+        #expect(!Self.texts(matches).joined().contains("unknown"))
+        #expect(history.evidence(incident).occurrences[0].history.last?.ranForNanos.map { $0 / 1_000_000_000 } == 7)
+    }
+
+    @Test func aChildOOMKillStaysAChildOOMKillWhenTheContainerIsKilledLater() throws {
+        var history = InMemoryHistory(name: "worker")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["Memory": 33_554_432, "RestartPolicy": ["Name": "no"]]]
+        history.start()
+        history.advance(seconds: 5)
+        history.engine("oom")
+        history.advance(seconds: 30)
+        history.engine("kill", signal: "9")
+        history.die(137, oomKilled: true)
+        let incident = try #require(history.incidents.first)
+        #expect(history.incidents.count == 1 && incident.occurrences == 1)
+        let (matches, _) = history.diagnose(incident)
+        #expect(matches[0].first?.playbook.id == "oom-child")
+        #expect(!matches[0].contains { $0.playbook.id == "oom-kill" })
+        #expect(matches[0].first?.diagnosis.contains("kept running") == true, "\(matches[0].first?.diagnosis ?? "")")
+    }
+
+    @Test func aRestartLoopWithAKnownCauseIsDiagnosedByItsCause() throws {
+        var history = InMemoryHistory(name: "api")
+        history.inspect = ["Config": ["Image": "app:1", "Cmd": ["/app/server"]], "HostConfig": ["RestartPolicy": ["Name": "always"]]]
+        for _ in 0..<5 {
+            history.start()
+            history.advance(seconds: 0.2)
+            history.die(127, log: ["/bin/sh: /app/server: not found"], restarting: true)
+            history.advance(seconds: 1)
+        }
+        let incident = try #require(history.incidents.first)
+        #expect(incident.occurrences == 5)
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(matches.count == 5)
+        #expect(diagnosed == 0)
+        #expect(matches.allSatisfy { $0.first?.playbook.id == "command-cannot-run" })
+        #expect(matches[4].map(\.playbook.id).contains("restart-loop"), "the loop is still named, as an alternative")
+    }
+
+    @Test func aRestartLoopWithAnUnknownCauseShowsItsErrorLine() throws {
+        var history = InMemoryHistory(name: "api")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "always"]]]
+        for _ in 0..<4 {
+            history.start()
+            history.advance(seconds: 0.5)
+            history.die(3, log: ["booting", "config: key 'listen' wants a number, got \"eighty\"", "bye"], restarting: true)
+            history.advance(seconds: 1)
+        }
+        let incident = try #require(history.incidents.first)
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(diagnosed == 3, "the last occurrence, whose loop covers every failure before it")
+        let best = try #require(matches[diagnosed].first)
+        #expect(best.playbook.id == "restart-loop")
+        #expect(best.diagnosis.contains("config: key 'listen' wants a number"), "\(best.diagnosis)")
+        #expect(best.diagnosis.contains("exit codes 3, 3, 3, 3"), "\(best.diagnosis)")
+        #expect(!Self.texts(matches).joined().contains("unknown"), "\(Self.texts(matches))")
+    }
+
+    @Test func theEnginesErrorOutranksTheExitCode() throws {
+        var history = InMemoryHistory(name: "web")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+        history.engine("create")
+        let error = #"failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/srv/nginx.conf" to rootfs at "/etc/nginx/nginx.conf": mount /srv/nginx.conf:/etc/nginx/nginx.conf (via /proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type"#
+        history.startFailure(error: error, exitCode: 127)
+        let incident = try #require(history.incidents.first)
+        let (matches, _) = history.diagnose(incident)
+        #expect(matches[0].first?.playbook.id == "mount-source-invalid", "\(matches[0].map(\.playbook.id))")
+        #expect(!matches[0].contains { $0.playbook.id == "command-cannot-run" })
+        #expect(matches[0].first?.diagnosis.contains("at /etc/nginx/nginx.conf") == true, "\(matches[0].first?.diagnosis ?? "")")
+    }
+
+    @Test func anUnhealthyContainerFixedAndRestartedKeepsItsDiagnosis() throws {
+        var history = InMemoryHistory(name: "db")
+        history.inspect = [
+            "Config": ["Image": "app:1", "Healthcheck": ["Test": ["CMD", "pg_isready"], "Retries": 3]],
+            "HostConfig": ["RestartPolicy": ["Name": "no"]],
+        ]
+        history.start()
+        history.advance(seconds: 10)
+        let unhealthy = history.engine("health_status: unhealthy")
+        history.snapshot(trigger: unhealthy, state: ["Status": "running", "Health": ["Status": "unhealthy", "FailingStreak": 3, "Log": [["Start": "t1", "ExitCode": 1, "Output": "no response"]]]])
+        history.advance(seconds: 5)
+        history.engine("kill", signal: "15")
+        history.die(143)
+        history.start()
+        history.advance(seconds: 5)
+        history.engine("health_status: healthy")
+        let incident = try #require(history.incidents.first)
+        let (matches, _) = history.diagnose(incident)
+        #expect(matches[0].first?.playbook.id == "unhealthy")
+        #expect(matches[0].first?.diagnosis.contains("failed 3 times in a row") == true, "\(matches[0].first?.diagnosis ?? "")")
+        #expect(matches[0].first?.diagnosis.contains("exit 1: no response") == true)
+    }
+
+    @Test func aSegfaultNamesItsSignalOnly() throws {
+        var history = InMemoryHistory(name: "native")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+        history.start()
+        history.advance(seconds: 2)
+        history.die(139, log: ["loading model", "Segmentation fault (core dumped)"])
+        let incident = try #require(history.incidents.first)
+        let (matches, _) = history.diagnose(incident)
+        let best = try #require(matches[0].first)
+        #expect(best.playbook.id == "segfault")
+        #expect(best.diagnosis.contains("SIGSEGV"))
+        #expect(!best.fix.contains("SIGABRT") && !best.fix.contains("SIGKILL"))
+    }
+}
+
+/// The template language's sections and the lint rule for commands.
+@Suite struct TemplateTests {
+    @Test func sectionsShowTextOnlyWithOrWithoutTheirValue() throws {
+        let template = try Template("a{{#x}} x={{x}}{{/x}}{{^x}} no x{{/x}}{{#list}} [{{list}}]{{/list}}.")
+        #expect(TemplateRenderer.render(template, values: ["x": .number(3), "list": .array([.string("p")])]) == "a x=3 [p].")
+        #expect(TemplateRenderer.render(template, values: ["x": .string(""), "list": .array([])]) == "a no x.")
+        #expect(TemplateRenderer.render(template, values: [:]) == "a no x.")
+    }
+
+    @Test func malformedSectionsAreErrors() {
+        #expect(throws: Template.SyntaxError.self) { try Template("{{#a}}open") }
+        #expect(throws: Template.SyntaxError.self) { try Template("{{#a}}x{{/b}}") }
+        #expect(throws: Template.SyntaxError.self) { try Template("{{/a}}") }
+    }
+
+    @Test func aCommandWithAValueThatCanBeMissingIsWarnedAbout() throws {
+        let yaml = """
+            id: demo
+            title: Demo
+            severity: info
+            match: {trigger: oom}
+            evidence:
+              port: {inspect: State.Error, capture: ":([0-9]+)"}
+            diagnosis: ok
+            fix: "Run `ss -ltnp 'sport = :{{port}}'` and `docker logs {{container}}`; {{#port}}`lsof -i :{{port}}`{{/port}}"
+            """
+        let (playbook, diagnostics) = PlaybookParser.parse(yaml: yaml, file: "demo.yaml")
+        #expect(playbook != nil, "a warning does not keep a playbook from loading")
+        #expect(diagnostics.map(\.description) == [
+            "demo.yaml:8: warning: fix: a command uses {{port}}, which can be missing: put the command inside {{#port}}…{{/port}} and say in {{^port}}…{{/port}} how to find the value"
+        ])
+    }
+
+    @Test func noBuiltInPlaybookPrintsACommandWithAMissingValueOrLacksAClassAndASource() {
+        let library = PlaybookLibrary.builtIn
+        #expect(library.diagnostics.isEmpty, "\(library.diagnostics)")
+        for playbook in library.playbooks {
+            #expect(playbook.failureClass != nil, "\(playbook.id) has no class")
+            #expect(!playbook.sources.isEmpty, "\(playbook.id) names no public source")
+        }
+    }
+}
+
+/// The most informative line of a log tail.
+@Suite struct ErrorLineTests {
+    static func pick(_ lines: [String]) -> String? {
+        ErrorLine.mostInformative(lines.map { LogLine(stream: .stderr, timeNanos: nil, text: $0) })?.text
+    }
+
+    @Test func picksTheLineAPersonWouldQuote() {
+        #expect(Self.pick(["Traceback (most recent call last):", "  File \"/app/main.py\", line 1, in <module>", "    import flask", "ModuleNotFoundError: No module named 'flask'"]) == "ModuleNotFoundError: No module named 'flask'")
+        #expect(Self.pick(["node:internal/modules/cjs/loader:1080", "Error: Cannot find module 'express'", "    at Module._resolveFilename (node:internal/modules/cjs/loader:1077:15)"]) == "Error: Cannot find module 'express'")
+        #expect(Self.pick(["panic: runtime error: invalid memory address or nil pointer dereference", "goroutine 1 [running]:", "main.main()", "\t/src/main.go:12 +0x1d"]) == "panic: runtime error: invalid memory address or nil pointer dereference")
+        #expect(Self.pick(["2024-01-01 FATAL:  password authentication failed for user \"app\"", "LOG:  database system is shut down"]) == "2024-01-01 FATAL:  password authentication failed for user \"app\"")
+        #expect(Self.pick(["listening on :80", "all good"]) == "all good", "no error line: the last line")
+        #expect(Self.pick(["", "  "]) == nil)
+    }
+}
