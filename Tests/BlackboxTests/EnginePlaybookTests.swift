@@ -137,8 +137,9 @@ struct EnginePlaybookTests {
             try TestEngine.docker("run", "-d", "--name", name, "-p", "\(port):80", TestEngine.image, "sleep", "300")
         }
         defer { result.directory.remove() }
-        #expect(result.evidence("host_port") == .string(String(port)))
-        #expect(result.evidence("process") == .string("pid \(listener.processIdentifier) (busybox)"))
+        #expect(result.evidence("engine_port") == .string(String(port)))
+        #expect(result.evidence("engine_port_process") == .string("pid \(listener.processIdentifier) (busybox)"))
+        #expect(result.best?.fix.contains("`ss -ltnp 'sport = :\(port)'`") == true)
         try TestEngine.docker("rm", "-f", name)
     }
 
@@ -194,7 +195,7 @@ struct EnginePlaybookTests {
         }
         defer { denied.directory.remove() }
         #expect(denied.incident.exitCode == 126)
-        #expect(denied.evidence("error_line")?.description.contains("Permission denied") == true)
+        #expect(denied.evidence("run_error_line")?.description.contains("Permission denied") == true)
         try TestEngine.docker("rm", "-f", missing, notExecutable)
     }
 
@@ -209,7 +210,10 @@ struct EnginePlaybookTests {
         #expect(result.incident.occurrences == 5)
         #expect(try result.store.incidents().filter { $0.containerName == name }.count == 1)
         #expect(result.evidence("exit_codes") == .array(Array(repeating: .number(3), count: 5)))
-        #expect(result.evidence("first_error_line") == .string("fatal: config missing"))
+        #expect(result.best?.diagnosis.contains("no playbook recognises why. The most informative line of its last log tail: fatal: config missing") == true, "\(result.best?.diagnosis ?? "")")
+        let shown = try result.show(name)
+        #expect(shown.contains("loop         5 failures in "), "\(shown)")
+        #expect(shown.contains("(exit codes 3 ×5); restart policy on-failure"), "\(shown)")
         try TestEngine.docker("rm", "-f", name)
     }
 
@@ -243,28 +247,30 @@ struct EnginePlaybookTests {
         try TestEngine.docker("rm", "-f", name)
     }
 
-    @Test func killedBySignal() throws {
+    @Test func segfault() throws {
         let name = TestEngine.uniqueName("crasher")
-        let result = try diagnose(name, expecting: "killed-by-signal") {
+        let result = try diagnose(name, expecting: "segfault") {
             try TestEngine.docker("run", "--name", name, TestEngine.image, "sh", "-c", "echo about to crash; sleep 30 & kill -SEGV $!; wait $!")
         }
         defer { result.directory.remove() }
         #expect(result.incident.exitCode == 139)
-        #expect(result.best?.diagnosis.contains("killed by SIGSEGV (exit code 139") == true)
-        #expect(result.evidence("oom_killed") == .bool(false))
+        #expect(result.best?.diagnosis.contains("killed by SIGSEGV (exit code 139)") == true, "\(result.best?.diagnosis ?? "")")
+        #expect(result.best?.fix.contains("SIGABRT") == false, "the advice is for the signal that happened only")
+        #expect(result.matches.map(\.playbookID).contains("killed-by-signal"), "the generic signal playbook is an alternative")
         try TestEngine.docker("rm", "-f", name)
     }
 
-    @Test func aFailureNoPlaybookKnowsStillOpensAnIncident() throws {
+    @Test func aFailureNoPlaybookKnowsShowsItsMostInformativeLine() throws {
         let name = TestEngine.uniqueName("odd")
-        let result = try diagnose(name, expecting: nil) {
-            try TestEngine.docker("run", "--name", name, TestEngine.image, "sh", "-c", "echo something odd; exit 4")
+        let result = try diagnose(name, expecting: "unrecognised-exit") {
+            try TestEngine.docker("run", "--name", name, TestEngine.image, "sh", "-c", "echo starting; echo 'error: something odd in stage 2' >&2; echo bye; exit 4")
         }
         defer { result.directory.remove() }
         #expect(result.incident.exitCode == 4)
         let shown = try result.show(name)
-        #expect(shown.contains("no playbook matched"))
-        #expect(shown.contains("something odd"))
+        #expect(shown.contains("Its most informative log line: error: something odd in stage 2"), "\(shown)")
+        #expect(shown.contains("No playbook recognises this failure"))
+        #expect(!shown.contains("unknown"))
         try TestEngine.docker("rm", "-f", name)
     }
 }
