@@ -26,7 +26,7 @@ struct IncidentsCommand: ParsableCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let dayAgo = now - 86_400_000_000_000
         var incidents = try store.incidents(since: since?.unixNanos, project: compose.project).filter { incident in
-            (all || since != nil || incident.status(now: now, policy: store.incidentPolicy) == "open" || incident.lastNanos >= dayAgo)
+            (all || since != nil || incident.status(now: now, policy: store.incidentPolicy) == .open || incident.lastNanos >= dayAgo)
                 && compose.matches(project: incident.composeProject, service: incident.composeService)
         }
         if compose.isActive {
@@ -45,7 +45,7 @@ struct IncidentsCommand: ParsableCommand {
                 rows: incidents.map { incident in
                     (compose.isActive ? [ComposeFilterOptions.label(project: incident.composeProject, service: incident.composeService)] : []) + [
                         String(incident.id ?? 0), IncidentJSON.containerLabel(incident), Units.ago(incident.openedNanos, now: now),
-                        Units.ago(incident.lastNanos, now: now), String(incident.occurrences), incident.status(now: now, policy: store.incidentPolicy),
+                        Units.ago(incident.lastNanos, now: now), String(incident.occurrences), incident.status(now: now, policy: store.incidentPolicy).rawValue,
                         best[incident.id ?? 0]?.playbookID ?? "no playbook matched",
                     ]
                 }))
@@ -65,7 +65,7 @@ enum IncidentJSON {
         var object: [String: Any] = [
             "id": incident.id ?? 0, "container_id": incident.containerID, "trigger": incident.trigger, "triggers": incident.triggerKinds,
             "opened_ns": incident.openedNanos, "last_ns": incident.lastNanos, "occurrences": incident.occurrences,
-            "status": incident.status(now: now, policy: policy), "event_seqs": incident.seqs,
+            "status": incident.status(now: now, policy: policy).rawValue, "event_seqs": incident.seqs,
         ]
         let optional: [(String, Any?)] = [
             ("container_name", incident.containerName), ("image", incident.image), ("compose_project", incident.composeProject),

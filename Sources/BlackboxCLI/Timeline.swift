@@ -80,7 +80,7 @@ struct Timeline {
         if let resolved = incident.resolvedNanos {
             entries.append(
                 TimelineEntry(timeNanos: resolved, containerID: incident.containerID, event: "incident \(id) resolved", details: incident.resolution ?? ""))
-        } else if incident.status(now: now, policy: policy) == "resolved", let stable = incident.stableSinceNanos {
+        } else if incident.status(now: now, policy: policy) == .resolved, let stable = incident.stableSinceNanos {
             entries.append(
                 TimelineEntry(
                     timeNanos: stable + policy.resolveAfterNanos, containerID: incident.containerID, event: "incident \(id) resolved",

@@ -13,19 +13,19 @@ import Foundation
 ///   healthy — for ``IncidentPolicy/resolveAfterNanos``; a failure after that opens a new incident.
 public enum IncidentFold {
     /// The trigger an event is, judged with the container's state from before the event; nil when it is none.
-    public static func trigger(_ event: EventRecord, before container: ContainerState?) -> String? {
+    public static func trigger(_ event: EventRecord, before container: ContainerState?) -> IncidentTrigger? {
         switch event.kind {
         case .startFailure:
-            return "start_failure"
+            return .startFailure
         case .reconciledExit:
-            return (event.exitCode ?? 0) != 0 ? "reconciled" : nil
+            return (event.exitCode ?? 0) != 0 ? .reconciled : nil
         case .reconciledRestart:
             let change = try? JSONDecoder().decode(EventRecord.ReconciledChange.self, from: Data(event.payload.utf8))
-            return (change?.missedRestarts ?? 0) > 0 ? "reconciled" : nil
+            return (change?.missedRestarts ?? 0) > 0 ? .reconciled : nil
         case .engine where event.type == "container":
             switch event.action ?? "" {
-            case "oom": return "oom"
-            case "health_status: unhealthy": return "unhealthy"
+            case "oom": return .oom
+            case "health_status: unhealthy": return .unhealthy
             case "die": return dieTrigger(exitCode: event.exitCode ?? 0, killSignals: container?.killSignals)
             default: return nil
             }
@@ -34,13 +34,13 @@ public enum IncidentFold {
         }
     }
 
-    private static func dieTrigger(exitCode: Int, killSignals: String?) -> String? {
+    private static func dieTrigger(exitCode: Int, killSignals: String?) -> IncidentTrigger? {
         guard exitCode != 0 else { return nil }
         let signals = (killSignals ?? "").split(separator: ",").compactMap { Signal.number(String($0)) }
-        guard let last = signals.last else { return "die" }
-        if last == 9 && signals.dropLast().contains(15) { return exitCode == 137 ? "stop_timeout" : "die" }
+        guard let last = signals.last else { return .die }
+        if last == 9 && signals.dropLast().contains(15) { return exitCode == 137 ? .stopTimeout : .die }
         // The container ended on the signal it was sent: a deliberate stop or kill, not a failure.
-        return exitCode == 128 + last ? nil : "die"
+        return exitCode == 128 + last ? nil : .die
     }
 
     /// Folds one event (already stored, with its `seq`) into the container's open incident.
@@ -63,22 +63,22 @@ public enum IncidentFold {
             incident.lastEventSeq = seq
             if let stable = incident.stableSinceNanos, time - stable >= policy.resolveAfterNanos {
                 incident.resolvedNanos = stable + policy.resolveAfterNanos
-                incident.resolution = "ran_stable"
+                incident.resolution = IncidentResolution.ranStable.rawValue
                 return [incident, newIncident(trigger, event, seq: seq, containerID: containerID, container: after)]
             }
             let restartedSince = (before?.startedNanos ?? Int64.min) > incident.lastNanos
             var groups = incident.occurrenceList
-            if restartedSince || trigger == "start_failure" {
+            if restartedSince || trigger == .startFailure {
                 incident.occurrences += 1
-                groups.append(OccurrenceTriggers(seqs: [seq], triggers: [trigger]))
+                groups.append(OccurrenceTriggers(seqs: [seq], triggers: [trigger.rawValue]))
             } else {
                 groups[groups.count - 1].seqs.append(seq)
-                groups[groups.count - 1].triggers.append(trigger)
+                groups[groups.count - 1].triggers.append(trigger.rawValue)
             }
             incident.occurrenceTriggers = Self.json(groups)
             incident.lastNanos = time
             incident.stableSinceNanos = Self.stableSince(afterTrigger: trigger, container: after, time: time)
-            if !incident.triggerKinds.contains(trigger) { incident.triggers = Self.json(incident.triggerKinds + [trigger]) }
+            if !incident.triggerKinds.contains(trigger.rawValue) { incident.triggers = Self.json(incident.triggerKinds + [trigger.rawValue]) }
             if event.action == "die" || event.kind == .reconciledExit { incident.exitCode = event.exitCode ?? incident.exitCode }
             append(seq, to: &incident)
             return [incident]
@@ -87,13 +87,13 @@ public enum IncidentFold {
         switch (event.kind, event.action ?? "") {
         case (.engine, "destroy"), (.reconciledRemove, _):
             incident.resolvedNanos = time
-            incident.resolution = "removed"
+            incident.resolution = IncidentResolution.removed.rawValue
             append(seq, to: &incident)
         case (.engine, "start"), (.reconciledStart, _):
             incident.stableSinceNanos = after.health == nil ? time : nil
         case (.engine, "health_status: healthy"):
             incident.stableSinceNanos = incident.stableSinceNanos ?? ((after.status == "running") ? time : nil)
-        case (.engine, "kill"), (.logTail, _), (.inspect, _):
+        case (.engine, "kill"), (.logTail, _), (.inspect, _), (.hostFacts, _):
             if incident.stableSinceNanos == nil && (before?.startedNanos ?? Int64.min) <= incident.lastNanos { append(seq, to: &incident) }
         default:
             break
@@ -106,18 +106,18 @@ public enum IncidentFold {
 
     /// An `oom` that killed a child leaves the container running: the stable clock starts at once (without a health
     /// check), so the incident can resolve; a `die` right after it resets the clock.
-    private static func stableSince(afterTrigger trigger: String, container: ContainerState, time: Int64) -> Int64? {
-        trigger == "oom" && container.status == "running" && container.health == nil ? time : nil
+    private static func stableSince(afterTrigger trigger: IncidentTrigger, container: ContainerState, time: Int64) -> Int64? {
+        trigger == .oom && container.status == "running" && container.health == nil ? time : nil
     }
 
-    private static func newIncident(_ trigger: String, _ event: EventRecord, seq: Int64, containerID: String, container: ContainerState) -> IncidentState {
+    private static func newIncident(_ trigger: IncidentTrigger, _ event: EventRecord, seq: Int64, containerID: String, container: ContainerState) -> IncidentState {
         IncidentState(
             id: nil, containerID: containerID, containerName: container.name, image: container.image,
-            composeProject: container.composeProject, composeService: container.composeService, trigger: trigger, triggers: json([trigger]),
+            composeProject: container.composeProject, composeService: container.composeService, trigger: trigger.rawValue, triggers: json([trigger.rawValue]),
             openedNanos: event.timeNanos, lastNanos: event.timeNanos, occurrences: 1,
             exitCode: event.action == "die" || event.kind == .startFailure || event.kind == .reconciledExit ? event.exitCode : nil,
             stableSinceNanos: stableSince(afterTrigger: trigger, container: container, time: event.timeNanos), resolvedNanos: nil, resolution: nil, eventSeqs: "[\(seq)]", lastEventSeq: seq,
-            occurrenceTriggers: json([OccurrenceTriggers(seqs: [seq], triggers: [trigger])]))
+            occurrenceTriggers: json([OccurrenceTriggers(seqs: [seq], triggers: [trigger.rawValue])]))
     }
 
     /// Encoded with sorted keys: the same fold writes the same bytes (replay and the batch fold compare rows).

@@ -16,7 +16,7 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
     public var image: String?
     public var composeProject: String?
     public var composeService: String?
-    /// What opened it: `die`, `oom`, `start_failure`, `unhealthy`, `stop_timeout`.
+    /// What opened it: an ``IncidentTrigger`` raw value (`die`, `oom`, `start_failure`, `unhealthy`, `stop_timeout`, `reconciled`).
     public var trigger: String
     /// JSON array of every trigger kind seen in it, in order of first appearance.
     public var triggers: String
@@ -31,7 +31,7 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
     public var stableSinceNanos: Int64?
     /// When it resolved, once the log shows it (removal, or a later failure after a stable run); nil otherwise.
     public var resolvedNanos: Int64?
-    /// `removed` or `ran_stable`.
+    /// An ``IncidentResolution`` raw value: `removed` or `ran_stable`.
     public var resolution: String?
     /// JSON array of the `events.seq` it rests on.
     public var eventSeqs: String
@@ -104,10 +104,10 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
 
     /// `open` or `resolved` at `now` (Unix nanoseconds): resolved when the log says so, or when the container
     /// has been stable for the policy's window by now.
-    public func status(now: Int64, policy: IncidentPolicy) -> String {
-        if resolvedNanos != nil { return "resolved" }
-        if let stable = stableSinceNanos, now - stable >= policy.resolveAfterNanos { return "resolved" }
-        return "open"
+    public func status(now: Int64, policy: IncidentPolicy) -> IncidentStatus {
+        if resolvedNanos != nil { return .resolved }
+        if let stable = stableSinceNanos, now - stable >= policy.resolveAfterNanos { return .resolved }
+        return .open
     }
 }
 

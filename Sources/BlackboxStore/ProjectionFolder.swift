@@ -31,8 +31,8 @@ struct ProjectionFolder {
         containers[containerID] = after
         if unwrittenSet.insert(containerID).inserted { unwritten.append(containerID) }
         var open = try openIncident(containerID, db)
-        if open == nil && (event.kind == .logTail || event.kind == .inspect) {
-            // A `--rm` container is removed before its log tail and last snapshot are stored: they still belong to
+        if open == nil && (event.kind == .logTail || event.kind == .inspect || event.kind == .hostFacts) {
+            // A `--rm` container is removed before its log tail, last snapshot and host facts are stored: they still belong to
             // the incident its removal resolved.
             open = try IncidentState.fetchOne(
                 db, sql: "SELECT * FROM incidents WHERE container_id = ? AND resolution = 'removed' AND last_ns <= ? ORDER BY id DESC LIMIT 1",

@@ -1,3 +1,4 @@
+import BlackboxStore
 import Foundation
 import Playbooks
 
@@ -30,7 +31,7 @@ extension Checklist {
 
     /// Check 8, from history: stops that escalated to SIGKILL after the stop timeout (incidents with the trigger `stop_timeout`).
     func shutdownFindings(_ service: ComposeService, _ history: ServiceHistory) -> [Finding] {
-        let killed = history.incidents.filter { $0.triggerKinds.contains("stop_timeout") }
+        let killed = history.incidents.filter { $0.triggerKinds.contains(IncidentTrigger.stopTimeout.rawValue) }
         guard let latest = killed.first else { return [] }
         let grace = service.stopGracePeriodNanos?.value ?? 10_000_000_000
         let count = killed.reduce(0) { $0 + $1.occurrences }

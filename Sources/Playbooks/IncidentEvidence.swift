@@ -130,7 +130,7 @@ public struct IncidentEvidence: Sendable {
     }
 
     private static func ranFor(_ rows: [EventRecord], failure: Int64, triggers: [String]) -> Int64? {
-        guard !triggers.contains("start_failure") else { return nil }
+        guard !triggers.contains(IncidentTrigger.startFailure.rawValue) else { return nil }
         return rows.last { $0.kind == .engine && $0.action == "start" && $0.timeNanos <= failure }.map { failure - $0.timeNanos }
     }
 

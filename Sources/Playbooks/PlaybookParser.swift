@@ -1,3 +1,4 @@
+import BlackboxStore
 import DockerEngine
 import Foundation
 import Yams
@@ -141,7 +142,7 @@ public struct PlaybookParser {
             return predicate(value).map { .not($0) }
         case "trigger":
             let names = (value.sequence.map(Array.init) ?? [value]).compactMap(\.string)
-            let known = ["die", "oom", "start_failure", "unhealthy", "stop_timeout", "reconciled"]
+            let known = IncidentTrigger.allCases.map(\.rawValue)
             for name in names where !known.contains(name) { error(value, "unknown trigger '\(name)': use \(known.joined(separator: ", "))") }
             return names.isEmpty ? nil : .trigger(names)
         case "event":

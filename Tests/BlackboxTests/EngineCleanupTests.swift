@@ -103,6 +103,5 @@ struct EngineCleanupTests {
         #expect(result.incidents.first?.occurrences == 4)
         #expect(result.shown.contains("loop         4 failures in "), "\(result.shown)")
         #expect(result.shown.contains("(exit codes 127 ×4)"), "\(result.shown)")
-        #expect(result.shown.contains("Also matched:\n  restart-loop") || result.shown.contains("restart-loop"), "\(result.shown)")
     }
 }

@@ -73,8 +73,8 @@ import Testing
         #expect(found.first?.resolution == "ran_stable")
         #expect(found.last?.occurrences == 2)
         // Dead or freshly restarted, it stays open; running a minute after its restart, it has resolved.
-        #expect(found.last?.status(now: 150 * Self.second, policy: policy) == "open")
-        #expect(found.last?.status(now: 200 * Self.second, policy: policy) == "resolved")
+        #expect(found.last?.status(now: 150 * Self.second, policy: policy) == .open)
+        #expect(found.last?.status(now: 200 * Self.second, policy: policy) == .resolved)
     }
 
     @Test func removalResolves() throws {
@@ -134,8 +134,8 @@ import Testing
         let policy = IncidentPolicy(resolveAfterNanos: 60 * Self.second)
         let found = try incidents([(0, "start", nil, nil), (10, "oom", nil, nil)], policy: policy)
         #expect(found.first?.trigger == "oom")
-        #expect(found.first?.status(now: 30 * Self.second, policy: policy) == "open")
-        #expect(found.first?.status(now: 80 * Self.second, policy: policy) == "resolved")
+        #expect(found.first?.status(now: 30 * Self.second, policy: policy) == .open)
+        #expect(found.first?.status(now: 80 * Self.second, policy: policy) == .resolved)
     }
 
     @Test func replayingTheLogRebuildsIdenticalIncidentsAndContainers() throws {

@@ -176,7 +176,7 @@ import Testing
         }
         let now = last + 100 * Self.day
         let incidents = try store.incidents()
-        let open = incidents.filter { $0.status(now: now, policy: store.incidentPolicy) == "open" }
+        let open = incidents.filter { $0.status(now: now, policy: store.incidentPolicy) == .open }
         #expect(!open.isEmpty)
         #expect(open.count == incidents.count - 1, "fx-oom's incident is resolved")
         let removed = try store.containers().filter { $0.status == "removed" }.map(\.containerID)

@@ -113,7 +113,7 @@ struct InMemoryHistory {
         let before = container
         container.apply(event)
         let open = incidents.last.flatMap { $0.resolvedNanos == nil ? $0 : nil }
-            ?? ((event.kind == .logTail || event.kind == .inspect) ? incidents.last.flatMap { $0.resolution == "removed" ? $0 : nil } : nil)
+            ?? ((event.kind == .logTail || event.kind == .inspect || event.kind == .hostFacts) ? incidents.last.flatMap { $0.resolution == "removed" ? $0 : nil } : nil)
         for var changed in IncidentFold.apply(event, open: open, before: before, after: container, policy: IncidentPolicy()) {
             if let index = incidents.firstIndex(where: { $0.id == changed.id && changed.id != nil }) {
                 incidents[index] = changed
