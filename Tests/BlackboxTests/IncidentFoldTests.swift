@@ -8,22 +8,19 @@ import Testing
 @Suite struct IncidentFoldTests {
     private static let second: Int64 = 1_000_000_000
 
-    /// Appends `container` events `(second, action, exitCode, signal)` to a fresh store and returns its incidents, oldest first.
+    /// Folds `container` events `(second, action, exitCode, signal)` with the pure fold, in memory, and returns the
+    /// incidents, oldest first (by their latest trigger, as the store lists them).
     private func incidents(_ steps: [(Int64, String, Int?, String?)], policy: IncidentPolicy = IncidentPolicy()) throws -> [IncidentState] {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try EventStore(path: directory.storePath, incidentPolicy: policy)
+        var fold = PureFold(policy: policy)
         for (index, (time, action, exitCode, signal)) in steps.enumerated() {
-            var attributes = ["name": "web", "image": "busybox"]
-            if let exitCode { attributes["exitCode"] = String(exitCode) }
-            if let signal { attributes["signal"] = signal }
             let payload = String(decoding: try JSONEncoder().encode(["Type": "container", "Action": action]), as: UTF8.self)
-            try store.append(
-                EventRecord(
-                    timeNanos: time * Self.second, kind: .engine, type: "container", action: action, actorID: "c1", containerID: "c1",
-                    containerName: "web", image: "busybox", exitCode: exitCode, signal: signal, deduplicationKey: "k\(index)", payload: payload))
+            var event = EventRecord(
+                timeNanos: time * Self.second, kind: .engine, type: "container", action: action, actorID: "c1", containerID: "c1",
+                containerName: "web", image: "busybox", exitCode: exitCode, signal: signal, deduplicationKey: "k\(index)", payload: payload)
+            event.seq = Int64(index + 1)
+            fold.fold(event)
         }
-        return try store.incidents().reversed()
+        return fold.incidents.sorted { ($0.lastNanos, $0.id ?? 0) < ($1.lastNanos, $1.id ?? 0) }
     }
 
     @Test func aRestartLoopIsOneIncidentWithManyOccurrences() throws {

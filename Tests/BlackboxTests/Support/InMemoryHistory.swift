@@ -9,15 +9,14 @@ struct InMemoryHistory {
     let containerID = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
     let name: String
     private(set) var events: [EventRecord] = []
-    private var container: ContainerState
-    private(set) var incidents: [IncidentState] = []
+    private var projections = PureFold()
+    var incidents: [IncidentState] { projections.incidents }
     /// Unix nanoseconds of the next row; every helper advances it.
     var now: Int64 = 1_700_000_000_000_000_000
     private var counter = 0
 
     init(name: String) {
         self.name = name
-        container = ContainerState(containerID: containerID)
     }
 
     /// The inspect document the next snapshots show; edit it to change the container's configuration or state.
@@ -110,18 +109,7 @@ struct InMemoryHistory {
     private mutating func append(_ record: EventRecord) {
         var event = record
         event.seq = Int64(events.count + 1)
-        let before = container
-        container.apply(event)
-        let open = incidents.last.flatMap { $0.resolvedNanos == nil ? $0 : nil }
-            ?? ((event.kind == .logTail || event.kind == .inspect || event.kind == .hostFacts) ? incidents.last.flatMap { $0.resolution == "removed" ? $0 : nil } : nil)
-        for var changed in IncidentFold.apply(event, open: open, before: before, after: container, policy: IncidentPolicy()) {
-            if let index = incidents.firstIndex(where: { $0.id == changed.id && changed.id != nil }) {
-                incidents[index] = changed
-            } else {
-                changed.id = Int64(incidents.count + 1)
-                incidents.append(changed)
-            }
-        }
+        projections.fold(event)
         events.append(event)
     }
 
