@@ -110,6 +110,11 @@ struct IncidentReport {
             lines.append(
                 "after        \(dependency.composeService ?? "?") had incident \(dependency.id ?? 0) (\(dependency.triggerKinds.joined(separator: ", "))) \(before) before: `blackbox incident show \(dependency.id ?? 0)`")
         }
+        for dependant in compose.followingIncidents {
+            let after = TemplateRenderer.duration(nanos: Double(max(0, dependant.openedNanos - incident.lastNanos)))
+            lines.append(
+                "followed by  \(dependant.composeService ?? "?") had incident \(dependant.id ?? 0) (\(dependant.triggerKinds.joined(separator: ", "))) \(after) after: `blackbox incident show \(dependant.id ?? 0)`")
+        }
         return lines
     }
 

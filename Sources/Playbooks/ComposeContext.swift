@@ -17,6 +17,11 @@ public struct ComposeContext: Sendable {
     /// Incidents of the dependencies whose latest trigger was at most ``linkWindowNanos`` before this incident opened,
     /// nearest first.
     public var precedingIncidents: [IncidentState]
+    /// Each dependency as it was when this incident opened (its first failure), in `dependsOn` order.
+    public var dependencies: [DependencyState] = []
+    /// Incidents of services that depend on this one and failed while it was failing or at most ``linkWindowNanos``
+    /// after its latest trigger, oldest first: the other side of ``precedingIncidents``.
+    public var followingIncidents: [IncidentState] = []
 
     /// How far back a dependency's incident is linked to this one: 60 s.
     public static let linkWindowNanos: Int64 = 60_000_000_000
@@ -33,10 +38,16 @@ public struct ComposeContext: Sendable {
             file.hasPrefix("/") || directory.isEmpty ? String(file) : directory + "/" + file
         }
         var dependsOn: [String] = []
+        var conditions: [String: String] = [:]
         var source = "unknown"
         if let label = labels["com.docker.compose.depends_on"]?.stringValue {
             // `db:service_healthy:false,cache:service_started:true`
-            dependsOn = label.split(separator: ",").compactMap { $0.split(separator: ":").first.map(String.init) }
+            for entry in label.split(separator: ",") {
+                let parts = entry.split(separator: ":").map(String.init)
+                guard let name = parts.first else { continue }
+                dependsOn.append(name)
+                if parts.count > 1 { conditions[name] = parts[1] }
+            }
             source = "label"
         } else if let fromFiles = dependencies(of: service, in: files) {
             dependsOn = fromFiles
@@ -48,9 +59,37 @@ public struct ComposeContext: Sendable {
                 $0.lastNanos <= incident.openedNanos && incident.openedNanos - $0.lastNanos <= linkWindowNanos
             }
         }
+        let states = try dependsOn.map {
+            try DependencyState.read(project: project, service: $0, condition: conditions[$0], atNanos: incident.openedNanos, from: store)
+        }
+        var following: [IncidentState] = []
+        for other in try store.incidents(since: incident.openedNanos, project: project)
+        where other.composeService != service && other.openedNanos >= incident.openedNanos
+            && other.openedNanos - incident.lastNanos <= linkWindowNanos
+        {
+            guard let otherService = other.composeService else { continue }
+            if try Self.dependsOn(otherService, on: service, incident: other, files: files, store: store) { following.append(other) }
+        }
         return ComposeContext(
             project: project, service: service, configFiles: files, dependsOn: dependsOn, dependenciesSource: source,
-            precedingIncidents: preceding.sorted { $0.lastNanos > $1.lastNanos })
+            precedingIncidents: preceding.sorted { $0.lastNanos > $1.lastNanos }, dependencies: states,
+            followingIncidents: following.sorted { $0.openedNanos < $1.openedNanos })
+    }
+
+    /// Whether `dependant` (whose `incident` is given) depends on `service`: by its snapshot's
+    /// `com.docker.compose.depends_on` label, else by the compose files.
+    private static func dependsOn(_ dependant: String, on service: String, incident: IncidentState, files: [String], store: EventStore) throws -> Bool {
+        let snapshots = try store.events(
+            EventFilter(containerIDs: [incident.containerID], since: incident.openedNanos - 600_000_000_000, until: incident.lastNanos))
+        if let label = snapshots.last(where: { $0.kind == .inspect }).flatMap({ JSONValue.parse($0.payload) })?[
+            path: "Config.Labels"
+        ].flatMap({ labels -> String? in
+            if case .object(let values) = labels { return values["com.docker.compose.depends_on"]?.stringValue }
+            return nil
+        }) {
+            return label.split(separator: ",").contains { $0.split(separator: ":").first.map(String.init) == service }
+        }
+        return dependencies(of: dependant, in: files)?.contains(service) ?? false
     }
 
     /// `services.SERVICE.depends_on` (a list, or a mapping's keys) across the files; nil when no file can be read.

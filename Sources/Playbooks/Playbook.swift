@@ -71,6 +71,9 @@ public indirect enum Predicate: Sendable {
     case occurrences(Condition)
     /// The failure's exit code (its `die`, its start failure's `State.ExitCode`, or a reconciled exit's) satisfies it.
     case exitCode(Condition)
+    /// A compose dependency of the container had failed just before (`failed`), or was not ready (`ready: false`:
+    /// not running, unhealthy, or its health check still starting) when the container first failed.
+    case dependency(failed: Bool?, ready: Bool?)
 
     var leafCount: Int {
         switch self {
@@ -150,8 +153,11 @@ public indirect enum EvidenceSource: Sendable {
     /// A lookup in the store or on the engine's host: `port_holder` (the container publishing a host port),
     /// `path_owner` (owner and mode of a host path), `port_process` (the process listening on a port).
     case lookup(String, argument: String)
-    /// The exit codes of the incident's `die` events, in order.
+    /// The exit codes of the incident's occurrences up to this one, in order.
     case exitCodes
+    /// A field of the dependency the failure depends on — the one that failed just before, else one not ready:
+    /// `service`, `container`, `state` (a summary), `incident` (its id), `condition` (the `depends_on` condition).
+    case dependency(String)
 }
 
 /// An engine operation a playbook may perform on the incident's container, only with `--apply`.

@@ -84,6 +84,10 @@ public struct PlaybookMatcher: Sendable {
             return condition.holds(for: .number(Double(context.incident.occurrences)))
         case .exitCode(let condition):
             return condition.holds(for: context.incident.exitCode.map { .number(Double($0)) })
+        case .dependency(let failed, let ready):
+            return (context.compose?.dependencies ?? []).contains { dependency in
+                (failed.map { $0 == dependency.failed } ?? true) && (ready.map { $0 == dependency.ready } ?? true)
+            }
         }
     }
 
@@ -148,6 +152,16 @@ public struct PlaybookMatcher: Sendable {
             return found.map(JSONValue.string)
         case .exitCodes:
             return .array(context.history.compactMap { $0.exitCode.map { .number(Double($0)) } })
+        case .dependency(let field):
+            let dependencies = context.compose?.dependencies ?? []
+            guard let dependency = dependencies.first(where: \.failed) ?? dependencies.first(where: { !$0.ready }) else { return nil }
+            switch field {
+            case "service": return .string(dependency.service)
+            case "container": return dependency.container.map(JSONValue.string)
+            case "state": return .string(dependency.summary)
+            case "incident": return dependency.incident?.id.map { .number(Double($0)) }
+            default: return dependency.condition.map(JSONValue.string)
+            }
         }
     }
 

@@ -121,7 +121,7 @@ public struct PlaybookParser {
     // MARK: - Predicates
 
     private static let predicateKeys = [
-        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code",
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency",
     ]
 
     private mutating func predicate(_ node: Node) -> Predicate? {
@@ -184,6 +184,19 @@ public struct PlaybookParser {
             return condition(value).map { .occurrences($0) }
         case "exit_code":
             return condition(value).map { .exitCode($0) }
+        case "dependency":
+            guard let fields = value.mapping else {
+                error(value, "dependency takes {failed: true} or {ready: false}")
+                return nil
+            }
+            let keys = self.fields(fields, allowed: ["failed", "ready"], required: [], at: value)
+            let failed = keys["failed"]?.bool
+            let ready = keys["ready"]?.bool
+            guard failed != nil || ready != nil else {
+                error(value, "dependency takes {failed: true} or {ready: false}")
+                return nil
+            }
+            return .dependency(failed: failed, ready: ready)
         default:
             error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
             return nil
@@ -276,7 +289,9 @@ public struct PlaybookParser {
 
     // MARK: - Evidence
 
-    private static let evidenceKeys = ["inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes"]
+    private static let evidenceKeys = [
+        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency",
+    ]
 
     private mutating func evidenceSource(_ node: Node, known: [String]) -> EvidenceSource? {
         guard let mapping = node.mapping, let (keyNode, value) = mapping.first(where: { Self.evidenceKeys.contains($0.key.string ?? "") }) else {
@@ -348,6 +363,14 @@ public struct PlaybookParser {
                 return nil
             }
             return .lookup(name, argument: argument)
+        case "dependency":
+            _ = fields(mapping, allowed: ["dependency"], required: [], at: node)
+            let known = ["service", "container", "state", "incident", "condition"]
+            guard let field = string(value, "dependency"), known.contains(field) else {
+                error(value, "dependency takes \(known.joined(separator: ", "))")
+                return nil
+            }
+            return .dependency(field)
         default:
             _ = fields(mapping, allowed: ["exit_codes"], required: [], at: node)
             return .exitCodes

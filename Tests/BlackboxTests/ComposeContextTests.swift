@@ -51,4 +51,44 @@ import Testing
         #expect(compose.dependenciesSource == "label")
         #expect(compose.configFiles.isEmpty)
     }
+
+    @Test func aServiceThatFailsRightAfterItsDependencyIsDiagnosedByTheDependency() throws {
+        let (fixture, store, dbIncident, apiIncident) = try record { _ in ["com.docker.compose.depends_on": "db:service_started:false"] }
+        defer { fixture.directory.remove() }
+        let evidence = try IncidentContext.load(apiIncident, from: store, lookups: NoLookups())
+        #expect(evidence.compose?.dependencies.map(\.service) == ["db"])
+        #expect(evidence.compose?.dependencies.first?.status == "exited")
+        #expect(evidence.compose?.dependencies.first?.condition == "service_started")
+        let best = PlaybookMatcher(playbooks: PlaybookLibrary.builtIn.playbooks).matches(evidence.occurrences[0]).first
+        #expect(best?.playbook.id == "dependency-failed-first")
+        #expect(best?.diagnosis.contains("the service it depends on, db, failed (exited, incident \(dbIncident.id ?? 0) (oom, die))") == true, "\(best?.diagnosis ?? "")")
+        #expect(best?.fix.contains("`blackbox incident show \(dbIncident.id ?? 0)`") == true, "\(best?.fix ?? "")")
+        let dbEvidence = try IncidentContext.load(dbIncident, from: store, lookups: NoLookups())
+        #expect(dbEvidence.compose?.followingIncidents.map(\.id) == [apiIncident.id], "linked both ways")
+        let report = IncidentReport(
+            incident: dbIncident, matches: [], occurrenceMatches: [:], evidence: dbEvidence, policy: store.incidentPolicy, now: apiIncident.lastNanos
+        ).render()
+        #expect(report.contains("followed by  api had incident \(apiIncident.id ?? 0) (die) 2.0s after: `blackbox incident show \(apiIncident.id ?? 0)`"), "\(report)")
+    }
+
+    @Test func aServiceThatCannotConnectToADependencyThatIsNotReadyIsToldToWaitForItsHealth() throws {
+        let fixture = try ComposeFixture()
+        defer { fixture.directory.remove() }
+        let store = try EventStore(path: fixture.directory.storePath)
+        var history = ComposeHistory(store: store, project: "shop")
+        let db = try history.start("db")
+        try history.engine(db, "die", exitCode: 0)
+        let api = try history.start("api", labels: ["com.docker.compose.depends_on": "db:service_started:false"])
+        history.pass(1_000_000_000)
+        try history.engine(api, "die", exitCode: 1)
+        try history.logTail(api, ["psycopg2.OperationalError: could not connect to server: Connection refused", "\tIs the server running on host \"db\"?"])
+        let incident = try #require(try store.incidents(project: "shop", service: "api").first)
+        #expect(try store.incidents(project: "shop", service: "db").isEmpty, "a clean exit of the dependency is no incident of its own")
+        let evidence = try IncidentContext.load(incident, from: store, lookups: NoLookups())
+        let best = try #require(PlaybookMatcher(playbooks: PlaybookLibrary.builtIn.playbooks).matches(evidence.occurrences[0]).first)
+        #expect(best.playbook.id == "dependency-not-ready")
+        #expect(best.diagnosis.contains("which was not ready when it failed (exited)"), "\(best.diagnosis)")
+        #expect(best.diagnosis.contains("It waits only for `service_started`"), "\(best.diagnosis)")
+        #expect(best.fix.contains("`depends_on: {db: {condition: service_healthy}}`"), "\(best.fix)")
+    }
 }
