@@ -33,16 +33,18 @@ public struct HostLookups: EvidenceLookups {
         HostPath.read(path)?.description
     }
 
+    /// The process listening on the port, TCP (state LISTEN) or UDP (bound), from `/proc/net/{tcp,tcp6,udp,udp6}` and
+    /// `/proc/*/fd`; a `docker-proxy` is named with the container it forwards to, when the store knows it.
     public func portProcess(_ port: String) -> String? {
-        guard let number = Int(port) else { return nil }
+        guard let number = Int(port), (1...65535).contains(number) else { return nil }
         let hexPort = String(format: ":%04X", number)
         var inodes: Set<String> = []
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        for (table, listening) in [("/proc/net/tcp", "0A"), ("/proc/net/tcp6", "0A"), ("/proc/net/udp", "07"), ("/proc/net/udp6", "07")] {
             guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                // local_address, st (0A = LISTEN), inode
-                if fields.count > 9, fields[1].hasSuffix(hexPort), fields[3] == "0A" { inodes.insert(String(fields[9])) }
+                // local_address, st (TCP 0A = LISTEN; UDP 07 = bound), inode
+                if fields.count > 9, fields[1].hasSuffix(hexPort), fields[3] == listening { inodes.insert(String(fields[9])) }
             }
         }
         guard !inodes.isEmpty, let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
@@ -53,6 +55,9 @@ public struct HostLookups: EvidenceLookups {
                     target.hasPrefix("socket:["), inodes.contains(String(target.dropFirst(8).dropLast()))
                 else { continue }
                 let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+                if name == "docker-proxy", let container = portHolder(hostPort: port, excluding: "") {
+                    return "pid \(pid) (docker-proxy of container \(container))"
+                }
                 return "pid \(pid) (\(name))"
             }
         }
