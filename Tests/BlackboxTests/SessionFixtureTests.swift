@@ -36,9 +36,7 @@ import Testing
     @Test(arguments: scenarios)
     func theDiagnosisIsWhatTheReporterWouldCallRight(scenario: String) throws {
         let expectation = try Self.expectation(scenario)
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let observed = try Self.importAndShow(scenario, into: directory)
+        let observed = try Self.shown(scenario)
 
         var differences: [String] = []
         for (name, expected) in expectation.containers.sorted(by: { $0.key < $1.key }) {
@@ -59,22 +57,22 @@ import Testing
         let summary = observed.sorted { $0.key < $1.key }.map { name, incidents in
             "\(name): " + (incidents.isEmpty ? "no incident" : incidents.map(Self.summary).joined(separator: "; "))
         }
+        let right = differences.isEmpty
         #expect(
-            differences.isEmpty,
+            right,
             "\(scenario) (\(expectation.reportedAs ?? "")):\n  - \(differences.joined(separator: "\n  - "))\nblackbox says:\n  \(summary.joined(separator: "\n  "))")
     }
 
     /// No rendered diagnosis or fix of any session says "unknown" (beyond quoting the engine's own error text).
     @Test(arguments: scenarios)
     func noDiagnosisOrFixSaysUnknown(scenario: String) throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let observed = try Self.importAndShow(scenario, into: directory)
+        let observed = try Self.shown(scenario)
         for (name, incidents) in observed.sorted(by: { $0.key < $1.key }) {
             for incident in incidents {
+                let unknowns = incident.unknowns
                 #expect(
-                    incident.unknowns.isEmpty,
-                    "\(scenario): \(name) incident \(incident.id) renders “unknown”:\n  - \(incident.unknowns.joined(separator: "\n  - "))")
+                    unknowns.isEmpty,
+                    "\(scenario): \(name) incident \(incident.id) renders “unknown”:\n  - \(unknowns.joined(separator: "\n  - "))")
             }
         }
     }
@@ -130,6 +128,18 @@ import Testing
         try JSONDecoder().decode(SessionExpectation.self, from: Data(contentsOf: directory.appending(path: "\(scenario).expected.json")))
     }
 
+    /// Every incident of the session, per container name, oldest first: imported and shown once, for both tests.
+    static func shown(_ scenario: String) throws -> [String: [ObservedIncident]] {
+        if let cached = cache.withLock({ $0[scenario] }) { return cached }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let observed = try importAndShow(scenario, into: directory)
+        cache.withLock { $0[scenario] = observed }
+        return observed
+    }
+
+    private static let cache = LockedValue<[String: [String: [ObservedIncident]]]>([:])
+
     /// Imports the session into a fresh store and shows every incident of it, per container name, oldest first.
     static func importAndShow(_ scenario: String, into directory: TemporaryDirectory) throws -> [String: [ObservedIncident]] {
         let session = Self.directory.appending(path: "\(scenario).jsonl").path
@@ -160,5 +170,19 @@ import Testing
     static func summary(_ incident: ObservedIncident) -> String {
         let perOccurrence = incident.occurrenceDiagnoses.map { "; per occurrence: " + $0.map { $0.playbook ?? "none" }.joined(separator: ", ") } ?? ""
         return "\(incident.diagnosis.playbook ?? "no playbook matched") (\(incident.occurrences) occurrence\(incident.occurrences == 1 ? "" : "s")\(perOccurrence))"
+    }
+}
+
+/// A value shared by concurrently running test cases, behind a lock.
+final class LockedValue<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }
