@@ -7,7 +7,7 @@ import Foundation
 /// the diagnosis keys of ``DiagnosisExpectation`` — they apply to the incident's diagnosis (`playbook` and the first
 /// of `matches` at the top of `incident show --json`) and to its first occurrence's (`occurrence_diagnoses[0]`) —
 /// plus `occurrences` (exact) or `min_occurrences`, `header_contains` (the text before the first blank line of
-/// `incident show`), `text_contains` (anywhere in it), `each_occurrence` (diagnosis keys every occurrence must meet)
+/// `incident show`, without its first line), `text_contains` (anywhere in it), `each_occurrence` (diagnosis keys every occurrence must meet)
 /// and `first_occurrence` (diagnosis keys for occurrence 1 instead of the incident's, where they differ: a restart loop
 /// is the incident's diagnosis, not that of its first failure alone).
 struct SessionExpectation: Decodable {
@@ -192,9 +192,11 @@ struct ObservedIncident {
     /// `occurrence_diagnoses`, one per occurrence; nil when the JSON has no such key.
     var occurrenceDiagnoses: [ObservedDiagnosis]?
     var text: String
+    var containerName: String?
 
     init(json object: [String: Any], text: String) {
         id = object["id"] as? Int ?? 0
+        containerName = object["container_name"] as? String
         occurrences = object["occurrences"] as? Int ?? 0
         diagnosis = ObservedDiagnosis(playbook: object["playbook"] as? String, matches: object["matches"] as? [[String: Any]] ?? [])
         occurrenceDiagnoses = (object["occurrence_diagnoses"] as? [[String: Any]])?.map { occurrence in
@@ -203,9 +205,11 @@ struct ObservedIncident {
         self.text = text
     }
 
-    /// The report's first block: the incident line and the header (image, when, had run for, exit code, trigger…).
+    /// The report's header (image, when, had run for, exit code, trigger, loop…): its first block without the line
+    /// that names the incident and the container.
     var header: String {
-        text.components(separatedBy: "\n\n").first ?? text
+        (text.components(separatedBy: "\n\n").first ?? text).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+            .joined(separator: "\n")
     }
 
     /// The engine's own error (`State.Error`), as the report's `error` line shows it; quoted text may say "unknown".
@@ -214,15 +218,16 @@ struct ObservedIncident {
     }
 
     /// Every rendered diagnosis or fix, of the incident and of each occurrence, that says "unknown" outside the
-    /// engine's own words.
+    /// engine's own words and the container's name.
     var unknowns: [String] {
         let texts = diagnosis.texts + (occurrenceDiagnoses ?? []).flatMap(\.texts)
-        return Array(Set(texts.filter { Self.saysUnknown($0, engineError: engineError) })).sorted()
+        return Array(Set(texts.filter { Self.saysUnknown($0, quoting: [engineError, containerName].compactMap { $0 }) })).sorted()
     }
 
-    static func saysUnknown(_ text: String, engineError: String?) -> Bool {
+    /// Whether the text says "unknown" outside the `quoted` texts (the engine's error, the container's name).
+    static func saysUnknown(_ text: String, quoting quoted: [String]) -> Bool {
         var text = text
-        if let engineError, !engineError.isEmpty { text = text.replacingOccurrences(of: engineError, with: "") }
+        for quote in quoted where !quote.isEmpty { text = text.replacingOccurrences(of: quote, with: "") }
         return text.range(of: #"\bunknown\b"#, options: [.regularExpression, .caseInsensitive]) != nil
     }
 }
