@@ -13,6 +13,10 @@ import Testing
         return files.filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(".jsonl".count)) }.sorted()
     }()
 
+    /// Built-in playbooks proven by unit and engine tests but not yet by a recorded session (issue 18): a playbook
+    /// that is neither recorded nor listed here fails the test below.
+    static let notYetRecorded: Set<String> = ["dependency-failed-first", "dependency-not-ready"]
+
     @Test func everyBuiltInPlaybookHasARecordedSession() throws {
         let playbooks = try FileManager.default.contentsOfDirectory(
             atPath: Self.directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appending(path: "playbooks").path)
@@ -27,7 +31,8 @@ import Testing
             }
         }
         #expect(playbooks.count >= 12)
-        #expect(Set(playbooks).subtracting(expected).sorted() == [], "built-in playbooks that no recorded session expects")
+        #expect(Set(playbooks).subtracting(expected).subtracting(Self.notYetRecorded).sorted() == [], "built-in playbooks that no recorded session expects")
+        #expect(Self.notYetRecorded.intersection(expected).sorted() == [], "recorded now: take them off notYetRecorded")
         #expect(expected.subtracting(playbooks).subtracting(["none"]).sorted() == [], "expected playbooks that are not built in")
         for scenario in Self.scenarios {
             #expect(FileManager.default.fileExists(atPath: Self.directory.appending(path: "\(scenario).expected.json").path), "\(scenario) has no expected file")
