@@ -31,7 +31,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let library = try playbooks.load()
         let store = try store.openForWriting()
-        let importer = StoreImporter(store: store)
+        let importer = StoreImporter(store: store, redactor: .configured())
         var total = ImportCounts()
         var rejected = 0
         var unreadable = 0

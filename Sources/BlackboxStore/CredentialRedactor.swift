@@ -1,20 +1,26 @@
 import DockerEngine
 import Foundation
 
-/// Replaces credentials with ``placeholder`` before anything is written to the store.
+/// Replaces credentials with ``RedactedValue`` markers before anything is written to the store.
 ///
-/// A name looks like a credential when it contains one of ``patterns``, compared case-insensitively
-/// (`DB_PASSWORD`, `api_token`, `com.example.secret-key`). Covered:
+/// What is a credential (the model, documented in the README's "Secrets"):
+/// - the value under a credential *name* (``isCredential(name:)``: a word of the name contains one of ``patterns``,
+///   compared case-insensitively: `DB_PASSWORD`, `api_token`, `com.example.secret-key`, `PGPASSWORD`);
+/// - in text, `NAME=value`, `"NAME": "value"`, `NAME: value`, `--NAME value` for such names, HTTP authorization
+///   headers, URL passwords and tokens of well-known formats (``redact(_:in:)``).
+///
+/// Covered:
 /// - inspect snapshots: `Config.Env` (`NAME=value`), `Config.Labels`, and the command lines `Config.Cmd`,
 ///   `Config.Entrypoint`, `Config.Healthcheck.Test`, `Path` and `Args` (``redact(arguments:)``);
 /// - engine events: credential-named attributes (labels), and the command of `exec_create: …` / `exec_start: …` actions;
-/// - log tails (``redact(lines:)``);
+/// - log tails (``redact(logLines:)``), start failures and every row of an imported export (``redact(_:)-(EventRecord)``);
 /// - everywhere, the password of a URL (`postgres://user:PASSWORD@db`), whatever the name it is under.
+///
+/// A redacted value keeps its shape (quotes, white space, a length class, whether it is a placeholder: ``RedactedValue``);
+/// redacting what is already redacted changes nothing.
 public struct CredentialRedactor: Sendable {
     /// The default name fragments.
     public static let defaultPatterns = ["KEY", "TOKEN", "SECRET", "PASS", "CREDENTIAL", "AUTH", "PRIVATE"]
-    /// What a redacted value becomes.
-    public static let placeholder = "<redacted>"
 
     public let patterns: [String]
 
@@ -22,10 +28,11 @@ public struct CredentialRedactor: Sendable {
         self.patterns = patterns.map { $0.uppercased() }.filter { !$0.isEmpty }
     }
 
-    /// Whether `name` looks like it holds a credential.
-    public func isCredential(name: String) -> Bool {
-        let upper = name.uppercased()
-        return patterns.contains { upper.contains($0) }
+    /// The redactor `record` and `import` use: the default fragments, `extra` (`--redact-pattern`), and the
+    /// comma-separated fragments of `BLACKBOX_REDACT` in `environment`.
+    public static func configured(adding extra: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> CredentialRedactor {
+        let fromEnvironment = (environment["BLACKBOX_REDACT"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return CredentialRedactor(patterns: defaultPatterns + extra + fromEnvironment)
     }
 
     /// The inspect JSON (`GET /containers/{id}/json`) with credentials replaced in `Config.Env`, `Config.Labels`,
@@ -85,19 +92,14 @@ public struct CredentialRedactor: Sendable {
             raw: raw)
     }
 
-    /// `NAME=value` with the value replaced when NAME looks like a credential, else with ``redact(text:)`` applied to
-    /// the value (`JAVA_OPTS=-Ddb.password=…`, a URL's password).
+    /// `NAME=value` with the whole value replaced by its marker when NAME is a credential (`DB_PASSWORD="hunter2"` →
+    /// `DB_PASSWORD="<redacted:1-7>"`: the quotes the application receives are kept), else with ``redact(text:)``
+    /// applied to the value (`JAVA_OPTS=-Ddb.password=…`, a URL's password, a token of a well-known format).
     public func redactAssignment(_ assignment: String) -> String {
         guard let equals = assignment.firstIndex(of: "=") else { return assignment }
         let name = String(assignment[..<equals])
         let value = String(assignment[assignment.index(after: equals)...])
-        return "\(name)=\(isCredential(name: name) ? Self.placeholder : redact(text: value))"
-    }
-
-    /// `exec_create: CMD` / `exec_start: CMD` with ``redact(text:)`` applied to CMD; other actions unchanged.
-    private func redact(action: String) -> String {
-        guard action.hasPrefix("exec_"), let colon = action.firstIndex(of: ":") else { return action }
-        return String(action[...colon]) + redact(text: String(action[action.index(after: colon)...]))
+        return "\(name)=\(isCredential(name: name) ? redactedValue(value) ?? value : redact(text: value))"
     }
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
@@ -106,7 +108,7 @@ public struct CredentialRedactor: Sendable {
 
     private func redactMap(_ map: [String: String]) -> [String: String] {
         map.reduce(into: [:]) { result, entry in
-            result[entry.key] = isCredential(name: entry.key) ? Self.placeholder : redact(urlsIn: entry.value)
+            result[entry.key] = isCredential(name: entry.key) ? redactedValue(entry.value) ?? entry.value : redact(urlsIn: entry.value)
         }
     }
 }

@@ -93,8 +93,12 @@ extension EventRecord {
     public static let maximumLogLineBytes = 8192
 
     /// The log tail of a container that died: its lines (each cut at ``maximumLogLineBytes``), or why they could not be read.
+    ///
+    /// - Parameter redacted: how many values ``CredentialRedactor/redact(logLines:)`` replaced in each line, in the
+    ///   order of `lines`; stored only when one is not 0.
     public static func logTail(
-        containerID: String, containerName: String?, lines: [LogLine]?, failure: String?, timeNanos: Int64, trigger: String?
+        containerID: String, containerName: String?, lines: [LogLine]?, failure: String?, timeNanos: Int64, trigger: String?,
+        redacted: [Int]? = nil
     ) -> EventRecord {
         let bounded = lines?.map { line -> LogLine in
             let bytes = line.text.utf8.count
@@ -103,7 +107,8 @@ extension EventRecord {
             cut.text = String(decoding: line.text.utf8.prefix(maximumLogLineBytes), as: UTF8.self) + " … [\(bytes - maximumLogLineBytes) more bytes not kept]"
             return cut
         }
-        let document = LogTail(captured: lines != nil, lines: bounded ?? [], reason: failure)
+        let document = LogTail(
+            captured: lines != nil, lines: bounded ?? [], reason: failure, redacted: redacted?.contains { $0 > 0 } == true ? redacted : nil)
         return EventRecord(
             timeNanos: timeNanos, kind: .logTail, containerID: containerID, containerName: containerName,
             deduplicationKey: trigger.map { "log_tail|\($0)" }, payload: Self.json(document))
@@ -172,6 +177,18 @@ extension EventRecord {
         public var captured: Bool
         public var lines: [LogLine]
         public var reason: String?
+        /// How many credential values were replaced by a marker in each line, in the order of `lines` (JSON
+        /// `"redacted":[0,1,0]`); absent when none was (and in tails stored before this was kept).
+        public var redacted: [Int]? = nil
+
+        /// How many values were redacted in line `index` of `lines` (0 when none, or out of range).
+        public func redactedValues(line index: Int) -> Int {
+            guard let redacted, redacted.indices.contains(index) else { return 0 }
+            return redacted[index]
+        }
+
+        /// How many values were redacted in the whole tail.
+        public var redactedValueCount: Int { redacted?.reduce(0, +) ?? 0 }
     }
 
     static func json(_ value: some Encodable) -> String {

@@ -17,7 +17,8 @@ public enum ImportLine: Sendable, Equatable {
     ///
     /// An event without `dedup_key` gets a stable one, so importing a file twice stores it once: an engine event the
     /// same key the recorder gives it (time, type, action, actor), any other `import|kind|container|ts_ns|hash of payload`.
-    /// A `docker events` line becomes the same `engine` row the recorder writes, its credential-named attributes redacted.
+    /// A `docker events` line becomes the same `engine` row the recorder writes, its credential-named attributes redacted;
+    /// an export line's row is redacted by the same rules (credentials are redacted whatever the source).
     ///
     /// - Throws: ``Rejected`` naming what is wrong: not JSON, an unknown line, a missing or mistyped field, an unknown kind.
     public static func decode(_ bytes: ArraySlice<UInt8>, redactor: CredentialRedactor) throws(Rejected) -> ImportLine {
@@ -28,7 +29,7 @@ public enum ImportLine: Sendable, Equatable {
             throw Rejected(reason: "not JSON: \(error.reason)")
         }
         if case .composite(let object)? = members["event"] {
-            return .event(try event(try inner(object, "event")))
+            return .event(try event(try inner(object, "event"), redactor: redactor))
         }
         if case .composite(let object)? = members["sample"] {
             return .sample(try sample(try inner(object, "sample")))
@@ -55,7 +56,9 @@ public enum ImportLine: Sendable, Equatable {
         }
     }
 
-    private static func event(_ members: JSONMembers) throws(Rejected) -> EventRecord {
+    /// The row of an `{"event":{…}}` line, redacted as the recorder redacts that kind (``CredentialRedactor/redact(_:)-(EventRecord)``)
+    /// before its key is derived, so that no key hashes a secret.
+    private static func event(_ members: JSONMembers, redactor: CredentialRedactor) throws(Rejected) -> EventRecord {
         let fields = Fields(members: members, name: "event")
         let kindName = try fields.requiredString("kind")
         guard let kind = EventKind(rawValue: kindName) else { throw Rejected(reason: "event has an unknown kind '\(kindName)'") }
@@ -69,11 +72,12 @@ public enum ImportLine: Sendable, Equatable {
             composeProject: try fields.string("compose_project"), composeService: try fields.string("compose_service"),
             exitCode: try fields.integer("exit_code").map { Int($0) }, signal: try fields.string("signal"),
             deduplicationKey: try fields.string("dedup_key"), payload: String(decoding: payloadBytes, as: UTF8.self))
+        record = redactor.redact(record)
         if record.deduplicationKey == nil {
             if kind == .engine, let type = record.type, let action = record.action {
                 record.deduplicationKey = "engine|\(record.timeNanos)|\(type)|\(action)|\(record.actorID ?? "")"
             } else {
-                record.deduplicationKey = "import|\(kind.rawValue)|\(record.containerID ?? "")|\(record.timeNanos)|\(fnv1a(payloadBytes))"
+                record.deduplicationKey = "import|\(kind.rawValue)|\(record.containerID ?? "")|\(record.timeNanos)|\(fnv1a(record.payload.utf8))"
             }
         }
         return record

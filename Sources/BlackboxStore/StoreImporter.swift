@@ -26,7 +26,7 @@ public struct StoreImporter: Sendable {
     }
 
     public let store: EventStore
-    /// Applied to `docker events` lines, as the recorder applies it to the events it receives.
+    /// Applied to every line, as the recorder applies it to what it writes: `docker events` lines and the rows of exports.
     public var redactor: CredentialRedactor
     /// Lines per transaction.
     public var batchSize: Int

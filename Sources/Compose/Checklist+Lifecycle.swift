@@ -24,7 +24,7 @@ extension Checklist {
             Finding(
                 .warning, "shutdown", service: service.name, at: at,
                 "\(service.name) runs its command under `\(shell) -c`: the shell is PID 1 and does not forward SIGTERM, so a stop waits \(gracePeriod(service)) and ends in SIGKILL",
-                evidence: [.init("command", .list(words))],
+                evidence: [.init("command", .list(CredentialRedactor().redact(arguments: words)))],
                 fix: "init: true (an init process forwards the signal), or start the script's last command with `exec`, or use the exec form [\"app\", \"arg\"]")
         ]
     }

@@ -1,3 +1,4 @@
+import BlackboxStore
 import Playbooks
 
 extension Checklist {
@@ -81,8 +82,10 @@ extension Checklist {
         func under(_ path: String, _ roots: [String]) -> Bool {
             roots.contains { root in path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
         }
+        let redactor = CredentialRedactor()
         return service.environment.compactMap { variable -> Finding? in
-            guard let path = variable.value, path.hasPrefix("/"), path.count > 1, !path.contains(" "), !path.contains(":"),
+            // A credential's value is never shown, not even when it looks like a path.
+            guard !redactor.isCredential(name: variable.name), let path = variable.value, path.hasPrefix("/"), path.count > 1, !path.contains(" "), !path.contains(":"),
                 !under(path, system), !under(path, mounted), !under(path, service.tmpfs.map(\.value))
             else { return nil }
             let last = path.split(separator: "/").last ?? ""

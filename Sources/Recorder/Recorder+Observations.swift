@@ -66,9 +66,12 @@ extension Recorder {
         } catch {
             failure = error.localizedDescription
         }
-        let redacted = lines.map(configuration.redactor.redact(lines:))
-        await write(.logTail(containerID: containerID, containerName: name, lines: redacted, failure: failure, timeNanos: time, trigger: trigger))
-        return redacted
+        let redacted = lines.map(configuration.redactor.redact(logLines:))
+        await write(
+            .logTail(
+                containerID: containerID, containerName: name, lines: redacted?.lines, failure: failure, timeNanos: time, trigger: trigger,
+                redacted: redacted?.redacted))
+        return redacted?.lines
     }
 
     /// Inspects a container and records a failed start if it has one: it is `created` and `State.Error` is set.

@@ -152,7 +152,7 @@ struct EngineRecordingTests {
         defer { directory.remove() }
         let snapshots = try events(store, name).filter { $0.kind == .inspect }
         #expect(!snapshots.isEmpty)
-        #expect(snapshots.allSatisfy { $0.payload.contains("API_TOKEN=<redacted>") && $0.payload.contains("DB_PASSWORD=<redacted>") })
+        #expect(snapshots.allSatisfy { $0.payload.contains("API_TOKEN=<redacted:32-63>") && $0.payload.contains("DB_PASSWORD=<redacted:32-63>") })
         for suffix in ["", "-wal", "-shm"] {
             let bytes = (try? Data(contentsOf: URL(fileURLWithPath: directory.storePath + suffix))) ?? Data()
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "the secret is in blackbox.sqlite\(suffix)")

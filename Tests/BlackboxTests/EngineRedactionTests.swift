@@ -28,11 +28,14 @@ struct EngineRedactionTests {
         #expect(status == 0, "record exited \(status) after SIGTERM:\n\(stderr)")
 
         let events = try store.events(EventFilter(containerIDs: try store.containerIDs(matching: name)))
-        let marker = CredentialRedactor.placeholder
+        // Every secret is "sN-" and 12 characters: 15 characters, the length class 8-15.
+        let marker = "<redacted:8-15>"
         let tail = try #require(events.first { $0.kind == .logTail })
         for expected in ["DB_PASSWORD=\(marker)", "login --password \(marker)", "https://bob:\(marker)@example.com/x", "otp_code: \(marker)"] {
             #expect(tail.payload.contains(expected), "the log tail lacks \(expected): \(tail.payload)")
         }
+        let document = try JSONDecoder().decode(EventRecord.LogTail.self, from: Data(tail.payload.utf8))
+        #expect(document.redactedValueCount == 4, "each redacted line counts its value: \(tail.payload)")
         #expect(events.contains { $0.action == "exec_start: sh -c : --token \(marker)" })
         let inspect = try #require(events.first { $0.kind == .inspect })
         #expect(inspect.payload.contains("echo DB_PASSWORD=\(marker);"))

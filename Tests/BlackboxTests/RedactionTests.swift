@@ -6,43 +6,54 @@ import Testing
 /// Credential redaction of command lines, URLs and log lines, on payloads captured from a real engine.
 @Suite struct RedactionTests {
     let redactor = CredentialRedactor()
-    let marker = CredentialRedactor.placeholder
 
     @Test func redactsTheValueAfterACredentialFlagButNotAfterOtherFlags() {
         #expect(
             redactor.redact(arguments: ["mysqld", "--password", "hunter2", "-p", "3306", "--user=root", "--api-key=abc123", "-token", "t0k"])
-                == ["mysqld", "--password", marker, "-p", "3306", "--user=root", "--api-key=\(marker)", "-token", marker])
+                == ["mysqld", "--password", "<redacted:1-7>", "-p", "3306", "--user=root", "--api-key=<redacted:1-7>", "-token", "<redacted:1-7>"])
         // A flag right after a credential flag is not its value.
         #expect(redactor.redact(arguments: ["--no-auth", "--verbose"]) == ["--no-auth", "--verbose"])
-        #expect(redactor.redact(arguments: ["env", "DB_PASSWORD=s3cret", "PORT=80"]) == ["env", "DB_PASSWORD=\(marker)", "PORT=80"])
+        #expect(redactor.redact(arguments: ["env", "DB_PASSWORD=s3cret", "PORT=80"]) == ["env", "DB_PASSWORD=<redacted:1-7>", "PORT=80"])
         #expect(
             redactor.redact(arguments: ["sh", "-c", "psql postgres://app:s3cret@db/app --set token=xyz"])
-                == ["sh", "-c", "psql postgres://app:\(marker)@db/app --set token=\(marker)"])
+                == ["sh", "-c", "psql postgres://app:<redacted:1-7>@db/app --set token=<redacted:1-7>"])
     }
 
     @Test func patternsAreConfigurableAndCaseInsensitive() {
         let custom = CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + ["otp"])
-        #expect(custom.redact(arguments: ["login", "--OTP", "123456"]) == ["login", "--OTP", marker])
+        #expect(custom.redact(arguments: ["login", "--OTP", "123456"]) == ["login", "--OTP", "<redacted:1-7>"])
         #expect(redactor.redact(arguments: ["login", "--OTP", "123456"]) == ["login", "--OTP", "123456"])
-        #expect(custom.redact(text: "Otp_Code=42 user=bob") == "Otp_Code=\(marker) user=bob")
+        #expect(custom.redact(text: "Otp_Code=42 user=bob") == "Otp_Code=<redacted:1-7> user=bob")
+        let configured = CredentialRedactor.configured(adding: ["pin"], environment: ["BLACKBOX_REDACT": "otp, sessionid"])
+        #expect(configured.patterns == CredentialRedactor.defaultPatterns + ["PIN", "OTP", "SESSIONID"])
+        #expect(configured.redact(text: "SESSIONID=abc PIN=1234") == "SESSIONID=<redacted:1-7> PIN=<redacted:1-7>")
     }
 
     @Test func redactsLogLinesWithAssignmentsFlagsHeadersAndURLs() {
         let cases: [(String, String)] = [
-            ("connecting with DB_PASSWORD=hunter2 to db:5432", "connecting with DB_PASSWORD=\(marker) to db:5432"),
-            ("password: hunter2", "password: \(marker)"),
-            (#"{"level":"info","api_token":"abc.def","user":"bob"}"#, #"{"level":"info","api_token":"\#(marker)","user":"bob"}"#),
-            ("started: server --password hunter2 --port 80", "started: server --password \(marker) --port 80"),
-            ("Authorization: Bearer eyJhbGciOi.x.y", "Authorization: \(marker)"),
-            ("GET https://bob:pa55@example.com/x 200", "GET https://bob:\(marker)@example.com/x 200"),
+            ("connecting with DB_PASSWORD=hunter2 to db:5432", "connecting with DB_PASSWORD=<redacted:1-7> to db:5432"),
+            ("password: hunter2", "password: <redacted:1-7>"),
+            (#"{"level":"info","api_token":"abc.def","user":"bob"}"#, #"{"level":"info","api_token":"<redacted:1-7>","user":"bob"}"#),
+            ("started: server --password hunter2 --port 80", "started: server --password <redacted:1-7> --port 80"),
+            ("Authorization: Bearer eyJhbGciOi.x.y", "Authorization: Bearer <redacted:8-15>"),
+            ("GET https://bob:pa55@example.com/x 200", "GET https://bob:<redacted:1-7>@example.com/x 200"),
             ("listening on 0.0.0.0:8080 -p 80", "listening on 0.0.0.0:8080 -p 80"),
             ("no secrets here", "no secrets here"),
         ]
         for (line, expected) in cases {
-            #expect(redactor.redact(text: line) == expected)
+            #expect(redactor.redact(line, in: .prose).text == expected)
         }
-        let lines = redactor.redact(lines: [LogLine(stream: .stderr, timeNanos: 7, text: "PASS=x")])
-        #expect(lines == [LogLine(stream: .stderr, timeNanos: 7, text: "PASS=\(marker)")])
+        let (lines, counts) = redactor.redact(logLines: [LogLine(stream: .stderr, timeNanos: 7, text: "PASS=x"), LogLine(stream: .stdout, timeNanos: 8, text: "ok")])
+        #expect(lines == [LogLine(stream: .stderr, timeNanos: 7, text: "PASS=<redacted:1-7>"), LogLine(stream: .stdout, timeNanos: 8, text: "ok")])
+        #expect(counts == [1, 0])
+        #expect(redactor.redact("a=1 password=x token=y", in: .prose).redacted == 2)
+    }
+
+    @Test func placeholdersAreMarkedInCommandsAndKeptInProse() {
+        #expect(redactor.redact(arguments: ["app", "--password", "changeme"]) == ["app", "--password", "<redacted:8-15,placeholder>"])
+        #expect(redactor.redactAssignment("API_KEY=your-api-key") == "API_KEY=<redacted:8-15,placeholder>")
+        #expect(redactor.redactAssignment("DB_PASSWORD=${DB_PASSWORD}") == "DB_PASSWORD=<redacted:8-15,placeholder>")
+        #expect(redactor.redact(#"For example, "-e POSTGRES_PASSWORD=password" on "docker run"."#, in: .prose).redacted == 0)
     }
 
     @Test func redactsTheCommandLinesOfARealInspectSnapshot() throws {
@@ -66,7 +77,9 @@ import Testing
         #expect(inspect.config.labels["com.docker.compose.depends_on"] == "auth:service_started:false")
         #expect(inspect.config.env.contains("PATH=/bin"))
         let stored = try #require(try JSONSerialization.jsonObject(with: redacted) as? [String: Any])
-        #expect(stored["Args"] as? [String] == ["--requirepass", marker, "--port", "6379"])
+        #expect(stored["Args"] as? [String] == ["--requirepass", "<redacted:1-7>", "--port", "6379"])
+        let env = (stored["Config"] as? [String: Any])?["Env"] as? [String]
+        #expect(env?.contains("DATABASE_URL=mysql://root:<redacted:8-15>@db") == true)
     }
 
     @Test func redactsTheCommandOfARealExecEventAndKeepsItsJSONValid() throws {
@@ -74,7 +87,7 @@ import Testing
         let original = String(decoding: line, as: UTF8.self)
         let withSecret = original.replacingOccurrences(of: "/bin/sh -c exit 1", with: "mysql -h db --password hunter2 -e 'select 1'")
         let event = redactor.redact(try EngineEvent.decode(line: Array(withSecret.utf8)))
-        #expect(event.action == "exec_start: mysql -h db --password \(marker) -e 'select 1'")
+        #expect(event.action == "exec_start: mysql -h db --password <redacted:1-7> -e 'select 1'")
         #expect(!event.raw.contains("hunter2"))
         let reparsed = try EngineEvent.decode(line: Array(event.raw.utf8))
         #expect(reparsed.action == event.action)
@@ -87,7 +100,7 @@ import Testing
     @Test func redactsURLPasswordsInLabelsOfEngineEvents() throws {
         let line = #"{"Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":{"name":"web","backup.target":"s3://key:s3-secret@bucket"}},"time":1,"timeNano":1000000000}"#
         let event = redactor.redact(try EngineEvent.decode(line: Array(line.utf8)))
-        #expect(event.attributes["backup.target"] == "s3://key:\(marker)@bucket")
+        #expect(event.attributes["backup.target"] == "s3://key:<redacted:8-15>@bucket")
         #expect(!event.raw.contains("s3-secret"))
     }
 
@@ -103,7 +116,7 @@ import Testing
             let redacted = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
             let env = { (object: [String: Any]) in (object["Config"] as? [String: Any])?["Env"] as? [String] ?? [] }
             if env(original).contains("API_TOKEN=fixture-secret") {
-                #expect(env(redacted) == env(original).map { $0 == "API_TOKEN=fixture-secret" ? "API_TOKEN=\(marker)" : $0 })
+                #expect(env(redacted) == env(original).map { $0 == "API_TOKEN=fixture-secret" ? "API_TOKEN=<redacted:8-15>" : $0 })
                 var config = try #require(redacted["Config"] as? [String: Any])
                 config["Env"] = env(original)
                 var rest = redacted
