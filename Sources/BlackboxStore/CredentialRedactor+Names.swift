@@ -57,7 +57,7 @@ extension CredentialRedactor {
         "ADDR", "ADDRESS", "SERVER", "USER", "USERNAME", "NAME", "ID", "METHOD", "MODE", "TYPE", "KIND", "ALGORITHM", "ALG", "SCHEME",
         "ENABLED", "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "LENGTH", "LEN", "SIZE", "BITS", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
         "EXPIRATION", "LIFETIME", "INTERVAL", "PROVIDER", "BACKEND", "VERSION", "COUNT", "POLICY", "REGION", "PREFIX", "FORMAT",
-        "HEADER", "PLUGIN", "SOURCE", "STORE", "VAULT", "LOCK", "ERROR", "EXCEPTION", "FAILED", "FAILURE", "MISMATCH",
+        "HEADER", "PLUGIN", "SOURCE", "STORE", "VAULT", "LOCK", "ERROR", "EXCEPTION", "FAILED", "FAILURE", "MISMATCH", "REALM",
     ]
 
     /// First words that make a name a switch.

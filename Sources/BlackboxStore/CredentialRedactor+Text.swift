@@ -154,17 +154,20 @@ extension CredentialRedactor {
         "enabled", "disabled", "0", "1",
     ]
 
-    /// `/a/b`, `./a`, `../a`, `~/a`, each part made of letters, digits, `.`, `_`, `-` and either all lower case,
-    /// capitalised, or with a `.`, `_` or `-` (so a random base64 string that starts with `/` is no path).
+    /// `/`, `/a/b`, `./a`, `../a`, `~/a`, each part made of letters, digits, `.`, `_`, `-` and either without upper
+    /// case, a capitalised word (`Users`), or with a `.`, `_` or `-` (so a random base64 string that starts with `/`
+    /// is no path).
     static func isPath(_ core: String) -> Bool {
+        if core == "/" { return true }
         let rest: Substring
         if core.hasPrefix("/") { rest = core.dropFirst() } else if core.hasPrefix("./") || core.hasPrefix("~/") { rest = core.dropFirst(2) }
         else if core.hasPrefix("../") { rest = core.dropFirst(3) } else { return false }
         let parts = rest.split(separator: "/")
-        guard !parts.isEmpty, core.hasPrefix("/") ? parts.count >= 2 || isFileName(String(parts[0])) : true else { return false }
+        guard !parts.isEmpty else { return false }
         return parts.allSatisfy { part in
             part.count <= 40 && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
-                && (part.contains { $0 == "." || $0 == "_" || $0 == "-" } || part.dropFirst().allSatisfy { !$0.isUppercase })
+                && (part.contains { $0 == "." || $0 == "_" || $0 == "-" } || part.allSatisfy { !$0.isUppercase }
+                    || part.allSatisfy(\.isLetter) && part.dropFirst().allSatisfy(\.isLowercase))
         }
     }
 

@@ -20,7 +20,7 @@ import Foundation
 /// redacting what is already redacted changes nothing.
 public struct CredentialRedactor: Sendable {
     /// The default name fragments.
-    public static let defaultPatterns = ["KEY", "TOKEN", "SECRET", "PASS", "CREDENTIAL", "AUTH", "PRIVATE"]
+    public static let defaultPatterns = ["KEY", "TOKEN", "SECRET", "PASS", "PWD", "CREDENTIAL", "AUTH", "PRIVATE"]
 
     public let patterns: [String]
 
