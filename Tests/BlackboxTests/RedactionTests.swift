@@ -56,6 +56,14 @@ import Testing
         #expect(redactor.redact(#"For example, "-e POSTGRES_PASSWORD=password" on "docker run"."#, in: .prose).redacted == 0)
     }
 
+    @Test func theDocumentedLimitsHoldAsTheREADMESays() {
+        // Over-redaction: a method word under a credential name cannot be told from a secret.
+        #expect(redactor.redactAssignment("REGISTRY_AUTH=htpasswd") == "REGISTRY_AUTH=<redacted:8-15>")
+        // Kept: short flags glued or positional, and names that do not look like credentials.
+        #expect(redactor.redact(text: "mysql -phunter2") == "mysql -phunter2")
+        #expect(redactor.redactAssignment("MYSQL=hunter2") == "MYSQL=hunter2")
+    }
+
     @Test func redactsTheCommandLinesOfARealInspectSnapshot() throws {
         var object = try #require(try JSONSerialization.jsonObject(with: Fixtures.data("inspect-fx-limited.json")) as? [String: Any])
         var config = try #require(object["Config"] as? [String: Any])
