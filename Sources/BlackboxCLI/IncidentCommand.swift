@@ -50,7 +50,12 @@ struct IncidentShowCommand: ParsableCommand {
                 occurrence["error_line"] = ErrorLine.mostInformative(context.logLines)?.text
                 return occurrence
             }
-            object["log_tail"] = report.diagnosed.logLines.map { ["stream": $0.stream.rawValue, "text": $0.text, "time_ns": $0.timeNanos ?? 0] }
+            let diagnosed = report.diagnosed
+            object["log_tail"] = diagnosed.logLines.indices.map { index -> [String: Any] in
+                let line = diagnosed.logLines[index]
+                let redacted = diagnosed.redactedPerLine.indices.contains(index) ? diagnosed.redactedPerLine[index] : 0
+                return ["stream": line.stream.rawValue, "text": line.text, "time_ns": line.timeNanos ?? 0, "redacted_values": redacted]
+            }
             object["events"] = evidence.events.map { EventDescription.json($0, names: [:]) }
             if let compose = evidence.compose { object["compose"] = IncidentJSON.compose(compose) }
             JSONOutput.print([object])

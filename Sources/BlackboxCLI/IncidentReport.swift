@@ -63,7 +63,13 @@ struct IncidentReport {
         if !context.logLines.isEmpty {
             lines.append("")
             lines.append(evidence.occurrences.count > 1 ? "Last log lines (occurrence \(context.occurrence)):" : "Last log lines:")
-            lines += context.logLines.suffix(10).map { "  \($0.stream.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \($0.text)" }
+            let shown = context.logLines.indices.suffix(10)
+            lines += shown.map { index in
+                let line = context.logLines[index]
+                let redacted = context.redactedPerLine.indices.contains(index) ? context.redactedPerLine[index] : 0
+                let note = redacted == 0 ? "" : "   (\(redacted) value\(redacted == 1 ? "" : "s") redacted)"
+                return "  \(line.stream.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(line.text)\(note)"
+            }
         }
         if matches.count > 1 {
             lines.append("")

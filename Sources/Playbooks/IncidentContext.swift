@@ -22,6 +22,8 @@ public struct IncidentContext: Sendable {
     public var snapshots: [JSONValue]
     /// The log tail captured for this failure (empty when none was).
     public var logLines: [LogLine]
+    /// How many credential values the recorder replaced in each line of ``logLines`` (same order; empty when none).
+    public var redactedPerLine: [Int] = []
     /// The container's samples before this failure (from the previous failure, or 30 minutes before the incident).
     public var samples: [SampleRecord]
     /// The incident's occurrences up to and including this one, oldest first.

@@ -154,9 +154,11 @@ public struct IncidentEvidence: Sendable {
         let tails = rows.filter { $0.kind == .logTail }
         let tail = (tails.last { observationOrigin($0).map(triggerKeys.contains) ?? false } ?? tails.last)
             .flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
-        return IncidentContext(
+        var context = IncidentContext(
             incident: scoped, events: rows, inspect: atFailure.flatMap { JSONValue.parse($0.payload) },
             snapshots: snapshots.compactMap { JSONValue.parse($0.payload) }, logLines: tail?.lines ?? [], samples: samples,
             history: history, compose: compose, lookups: lookups)
+        context.redactedPerLine = tail.map { tail in tail.lines.indices.map { tail.redactedValues(line: $0) } } ?? []
+        return context
     }
 }

@@ -1,3 +1,4 @@
+@testable import BlackboxCLI
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -215,5 +216,23 @@ import Testing
         #expect(Self.pick(["2024-01-01 FATAL:  password authentication failed for user \"app\"", "LOG:  database system is shut down"]) == "2024-01-01 FATAL:  password authentication failed for user \"app\"")
         #expect(Self.pick(["listening on :80", "all good"]) == "all good", "no error line: the last line")
         #expect(Self.pick(["", "  "]) == nil)
+    }
+}
+
+/// `incident show` says which log lines the recorder altered, so a reader knows a line is not as the app printed it.
+@Suite struct RedactedLogLineReportTests {
+    @Test func aLineWithARedactedValueSaysSo() throws {
+        var history = InMemoryHistory(name: "api")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+        history.start()
+        history.advance(seconds: 1)
+        let die = history.engine("die", exitCode: 1)
+        history.logTail(trigger: die, ["connecting with DB_PASSWORD=\"<redacted:8-15>\"", "FATAL: password authentication failed for user \"app\""], redacted: [1, 0])
+        let incident = try #require(history.incidents.first)
+        let report = IncidentReport(
+            incident: incident, matches: [], occurrenceMatches: [:], evidence: history.evidence(incident), policy: IncidentPolicy(), now: incident.lastNanos
+        ).render()
+        #expect(report.contains("stderr connecting with DB_PASSWORD=\"<redacted:8-15>\"   (1 value redacted)"), "\(report)")
+        #expect(report.contains("stderr FATAL: password authentication failed for user \"app\"\n") || report.hasSuffix("for user \"app\""), "\(report)")
     }
 }

@@ -57,11 +57,12 @@ struct InMemoryHistory {
         now += 1_000_000
     }
 
-    mutating func logTail(trigger: String, _ lines: [String]) {
+    /// The log tail captured for the event keyed `trigger`; `redacted`: how many values the recorder replaced per line.
+    mutating func logTail(trigger: String, _ lines: [String], redacted: [Int]? = nil) {
         append(
             .logTail(
                 containerID: containerID, containerName: name, lines: lines.map { LogLine(stream: .stderr, timeNanos: now, text: $0) }, failure: nil,
-                timeNanos: now, trigger: trigger))
+                timeNanos: now, trigger: trigger, redacted: redacted))
         now += 1_000_000
     }
 
