@@ -4,6 +4,7 @@ extension Checklist {
     /// start order as an `info`.
     func dependencyFindings() -> [Finding] {
         var findings: [Finding] = []
+        let names = project.services.prefix(10).map(\.name).joined(separator: ", ") + (project.services.count > 10 ? ", …" : "")
         for service in project.services {
             for dependency in service.dependsOn {
                 guard let target = project.service(dependency.service) else {
@@ -11,7 +12,7 @@ extension Checklist {
                         Finding(
                             .error, "depends-on", service: service.name, at: dependency.location,
                             "\(service.name) depends on \(dependency.service), which is not a service of the project",
-                            fix: "remove it from depends_on, or define it (services: \(project.services.map(\.name).joined(separator: ", ")))"))
+                            fix: "remove it from depends_on, or define it (services: \(names))"))
                     continue
                 }
                 if target.hasHealthcheck && dependency.condition == "service_started" {
@@ -59,20 +60,24 @@ extension Checklist {
         var order: [String] = []
         var state: [String: Bool] = [:]  // false: being visited, true: done
         var cycle: [String]?
-        func visit(_ name: String, path: [String]) {
+        // The services being visited, outermost first: one array for the whole walk, so a long chain stays linear.
+        var path: [String] = []
+        func visit(_ name: String) {
             if state[name] == true || cycle != nil { return }
             if state[name] == false {
                 cycle = Array(path.drop { $0 != name }) + [name]
                 return
             }
             state[name] = false
+            path.append(name)
             for dependency in project.service(name)?.dependsOn ?? [] where project.service(dependency.service) != nil {
-                visit(dependency.service, path: path + [name])
+                visit(dependency.service)
             }
+            path.removeLast()
             state[name] = true
             order.append(name)
         }
-        for service in project.services { visit(service.name, path: []) }
+        for service in project.services { visit(service.name) }
         return (order, cycle)
     }
 }
