@@ -45,9 +45,11 @@ public enum Timestamp {
         }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - offsetSeconds
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        // Before 1970 with a fraction, borrow a second so that the earliest representable time does not overflow.
+        let borrow: Int64 = seconds < 0 && fraction > 0 ? 1 : 0
+        let (whole, overflow) = (seconds + borrow).multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return nil }
-        let (nanos, carry) = whole.addingReportingOverflow(fraction)
+        let (nanos, carry) = whole.addingReportingOverflow(fraction - borrow * 1_000_000_000)
         return carry ? nil : nanos
     }
 

@@ -62,6 +62,7 @@ public enum RegexBudget {
             sequence.contains { item in
                 if case .group(let inner, _) = item.atom, containsUnbounded(inner) { return true }
                 if case .empty = item.atom { return false }
+                if item.possessive { return false }
                 return item.maximum == nil || item.maximum.map { $0 > boundedRepetitions } == true
             }
         }

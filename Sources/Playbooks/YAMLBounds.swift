@@ -1,4 +1,3 @@
-import Foundation
 import Yams
 
 /// YAML read with its size bounded: a file's bytes, its nesting, and the nodes it holds once its aliases are
@@ -9,7 +8,8 @@ public enum YAMLBounds {
     /// The most nodes a document may hold, aliases expanded (100 000: the largest compose file seen in practice has a
     /// few thousand; a playbook, a hundred).
     public static let maximumNodes = 100_000
-    /// The deepest nesting of collections accepted (every reader of the tree recurses once per level).
+    /// The deepest nesting of collections accepted (every reader of the tree recurses once per level; libyaml itself
+    /// refuses more than 1000 levels, before Yams' composer would recurse that deep).
     public static let maximumDepth = 256
 
     /// Why a document was not read.
@@ -30,7 +30,7 @@ public enum YAMLBounds {
         guard size <= maximumBytes else {
             throw Refused(line: 0, reason: "the file is \(size) bytes, over the \(maximumBytes >> 10) KiB bound")
         }
-        guard let root = try composeWithDeepStack(yaml) else { return nil }
+        guard let root = try Yams.compose(yaml: yaml) else { return nil }
         switch measure(root) {
         case .tooMany:
             throw Refused(line: 0, reason: "holds more than \(maximumNodes) values once its aliases (*name) are expanded: refused as an alias bomb")
@@ -39,25 +39,6 @@ public enum YAMLBounds {
         case .fits:
             return root
         }
-    }
-
-    /// Yams' composer recurses once per nesting level, on the calling thread's stack: a megabyte of `[` would overflow
-    /// a thread's usual 8 MiB. It runs on a thread of its own whose stack (reserved, touched only as deep as it goes)
-    /// holds the deepest document ``compose(_:maximumBytes:)`` can be given.
-    private static func composeWithDeepStack(_ yaml: String) throws -> Node? {
-        final class Outcome: @unchecked Sendable {
-            var result: Result<Node?, any Error> = .success(nil)
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            outcome.result = Result { try Yams.compose(yaml: yaml) }
-            done.signal()
-        }
-        thread.stackSize = 1 << 30
-        thread.start()
-        done.wait()
-        return try outcome.result.get()
     }
 
     enum Measure: Equatable {
