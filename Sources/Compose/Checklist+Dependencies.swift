@@ -56,28 +56,41 @@ extension Checklist {
 
     /// Services in an order that starts each after its dependencies (file order among equals); or a cycle, first
     /// service repeated at its end.
+    ///
+    /// A depth-first walk with its own stack, not recursion: a chain of thousands of `depends_on` (a generated or
+    /// hostile file) overflowed the thread's stack. Linear in services and dependencies.
     func startOrder() -> (order: [String], cycle: [String]?) {
         var order: [String] = []
         var state: [String: Bool] = [:]  // false: being visited, true: done
-        var cycle: [String]?
-        // The services being visited, outermost first: one array for the whole walk, so a long chain stays linear.
-        var path: [String] = []
-        func visit(_ name: String) {
-            if state[name] == true || cycle != nil { return }
-            if state[name] == false {
-                cycle = Array(path.drop { $0 != name }) + [name]
-                return
-            }
-            state[name] = false
-            path.append(name)
-            for dependency in project.service(name)?.dependsOn ?? [] where project.service(dependency.service) != nil {
-                visit(dependency.service)
-            }
-            path.removeLast()
-            state[name] = true
-            order.append(name)
+        // The services being visited, outermost first, each with its dependencies and the next one to visit.
+        var path: [(name: String, dependencies: [String], next: Int)] = []
+        func dependenciesOf(_ name: String) -> [String] {
+            (project.service(name)?.dependsOn ?? []).map(\.service).filter { project.service($0) != nil }
         }
-        for service in project.services { visit(service.name) }
-        return (order, cycle)
+        for service in project.services where state[service.name] == nil {
+            state[service.name] = false
+            path.append((service.name, dependenciesOf(service.name), 0))
+            while let (name, dependencies, next) = path.last {
+                guard next < dependencies.count else {
+                    path.removeLast()
+                    state[name] = true
+                    order.append(name)
+                    continue
+                }
+                path[path.count - 1].next += 1
+                let dependency = dependencies[next]
+                switch state[dependency] {
+                case true?:
+                    continue
+                case false?:
+                    let names = path.map(\.name)
+                    return (order, Array(names.drop { $0 != dependency }) + [dependency])
+                case nil:
+                    state[dependency] = false
+                    path.append((dependency, dependenciesOf(dependency), 0))
+                }
+            }
+        }
+        return (order, nil)
     }
 }

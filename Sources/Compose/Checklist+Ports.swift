@@ -11,6 +11,7 @@ extension Checklist {
         // What each host port and protocol is published by so far, and every host port taken.
         var published: [String: [(service: ComposeService, port: ComposePort)]] = [:]
         var taken: Set<Int> = []
+        var highest = 0
         let bulk = lookups as? any BulkPortLookups
         let holders = bulk?.portHolders()
         let listening = onEngineHost ? bulk?.listeningPorts() : nil
@@ -34,11 +35,12 @@ extension Checklist {
                             .error, "port", service: service.name, at: port.location,
                             "host port \(hostPort)/\(port.proto) is published twice in the project: by \(service.name) here and by \(earlier.service.name) at \(earlier.port.location)",
                             evidence: [.init("host_port", Int64(hostPort)), .init("other_service", earlier.service.name)],
-                            fix: "publish another host port for one of them, e.g. \"\(Self.freePortSuggestion(hostPort, taken: taken)):\(port.containerPort)\""))
+                            fix: "publish another host port for one of them, e.g. \"\(Self.freePortSuggestion(hostPort, taken: taken, highest: highest)):\(port.containerPort)\""))
                     continue
                 }
                 published[key, default: []].append((service, port))
                 taken.insert(hostPort)
+                highest = max(highest, hostPort)
                 if let finding = try holderFinding(service, port, hostPort, holders: holders, listening: listening) { findings.append(finding) }
             }
         }
@@ -81,10 +83,10 @@ extension Checklist {
         return any.contains(a) || any.contains(b) || a == b
     }
 
-    /// The next port above `port` not in `taken`.
-    private static func freePortSuggestion(_ port: Int, taken: Set<Int>) -> Int {
-        var candidate = port + 1
-        while taken.contains(candidate) { candidate += 1 }
-        return candidate
+    /// The next port above `port` not in `taken`, looked for among the next 100 ports, else the port above the
+    /// highest taken one: constant work per suggestion, however many ports a range takes.
+    private static func freePortSuggestion(_ port: Int, taken: Set<Int>, highest: Int = 0) -> Int {
+        for candidate in port + 1...port + 100 where !taken.contains(candidate) { return candidate }
+        return max(highest, port) + 1
     }
 }

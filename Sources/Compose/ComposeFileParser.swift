@@ -22,7 +22,7 @@ struct ComposeFileParser {
     mutating func parse(_ yaml: String) -> (name: Located<String>?, services: [ComposeService]) {
         let root: Node?
         do {
-            root = try YAMLBounds.compose(yaml, maximumBytes: ComposeLoader.maximumFileBytes)
+            root = try YAMLBounds.compose(yaml, maximumBytes: ComposeLoader.maximumFileBytes, maximumNodes: YAMLBounds.maximumComposeNodes)
         } catch let error as YAMLBounds.Refused {
             problem(nil, "refused: \(error.reason)", line: error.line)
             return (nil, [])

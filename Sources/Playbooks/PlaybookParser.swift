@@ -31,7 +31,7 @@ public struct PlaybookParser {
     private mutating func parseDocument(_ yaml: String) -> Playbook? {
         let root: Node?
         do {
-            root = try YAMLBounds.compose(yaml, maximumBytes: Self.maximumBytes)
+            root = try YAMLBounds.compose(yaml, maximumBytes: Self.maximumBytes, maximumNodes: YAMLBounds.maximumPlaybookNodes)
         } catch let error as YAMLBounds.Refused {
             diagnostics.append(PlaybookDiagnostic(file: file, line: error.line, message: "refused: \(error.reason)"))
             return nil

@@ -241,6 +241,49 @@ import Testing
         #expect(result.stdout.contains("alias bomb") || result.stderr.contains("alias bomb"), "\(result.stdout)\(result.stderr)")
     }
 
+    private func check(_ compose: String, files: [String: String] = [:]) throws -> BlackboxBinary.Result {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for (name, text) in files { try text.write(toFile: directory.url.appending(path: name).path, atomically: true, encoding: .utf8) }
+        let path = directory.url.appending(path: "compose.yaml").path
+        try compose.write(toFile: path, atomically: true, encoding: .utf8)
+        return try BlackboxBinary.run(["check", "--db", directory.storePath, "-f", path])
+    }
+
+    /// `check` on `1-65535` published twice ran past 30 s (a linear search per port, a free-port search per finding).
+    @Test func everyPortPublishedTwiceIsCheckedInLinearTime() throws {
+        let clock = ContinuousClock()
+        var result: BlackboxBinary.Result?
+        let elapsed = try clock.measure {
+            result = try check("services:\n  web:\n    image: nginx\n    ports: [\"1-65535:1-65535\"]\n  api:\n    image: nginx\n    ports: [\"1-65535:80\"]\n")
+        }
+        #expect(result?.status == 1)
+        #expect(result?.stdout.contains("host port 65535/tcp is published twice") == true)
+        #expect(elapsed < .seconds(60))
+    }
+
+    /// A `depends_on` chain of 3000 services overflowed the stack (exit 139).
+    @Test func aLongDependencyChainIsOrderedWithoutRecursion() throws {
+        var compose = "services:\n"
+        for index in 0..<3000 { compose += "  s\(index):\n    image: x\n" + (index < 2999 ? "    depends_on: [s\(index + 1)]\n" : "") }
+        let result = try check(compose)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("start order: s2999, s2998"), "\(result.stdout.suffix(300))")
+    }
+
+    @Test func anEnvFileOverItsBoundIsAnErrorNotARead() throws {
+        let big = String(repeating: "X=" + String(repeating: "a", count: 98) + "\n", count: 11_000)
+        let result = try check("services:\n  web:\n    image: nginx\n    env_file: big.env\n", files: ["big.env": big])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("big.env is 1111000 bytes, over the 1 MiB"), "\(result.stdout)")
+    }
+
+    @Test func anUnterminatedInterpolationIsReported() throws {
+        let result = try check("services:\n  web:\n    image: \"nginx:${TAG\"\n")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("invalid interpolation format"), "\(result.stdout)")
+    }
+
     /// `query` held every row in memory (6.5 GB before its timeout) and sorted through a temporary file of gigabytes;
     /// now rows stream and sorting stays within 256 MiB of memory.
     @Test func aQueryStreamsRowsAndItsSortIsBoundedInMemory() throws {
