@@ -2,7 +2,7 @@ import GRDB
 
 extension EventStore {
     /// The incidents folded but not diagnosed as they are now, by id: never diagnosed, or grown by events since their
-    /// matches were written (`diagnosed_seq` NULL or older than `last_event_seq`, migration 0007). Such incidents are
+    /// matches were written (`diagnosed_seq` NULL or older than `last_event_seq`, migration 0008). Such incidents are
     /// left by an import, replay or recorder stopped between committing events and writing matches.
     ///
     /// - Throws: the database error when the store cannot be read.

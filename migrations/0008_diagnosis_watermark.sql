@@ -1,4 +1,4 @@
--- 0007_diagnosis_watermark: which incidents are diagnosed as they are now. `diagnosed_seq` is the
+-- 0008_diagnosis_watermark: which incidents are diagnosed as they are now. `diagnosed_seq` is the
 -- `last_event_seq` an incident had when its playbook matches were last written (NULL: never diagnosed). An
 -- incident whose `last_event_seq` is newer was folded but not diagnosed: an import, replay or recorder that was
 -- stopped (kill -9, SIGTERM, a crash) between committing events and writing matches. The next command that writes
