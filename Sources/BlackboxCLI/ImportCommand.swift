@@ -45,30 +45,30 @@ struct ImportCommand: ParsableCommand {
             } catch let error as StoreImporter.Unreadable {
                 // One file that cannot be read does not stop the others.
                 progress.finish()
-                FileHandle.standardError.write(Data("\(error.file): error: cannot read it: \(error.reason)\n".utf8))
+                printError("\(error.file): error: cannot read it: \(error.reason)")
                 unreadable += 1
                 continue
             }
             progress.finish()
             for rejection in rejections.prefix(max(0, Self.printedRejections - rejected)) {
-                FileHandle.standardError.write(Data("\(rejection.file):\(rejection.line): error: \(rejection.reason)\n".utf8))
+                printError("\(rejection.file):\(rejection.line): error: \(rejection.reason)")
             }
             rejected += rejections.count
             total = total + counts
         }
-        let diagnosed = try total.firstSeq.map { try IncidentDiagnoser(store: store, playbooks: library.playbooks).diagnose(touchedSince: $0) } ?? 0
+        // Every incident not diagnosed as it is now: this import's, and any an interrupted run left.
+        let diagnosed = try IncidentDiagnoser(store: store, playbooks: library.playbooks).diagnoseUndiagnosed()
         print(
             "imported \(total.events) events and \(total.samples) samples into \(store.path)"
                 + " (already stored: \(total.duplicateEvents) events, \(total.duplicateSamples) samples); \(diagnosed) incident\(diagnosed == 1 ? "" : "s") diagnosed")
         if rejected > Self.printedRejections {
-            FileHandle.standardError.write(Data("… and \(rejected - Self.printedRejections) more rejected lines\n".utf8))
+            printError("… and \(rejected - Self.printedRejections) more rejected lines")
         }
         if let first = total.firstSeq, newestBefore != nil, case let older = try store.eventsOlderThanStored(since: first), older > 0 {
-            FileHandle.standardError.write(
-                Data(
-                    ("warning: \(older) imported event\(older == 1 ? " is" : "s are") older than events already stored for the same containers; "
+            printError(
+                ("warning: \(older) imported event\(older == 1 ? " is" : "s are") older than events already stored for the same containers; "
                         + "containers and incidents follow the order events were appended, so import older files first (into a new store: "
-                        + "`blackbox import OLDER.jsonl NEWER.jsonl`)\n").utf8))
+                        + "`blackbox import OLDER.jsonl NEWER.jsonl`)"))
         }
         if rejected > 0 || unreadable > 0 {
             let lines = rejected > 0 ? "\(rejected) line\(rejected == 1 ? " was" : "s were") rejected" : nil

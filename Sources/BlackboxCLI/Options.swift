@@ -20,6 +20,7 @@ struct StoreOptions: ParsableArguments {
     private var resolveAfterText: String? { resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"] }
 
     func validate() throws {
+        if path?.isEmpty == true { throw ValidationError("--db must name a store file (got an empty path)") }
         guard let text = resolveAfterText else { return }
         guard let nanos = Timestamp.durationNanos(text), nanos > 0 else {
             throw ValidationError("--resolve-after must be a duration such as 5m or 1h (got '\(text)')")
@@ -100,6 +101,10 @@ enum LoggingBootstrap {
 
 /// `--since` / `--until`: a duration back from now (`90s`, `10m`, `2h`, `1d`, `1h30m`), an RFC 3339 timestamp,
 /// or Unix seconds (fractions allowed), as `docker events` takes them.
+///
+/// A time Int64 nanoseconds cannot hold (before 1677, after 2262) is invalid; one outside the times the store accepts
+/// (``Timestamp/acceptedNanos``, 1970–2100) is clamped to just outside them, which selects the same rows and keeps
+/// every computation on it (a window, a duration back) inside Int64.
 struct TimeArgument: ExpressibleByArgument, Sendable {
     let unixNanos: Int64
 
@@ -110,11 +115,18 @@ struct TimeArgument: ExpressibleByArgument, Sendable {
 
     static func parse(_ text: String, now: Date) -> Int64? {
         let nowNanos = Int64(now.timeIntervalSince1970 * 1e9)
-        if let duration = Timestamp.durationNanos(text) { return nowNanos - duration }
-        if let nanos = Timestamp.unixNanos(rfc3339: text) { return nanos }
-        if let seconds = Double(text), seconds >= 0, seconds * 1e9 <= 2 * Timestamp.maximumNanos { return Int64(seconds * 1e9) }
-        return nil
+        let parsed: Int64?
+        if let duration = Timestamp.durationNanos(text) {
+            parsed = nowNanos - duration
+        } else if let nanos = Timestamp.unixNanos(rfc3339: text) {
+            parsed = nanos
+        } else if let seconds = Double(text), seconds >= 0, seconds * 1e9 <= 2 * Timestamp.maximumNanos {
+            parsed = Int64(seconds * 1e9)
+        } else {
+            parsed = nil
+        }
+        return parsed.map { min(max($0, Timestamp.acceptedNanos.lowerBound - 1), Timestamp.acceptedNanos.upperBound + 1) }
     }
 
-    static let help = "A duration back from now (10m, 2h, 1d), an RFC 3339 timestamp, or Unix seconds."
+    static let help = "A duration back from now (10m, 2h, 1d), an RFC 3339 timestamp (years 1677–2262), or Unix seconds."
 }

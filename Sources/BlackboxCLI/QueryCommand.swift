@@ -10,7 +10,9 @@ struct QueryCommand: ParsableCommand {
         discussion: """
             The views v_events, v_container_runs, v_samples, v_incidents and v_playbook_matches are the stable \
             interface, documented with every column, its unit and its source in docs/sql.md. The store is opened \
-            read-only and ATTACH is disabled: no statement can change it or reach another file.
+            read-only and ATTACH is disabled: no statement can change it or reach another file. Rows are printed \
+            as they are read (a table is aligned over its first 1000 rows); sorting and grouping use at most 256 MiB \
+            of memory and no temporary file.
             """
     )
 
@@ -36,29 +38,79 @@ struct QueryCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard let seconds = timeoutSeconds, seconds > 0 else {
-            throw ValidationError("--timeout must be a duration such as 30s or 2m, or a number of seconds (got '\(timeout)')")
+        guard let seconds = timeoutSeconds, seconds > 0, seconds <= Timestamp.maximumNanos / 1e9 else {
+            throw ValidationError("--timeout must be a duration such as 30s or 2m, or a number of seconds, at most 100 years (got '\(timeout)')")
         }
     }
 
+    /// Rows a table is aligned over: the first ones are held back until their widths are known, the rest are printed as
+    /// they come in those widths (a longer cell pushes the rest of its line right).
+    static let tablePreviewRows = 1000
+
     func run() throws {
         let query = try ReadOnlyQuery(path: store.resolvedPath)
-        let result: QueryResult
+        var output = QueryOutput(format: format)
         do {
-            result = try query.run(sql, timeout: timeoutSeconds ?? 30)
+            try query.run(sql, timeout: timeoutSeconds ?? 30, columns: { output.begin($0) }, row: { output.add($0) })
         } catch let error as QueryError {
+            output.end()
             throw CLIError(error.localizedDescription)
         }
-        switch format {
-        case .table:
-            print(TableRenderer.render(headers: result.columns, rows: result.rows.map { $0.map(Self.text) }))
-        case .csv:
-            for line in [result.columns] + result.rows.map({ $0.map(Self.text) }) {
-                print(line.map(Self.csvField).joined(separator: ","), terminator: "\r\n")
+        output.end()
+    }
+
+    /// Rows written as they are read: csv and json at once, a table after its first ``tablePreviewRows`` rows.
+    struct QueryOutput {
+        let format: Format
+        private var columns: [String] = []
+        private var keys: [String] = []
+        private var preview: [[String]] = []
+        private var widths: [Int]?
+        private var rows = 0
+
+        init(format: Format) { self.format = format }
+
+        mutating func begin(_ columns: [String]) {
+            self.columns = columns
+            keys = QueryCommand.uniqueKeys(columns)
+            if format == .csv { Swift.print(columns.map(QueryCommand.csvField).joined(separator: ","), terminator: "\r\n") }
+        }
+
+        mutating func add(_ row: [QueryValue]) {
+            rows += 1
+            switch format {
+            case .csv:
+                Swift.print(row.map { QueryCommand.csvField(QueryCommand.text($0)) }.joined(separator: ","), terminator: "\r\n")
+            case .json:
+                let line = JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(keys, row.map(QueryCommand.json))))
+                Swift.print((rows == 1 ? "[\n" : ",\n") + line, terminator: "")
+            case .table:
+                let cells = row.map { TerminalText.sanitized(QueryCommand.text($0)) }
+                if let widths {
+                    Swift.print(TableRenderer.line(cells, widths: widths))
+                } else {
+                    preview.append(cells)
+                    if preview.count >= QueryCommand.tablePreviewRows { flushPreview() }
+                }
             }
-        case .json:
-            let keys = Self.uniqueKeys(result.columns)
-            JSONOutput.print(result.rows.map { row in Dictionary(uniqueKeysWithValues: zip(keys, row.map(Self.json))) })
+        }
+
+        /// Writes what is held back and closes the output (the JSON array).
+        mutating func end() {
+            switch format {
+            case .csv: break
+            case .json: Swift.print(rows == 0 ? "[]" : "\n]")
+            case .table: if widths == nil { flushPreview() }
+            }
+        }
+
+        private mutating func flushPreview() {
+            let headers = columns.map(TerminalText.sanitized)
+            let widths = TableRenderer.widths(headers: headers, rows: preview)
+            Swift.print(TableRenderer.line(headers, widths: widths))
+            for cells in preview { Swift.print(TableRenderer.line(cells, widths: widths)) }
+            preview = []
+            self.widths = widths
         }
     }
 

@@ -23,8 +23,14 @@ struct ReplayCommand: ParsableCommand {
         let lock = try RecorderLock.acquire(storePath: path)
         let store = try store.openForWriting()
         let before = try store.bestMatches()
-        try store.rebuildProjections()
-        let diagnosed = try IncidentDiagnoser(store: store, playbooks: library.playbooks).diagnose(touchedSince: 0)
+        let skipped = try store.rebuildProjections()
+        if !skipped.isEmpty {
+            printError(
+                ("warning: \(skipped.count) event\(skipped.count == 1 ? "" : "s") with a time outside 1970–2100 left out (seq "
+                        + skipped.prefix(10).map(String.init).joined(separator: ", ") + (skipped.count > 10 ? ", …" : "") + ")"))
+        }
+        // Every incident, undiagnosed after the rebuild: an interrupted replay is completed by the next command that writes.
+        let diagnosed = try IncidentDiagnoser(store: store, playbooks: library.playbooks).diagnoseUndiagnosed()
         let after = try store.bestMatches()
         let (events, _) = try store.counts()
         print("replayed \(events) events: \(try store.containers().count) containers, \(diagnosed) incident\(diagnosed == 1 ? "" : "s") diagnosed")

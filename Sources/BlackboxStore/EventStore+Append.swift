@@ -48,15 +48,29 @@ extension EventStore {
     }
 
     /// Drops the projections (containers, incidents and their playbook matches) and folds the whole event log
-    /// again, in `seq` order, in one transaction. Incident ids restart at 1, so a replay gives identical rows.
-    public func rebuildProjections() throws {
+    /// again, in `seq` order, in one transaction (a failure leaves the old projections). Incident ids restart at 1, so
+    /// a replay gives identical rows. The new incidents are not diagnosed yet (``undiagnosedIncidents()``).
+    ///
+    /// Events whose time is outside ``Timestamp/acceptedNanos`` (stored by a blackbox before it checked them on
+    /// input) are not folded: code past the ingress checks adds durations to times without overflow checks.
+    ///
+    /// - Returns: the `seq` of each event left out for its time, in order.
+    /// - Throws: the database error when the store cannot be read or written; nothing is changed then.
+    @discardableResult
+    public func rebuildProjections() throws -> [Int64] {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM occurrence_matches; DELETE FROM incident_matches; DELETE FROM incidents; DELETE FROM containers")
             try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'incidents'")
             var folder = ProjectionFolder(policy: incidentPolicy)
-            let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM events WHERE container_id IS NOT NULL ORDER BY seq")
+            let range = Timestamp.acceptedNanos
+            let cursor = try EventRecord.fetchCursor(
+                db, sql: "SELECT * FROM events WHERE container_id IS NOT NULL AND ts_ns BETWEEN ? AND ? ORDER BY seq",
+                arguments: [range.lowerBound, range.upperBound])
             while let event = try cursor.next() { try folder.fold(event, db) }
             try folder.finish(db)
+            return try Int64.fetchAll(
+                db, sql: "SELECT seq FROM events WHERE container_id IS NOT NULL AND ts_ns NOT BETWEEN ? AND ? ORDER BY seq",
+                arguments: [range.lowerBound, range.upperBound])
         }
     }
 

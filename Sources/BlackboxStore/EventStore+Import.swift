@@ -29,8 +29,9 @@ extension EventStore {
     /// Appends decoded import lines in file order in one transaction, folding each event into the projections as
     /// ``append(contentsOf:)`` does; duplicates are skipped. Headers are ignored.
     ///
-    /// - Returns: the counts, and the lines the store refused (index in `lines`, SQLite's reason, e.g. a payload
-    ///   that is not valid JSON); the others are stored.
+    /// - Returns: the counts, and the lines the store refused (index in `lines`, the reason: SQLite's, e.g. a payload
+    ///   that is not valid JSON, or a conflict: a row with the same key stored with other content, see
+    ///   ``conflict(_:_:)``); the others are stored.
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write itself fails; then none of them is stored.
     public func importBatch(_ lines: [ImportLine]) throws -> (counts: ImportCounts, refused: [(index: Int, reason: String)]) {
         do {
@@ -50,11 +51,19 @@ extension EventStore {
                             if let seq = try Self.insert(event, db, folder: &folder) {
                                 counts.events += 1
                                 counts.firstSeq = counts.firstSeq ?? seq
+                            } else if let conflict = try Self.conflict(event, db) {
+                                refused.append((index, conflict))
                             } else {
                                 counts.duplicateEvents += 1
                             }
                         case .sample(let sample):
-                            if try Self.insert(sample, db, keys: &keys) { counts.samples += 1 } else { counts.duplicateSamples += 1 }
+                            if try Self.insert(sample, db, keys: &keys) {
+                                counts.samples += 1
+                            } else if let key = keys[sample.containerID], let conflict = try Self.conflict(sample, containerKey: key, db) {
+                                refused.append((index, conflict))
+                            } else {
+                                counts.duplicateSamples += 1
+                            }
                         }
                     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                         refused.append((index, Self.reason(error)))

@@ -88,7 +88,9 @@ extension EventStore {
         }
     }
 
-    /// Replaces the playbook matches of each incident given (by incident id) and of its occurrences, all in one transaction.
+    /// Replaces the playbook matches of each incident given (by incident id) and of its occurrences, all in one
+    /// transaction, and marks each diagnosed as it is now (`diagnosed_seq` = `last_event_seq`, see
+    /// ``undiagnosedIncidents()``).
     ///
     /// - Throws: ``StoreError/notWritable(path:reason:)`` when the write fails; then none of them is replaced.
     public func replaceMatches(_ diagnoses: [Int64: IncidentDiagnosisRecords]) throws {
@@ -102,8 +104,10 @@ extension EventStore {
                         INSERT INTO occurrence_matches (incident_id, occurrence, rank, playbook_id, title, severity, diagnosis, fix, evidence)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
+                let diagnosed = try db.cachedStatement(sql: "UPDATE incidents SET diagnosed_seq = last_event_seq WHERE id = ?")
                 for (incidentID, diagnosis) in diagnoses {
                     try delete.execute(arguments: [incidentID])
+                    try diagnosed.execute(arguments: [incidentID])
                     try deleteOccurrences.execute(arguments: [incidentID])
                     for match in diagnosis.incident { try match.insert(db) }
                     for matches in diagnosis.occurrences {

@@ -1,4 +1,5 @@
 import DockerEngine
+import Foundation
 
 /// One line of a file given to `blackbox import`, decoded: a line of the export format (``ExportFormat``), or a
 /// line of `docker events --format '{{json .}}'` (the engine's event message, legacy `status`/`id`/`from` included).
@@ -16,11 +17,14 @@ public enum ImportLine: Sendable, Equatable {
     /// Decodes one line (without its line break).
     ///
     /// An event without `dedup_key` gets a stable one, so importing a file twice stores it once: an engine event the
-    /// same key the recorder gives it (time, type, action, actor), any other `import|kind|container|ts_ns|hash of payload`.
+    /// same key the recorder gives it (time, type, action, actor), any other `import|kind|container|ts_ns|hash of payload`,
+    /// the hash taken over the redacted payload's canonical form (``canonicalJSON(_:)``: keys sorted, no white space), so
+    /// the same payload written with other spacing or key order gets the same key.
     /// A `docker events` line becomes the same `engine` row the recorder writes, its credential-named attributes redacted;
     /// an export line's row is redacted by the same rules (credentials are redacted whatever the source).
     ///
-    /// - Throws: ``Rejected`` naming what is wrong: not JSON, an unknown line, a missing or mistyped field, an unknown kind.
+    /// - Throws: ``Rejected`` naming what is wrong: not JSON, an unknown line, a missing or mistyped field, an unknown kind,
+    ///   a time outside ``Timestamp/acceptedNanos`` (at or before 1970, from 2100 on).
     public static func decode(_ bytes: ArraySlice<UInt8>, redactor: CredentialRedactor) throws(Rejected) -> ImportLine {
         let members: JSONMembers
         do {
@@ -29,10 +33,14 @@ public enum ImportLine: Sendable, Equatable {
             throw Rejected(reason: "not JSON: \(error.reason)")
         }
         if case .composite(let object)? = members["event"] {
-            return .event(try event(try inner(object, "event"), redactor: redactor))
+            let record = try event(try inner(object, "event"), redactor: redactor)
+            if let reason = Timestamp.rejection(unixNanos: record.timeNanos) { throw Rejected(reason: "event \(reason)") }
+            return .event(record)
         }
         if case .composite(let object)? = members["sample"] {
-            return .sample(try sample(try inner(object, "sample")))
+            let record = try sample(try inner(object, "sample"))
+            if let reason = Timestamp.rejection(unixNanos: record.timeNanos) { throw Rejected(reason: "sample \(reason)") }
+            return .sample(record)
         }
         if let version = members["blackbox_export"] {
             guard let number = version.int64 else { throw Rejected(reason: "blackbox_export must be a version number") }
@@ -77,7 +85,8 @@ public enum ImportLine: Sendable, Equatable {
             if kind == .engine, let type = record.type, let action = record.action {
                 record.deduplicationKey = "engine|\(record.timeNanos)|\(type)|\(action)|\(record.actorID ?? "")"
             } else {
-                record.deduplicationKey = "import|\(kind.rawValue)|\(record.containerID ?? "")|\(record.timeNanos)|\(fnv1a(record.payload.utf8))"
+                let redacted = Array(record.payload.utf8)
+                record.deduplicationKey = "import|\(kind.rawValue)|\(record.containerID ?? "")|\(record.timeNanos)|\(fnv1a(canonicalJSON(redacted[...]) ?? redacted))"
             }
         }
         return record
@@ -93,6 +102,15 @@ public enum ImportLine: Sendable, Equatable {
             memoryLimitBytes: try fields.requiredInteger("mem_limit_bytes"), pids: try fields.requiredInteger("pids"),
             networkRxBytes: try fields.requiredInteger("net_rx_bytes"), networkTxBytes: try fields.requiredInteger("net_tx_bytes"),
             blockReadBytes: try fields.requiredInteger("blk_read_bytes"), blockWriteBytes: try fields.requiredInteger("blk_write_bytes"))
+    }
+
+    /// A JSON text in one canonical form (object keys sorted, no white space, numbers and strings as Foundation
+    /// writes them), nil when it is not JSON: two texts of the same value give the same bytes.
+    static func canonicalJSON(_ bytes: some Collection<UInt8>) -> [UInt8]? {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        else { return nil }
+        return Array(data)
     }
 
     /// 64-bit FNV-1a: a stable hash of a payload, the same on every machine and run.

@@ -43,6 +43,8 @@ public enum QueryError: Error, Sendable, LocalizedError, Equatable {
 /// The file is opened with `SQLITE_OPEN_READONLY`, so no statement can change it (`INSERT`, `DROP`,
 /// `PRAGMA query_only = 0` all fail with "attempt to write a readonly database"); `ATTACH` is disabled
 /// (`SQLITE_LIMIT_ATTACHED` = 0), so no other file can be read, created or written, `VACUUM INTO` included.
+/// Temporary storage (sorts, `GROUP BY`, `CREATE TEMP`) is kept in memory, never in a file, and SQLite's memory is
+/// capped at ``workingMemoryBytes``; rows are handed over as they are read (``run(_:timeout:columns:row:)``).
 public final class ReadOnlyQuery: Sendable {
     let pool: DatabasePool
 
@@ -58,7 +60,12 @@ public final class ReadOnlyQuery: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_ATTACHED, 0)
+            // No write at all, temporary tables included (`CREATE TEMP TABLE` would otherwise be allowed).
+            try db.execute(sql: "PRAGMA query_only = ON")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
+        sqlite3_hard_heap_limit64(Self.workingMemoryBytes)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -66,30 +73,63 @@ public final class ReadOnlyQuery: Sendable {
         }
     }
 
-    /// Runs one SQL statement and returns every row.
+    /// Runs one SQL statement and returns every row (for small results: ``run(_:timeout:columns:row:)`` streams).
     ///
-    /// - Parameter timeout: seconds after which the statement is interrupted.
-    /// - Throws: ``QueryError/timedOut(seconds:)`` when it runs longer; ``QueryError/failed(_:)`` with SQLite's
-    ///   message otherwise (syntax, unknown column), with what it means for a write, an ATTACH or more than one statement.
+    /// - Throws: as ``run(_:timeout:columns:row:)``.
     public func run(_ sql: String, timeout: Double) throws -> QueryResult {
+        var result = QueryResult(columns: [], rows: [])
+        try run(sql, timeout: timeout, columns: { result.columns = $0 }, row: { result.rows.append($0) })
+        return result
+    }
+
+    /// Runs one SQL statement and hands over its rows one at a time, as SQLite produces them: memory stays bounded by
+    /// one row, whatever the result's size. Sorting and grouping happen in memory, never in a temporary file, within
+    /// ``workingMemoryBytes``.
+    ///
+    /// - Parameters:
+    ///   - timeout: seconds after which the statement is interrupted.
+    ///   - columns: called once, before the first row, with the result's column names.
+    ///   - row: called with each row; an error it throws stops the query and is rethrown as it is.
+    /// - Throws: ``QueryError/timedOut(seconds:)`` when it runs longer; ``QueryError/failed(_:)`` with SQLite's
+    ///   message otherwise (syntax, unknown column, more working memory than the bound), with what it means for a
+    ///   write, an ATTACH or more than one statement.
+    public func run(_ sql: String, timeout: Double, columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Void) throws {
         let deadline = DispatchWorkItem { [pool] in pool.interrupt() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+        DispatchQueue.global().asyncAfter(deadline: .now() + min(timeout, 3e9), execute: deadline)
         defer { deadline.cancel() }
         do {
-            return try pool.read { db in
+            try pool.read { db in
                 let statement = try db.makeStatement(sql: sql)
+                try columns(statement.columnNames)
                 let cursor = try Row.fetchCursor(statement)
-                var rows: [[QueryValue]] = []
-                while let row = try cursor.next() {
-                    rows.append(row.databaseValues.map(Self.value))
+                while let next = try cursor.next() {
+                    do {
+                        try row(next.databaseValues.map(Self.value))
+                    } catch {
+                        throw Handed(error: error)
+                    }
                 }
-                return QueryResult(columns: statement.columnNames, rows: rows)
             }
+        } catch let handed as Handed {
+            throw handed.error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
             throw QueryError.timedOut(seconds: timeout)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOMEM || error.resultCode == .SQLITE_FULL {
+            throw QueryError.failed(
+                "the query needs more than \(Self.workingMemoryBytes >> 20) MiB of working memory (a large ORDER BY, GROUP BY, "
+                    + "DISTINCT or subquery); narrow it (a time range, a LIMIT, fewer columns)")
         } catch {
             throw QueryError.failed(Self.reason(error))
         }
+    }
+
+    /// The most memory SQLite may use for a query, bytes (256 MiB): its page cache and its temporary storage, which is
+    /// kept in memory (`temp_store = MEMORY`) so that no query writes a temporary file.
+    public static let workingMemoryBytes: Int64 = 256 << 20
+
+    /// An error thrown by the caller's row handler, passed through the database's error handling untouched.
+    private struct Handed: Error {
+        var error: Error
     }
 
     /// SQLite's (or GRDB's) reason, with what it means here where its words do not say it.

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// A file is read in 1 MiB chunks, never whole; each batch of lines is decoded concurrently, then written in one
 /// transaction with prepared statements, the projections folded as it goes. A bad line is rejected with its
-/// `file:line` and reason and the rest is imported; a line already stored is skipped, so importing twice stores once.
+/// `file:line` and reason and the rest is imported (a line over ``maximumLineBytes`` too); a line already stored is
+/// skipped, so importing twice stores once, and a line whose key is stored with other content is rejected as a conflict.
 public struct StoreImporter: Sendable {
     /// A line that was not imported.
     public struct Rejection: Sendable, Equatable, CustomStringConvertible {
@@ -30,11 +31,15 @@ public struct StoreImporter: Sendable {
     public var redactor: CredentialRedactor
     /// Lines per transaction.
     public var batchSize: Int
+    /// The longest line imported, bytes (without its line break): 1 MiB, the recorder's bound on an `/events` line.
+    /// A longer line is rejected with its `file:line` and length; at most this much of it is ever held in memory.
+    public var maximumLineBytes: Int
 
-    public init(store: EventStore, redactor: CredentialRedactor = CredentialRedactor(), batchSize: Int = 8192) {
+    public init(store: EventStore, redactor: CredentialRedactor = CredentialRedactor(), batchSize: Int = 8192, maximumLineBytes: Int = 1 << 20) {
         self.store = store
         self.redactor = redactor
         self.batchSize = batchSize
+        self.maximumLineBytes = maximumLineBytes
     }
 
     /// Imports one file (`-` is standard input).
@@ -68,15 +73,24 @@ public struct StoreImporter: Sendable {
         var lineNumber = 0
         var bytesRead: Int64 = 0
         var stopped = false
+        // The length so far of a line over the bound whose end has not been read yet (its bytes are dropped).
+        var oversizedLength: Int?
+        var oversized: [Rejection] = []
 
         func flush() throws {
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty || !oversized.isEmpty else { return }
             let (batchCounts, batchRejected, stop) = try write(batch, file: path)
             counts = counts + batchCounts
-            rejected += batchRejected
+            rejected += (batchRejected + oversized).sorted { $0.line < $1.line }
+            oversized.removeAll()
             stopped = stop
             batch.removeAll(keepingCapacity: true)
             progress(bytesRead, totalBytes)
+        }
+
+        func rejectOversized(_ length: Int) {
+            oversized.append(
+                Rejection(file: path, line: lineNumber, reason: "the line is \(length) bytes, over the \(maximumLineBytes)-byte bound (the recorder's)"))
         }
 
         func take(_ buffer: [UInt8], upTo end: Int) -> Int {
@@ -85,8 +99,20 @@ public struct StoreImporter: Sendable {
                 lineNumber += 1
                 var line = buffer[start..<newline]
                 if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                if !line.isEmpty { batch.append((lineNumber, line)) }
+                if let length = oversizedLength {
+                    rejectOversized(length + line.count)
+                    oversizedLength = nil
+                } else if line.count > maximumLineBytes {
+                    rejectOversized(line.count)
+                } else if !line.isEmpty {
+                    batch.append((lineNumber, line))
+                }
                 start = newline + 1
+            }
+            // A line without its end yet that is already over the bound: drop what is read of it, keep its length.
+            if end - start > maximumLineBytes || oversizedLength != nil {
+                oversizedLength = (oversizedLength ?? 0) + end - start
+                return end
             }
             return start
         }
@@ -105,7 +131,7 @@ public struct StoreImporter: Sendable {
             pending.removeFirst(consumed)
             if batch.count >= batchSize { try flush() }
         }
-        if !stopped, !pending.isEmpty {
+        if !stopped, !pending.isEmpty || oversizedLength != nil {
             pending.append(UInt8(ascii: "\n"))
             _ = take(pending, upTo: pending.count)
         }

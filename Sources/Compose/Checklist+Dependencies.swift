@@ -4,6 +4,7 @@ extension Checklist {
     /// start order as an `info`.
     func dependencyFindings() -> [Finding] {
         var findings: [Finding] = []
+        let names = project.services.prefix(10).map(\.name).joined(separator: ", ") + (project.services.count > 10 ? ", …" : "")
         for service in project.services {
             for dependency in service.dependsOn {
                 guard let target = project.service(dependency.service) else {
@@ -11,7 +12,7 @@ extension Checklist {
                         Finding(
                             .error, "depends-on", service: service.name, at: dependency.location,
                             "\(service.name) depends on \(dependency.service), which is not a service of the project",
-                            fix: "remove it from depends_on, or define it (services: \(project.services.map(\.name).joined(separator: ", ")))"))
+                            fix: "remove it from depends_on, or define it (services: \(names))"))
                     continue
                 }
                 if target.hasHealthcheck && dependency.condition == "service_started" {
@@ -55,24 +56,41 @@ extension Checklist {
 
     /// Services in an order that starts each after its dependencies (file order among equals); or a cycle, first
     /// service repeated at its end.
+    ///
+    /// A depth-first walk with its own stack, not recursion: a chain of thousands of `depends_on` (a generated or
+    /// hostile file) overflowed the thread's stack. Linear in services and dependencies.
     func startOrder() -> (order: [String], cycle: [String]?) {
         var order: [String] = []
         var state: [String: Bool] = [:]  // false: being visited, true: done
-        var cycle: [String]?
-        func visit(_ name: String, path: [String]) {
-            if state[name] == true || cycle != nil { return }
-            if state[name] == false {
-                cycle = Array(path.drop { $0 != name }) + [name]
-                return
-            }
-            state[name] = false
-            for dependency in project.service(name)?.dependsOn ?? [] where project.service(dependency.service) != nil {
-                visit(dependency.service, path: path + [name])
-            }
-            state[name] = true
-            order.append(name)
+        // The services being visited, outermost first, each with its dependencies and the next one to visit.
+        var path: [(name: String, dependencies: [String], next: Int)] = []
+        func dependenciesOf(_ name: String) -> [String] {
+            (project.service(name)?.dependsOn ?? []).map(\.service).filter { project.service($0) != nil }
         }
-        for service in project.services { visit(service.name, path: []) }
-        return (order, cycle)
+        for service in project.services where state[service.name] == nil {
+            state[service.name] = false
+            path.append((service.name, dependenciesOf(service.name), 0))
+            while let (name, dependencies, next) = path.last {
+                guard next < dependencies.count else {
+                    path.removeLast()
+                    state[name] = true
+                    order.append(name)
+                    continue
+                }
+                path[path.count - 1].next += 1
+                let dependency = dependencies[next]
+                switch state[dependency] {
+                case true?:
+                    continue
+                case false?:
+                    let names = path.map(\.name)
+                    return (order, Array(names.drop { $0 != dependency }) + [dependency])
+                case nil:
+                    state[dependency] = false
+                    path.append((dependency, dependenciesOf(dependency), 0))
+                }
+            }
+        }
+        return (order, nil)
     }
 }

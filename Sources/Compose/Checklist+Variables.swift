@@ -5,11 +5,12 @@ extension Checklist {
     /// `${VAR:?message}` whose variable is missing: the value would be empty (compose warns and goes on) or compose refuses.
     func variableFindings() -> [Finding] {
         var seen: Set<String> = []
+        let services = servicesByFile()
         return project.unsetVariables.compactMap { variable -> Finding? in
             guard seen.insert("\(variable.name)@\(variable.location)").inserted else { return nil }
             let required = variable.message.map { ": \($0)" } ?? ""
             return Finding(
-                .error, "variable", service: service(at: variable.location), at: variable.location,
+                .error, "variable", service: Self.service(at: variable.location, in: services), at: variable.location,
                 "${\(variable.name)} is used without a default and is not set\(required)",
                 evidence: [.init("variable", variable.name)],
                 fix: "set \(variable.name) in the environment or in \(project.directory)/.env, or give it a default: ${\(variable.name):-VALUE}")
@@ -34,8 +35,23 @@ extension Checklist {
         }
     }
 
-    /// The service whose definition holds this location, if any (the nearest service key above it in the same file).
-    private func service(at location: ComposeLocation) -> String? {
-        project.services.filter { $0.location.file == location.file && $0.location.line <= location.line }.max { $0.location.line < $1.location.line }?.name
+    /// Each file's services, by the line of their key, in line order.
+    private func servicesByFile() -> [String: [(line: Int, name: String)]] {
+        Dictionary(grouping: project.services, by: \.location.file).mapValues { services in
+            services.map { (line: $0.location.line, name: $0.name) }.sorted { $0.line < $1.line }
+        }
+    }
+
+    /// The service whose definition holds this location, if any (the nearest service key above it in the same file),
+    /// by binary search.
+    private static func service(at location: ComposeLocation, in services: [String: [(line: Int, name: String)]]) -> String? {
+        guard let lines = services[location.file] else { return nil }
+        var low = 0
+        var high = lines.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lines[middle].line <= location.line { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? lines[low - 1].name : nil
     }
 }

@@ -104,6 +104,13 @@ extension ComposeFileParser {
         return ComposeVariable(name: name, value: value, location: location, literalInComposeFile: literal)
     }
 
+    /// Each name once, at its last definition, in the order of the last definitions (a later line replaces an earlier
+    /// one, as compose reads env files); linear in the number of lines.
+    static func lastOfEachName(_ variables: [ComposeVariable]) -> [ComposeVariable] {
+        var seen: Set<String> = []
+        return variables.reversed().filter { seen.insert($0.name).inserted }.reversed()
+    }
+
     mutating func envFiles(_ node: Node) -> [ComposeVariable] {
         var variables: [ComposeVariable] = []
         for item in node.sequence.map(Array.init) ?? [node] {
@@ -128,7 +135,6 @@ extension ComposeFileParser {
                 for entry in envFile.entries {
                     let at = ComposeLocation(file: written, line: entry.line)
                     let value = entry.value.map { interpolator.interpolate($0, at: at) }
-                    variables.removeAll { $0.name == entry.name }
                     variables.append(ComposeVariable(name: entry.name, value: value, location: at, literalInComposeFile: false))
                 }
             } catch let error as ComposeProblem {
@@ -137,7 +143,7 @@ extension ComposeFileParser {
                 problem(pathNode, "cannot read env_file \(written): \(error)")
             }
         }
-        return variables
+        return Self.lastOfEachName(variables)
     }
 
     // MARK: - depends_on, healthcheck

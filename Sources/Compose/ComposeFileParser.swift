@@ -22,7 +22,10 @@ struct ComposeFileParser {
     mutating func parse(_ yaml: String) -> (name: Located<String>?, services: [ComposeService]) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLBounds.compose(yaml, maximumBytes: ComposeLoader.maximumFileBytes, maximumNodes: YAMLBounds.maximumComposeNodes)
+        } catch let error as YAMLBounds.Refused {
+            problem(nil, "refused: \(error.reason)", line: error.line)
+            return (nil, [])
         } catch let error as YamlError {
             problem(nil, "not valid YAML: \(error.summary)", line: error.line)
             return (nil, [])

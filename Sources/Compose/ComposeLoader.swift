@@ -18,8 +18,12 @@ public enum ComposeLoader {
     /// - Parameters:
     ///   - files: paths as the user gave them (relative to `workingDirectory`); empty to look for the default files.
     ///   - environment: the shell's environment.
-    /// - Throws: ``ComposeProblem`` when no compose file is found, or a named file or `.env` cannot be read.
+    /// - Throws: ``ComposeProblem`` when no compose file is found, or a named file or `.env` cannot be read or is
+    ///   over its size bound (``maximumFileBytes``, ``DotEnvFile/maximumBytes``).
     ///   Problems inside the files (bad YAML, wrong types) do not throw: they are in ``ComposeProject/problems``.
+    /// The largest compose file read, bytes (4 MiB); a larger one is refused before it is read.
+    public static let maximumFileBytes = 4 << 20
+
     public static func load(
         files: [String], projectName: String? = nil, environment: [String: String], workingDirectory: String
     ) throws -> ComposeProject {
@@ -32,7 +36,9 @@ public enum ComposeLoader {
         var services: [ComposeService] = []
         var problems: [ComposeProblem] = []
         var declaredName: String?
+        var serviceIndex: [String: Int] = [:]
         for (file, path) in zip(shown, paths) {
+            try ComposeFileSize.check(path, shownAs: file, maximumBytes: maximumFileBytes)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ComposeProblem(
                     FileManager.default.fileExists(atPath: path) ? "cannot read \(file)" : "\(file) does not exist", at: ComposeLocation(file: file, line: 0))
@@ -43,9 +49,10 @@ public enum ComposeLoader {
             problems += parser.problems
             declaredName = name?.value ?? declaredName
             for service in parsed {
-                if let index = services.firstIndex(where: { $0.name == service.name }) {
+                if let index = serviceIndex[service.name] {
                     services[index] = merge(services[index], service)
                 } else {
+                    serviceIndex[service.name] = services.count
                     services.append(service)
                 }
             }
@@ -53,7 +60,7 @@ public enum ComposeLoader {
         let rawName = projectName ?? declaredName ?? variables["COMPOSE_PROJECT_NAME"] ?? (directory as NSString).lastPathComponent
         return ComposeProject(
             name: normalizedName(rawName), directory: directory, files: shown, services: services, unsetVariables: interpolator.unset,
-            problems: problems)
+            problems: problems + interpolator.problems)
     }
 
     /// `My App` → `myapp`.

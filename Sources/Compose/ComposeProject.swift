@@ -13,8 +13,25 @@ public struct ComposeProject: Sendable {
     /// Problems in the files themselves (invalid YAML, a value of the wrong type).
     public var problems: [ComposeProblem]
 
+    /// The service of this name, found in constant time (the checks look services up once per dependency).
     public func service(_ name: String) -> ComposeService? {
-        services.first { $0.name == name }
+        if let index = serviceIndex[name], index < services.count, services[index].name == name { return services[index] }
+        return services.first { $0.name == name }
+    }
+
+    /// Each service's index in ``services`` by name, as given to ``init(name:directory:files:services:unsetVariables:problems:)``.
+    private let serviceIndex: [String: Int]
+
+    public init(
+        name: String, directory: String, files: [String], services: [ComposeService], unsetVariables: [UnsetVariable], problems: [ComposeProblem]
+    ) {
+        self.name = name
+        self.directory = directory
+        self.files = files
+        self.services = services
+        self.unsetVariables = unsetVariables
+        self.problems = problems
+        serviceIndex = Dictionary(services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A variable used without a value: `${VAR}` with VAR unset, or `${VAR:?message}`.

@@ -13,11 +13,17 @@ struct DotEnvFile {
     let path: String
     let entries: [Entry]
 
+    /// The largest file read, bytes (1 MiB): a `.env` file is a few hundred lines; a larger one is refused before it
+    /// is read, so a file such as `/dev/zero` or a 1 GB log named by mistake costs nothing.
+    static let maximumBytes = 1 << 20
+
     /// Reads the file; nil when it does not exist.
     ///
-    /// - Throws: ``ComposeProblem`` when it exists but cannot be read.
+    /// - Throws: ``ComposeProblem`` when it exists but cannot be read, is not a regular file, or is larger than
+    ///   ``maximumBytes``.
     static func read(_ path: String, shownAs shown: String) throws -> DotEnvFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try ComposeFileSize.check(path, shownAs: shown, maximumBytes: maximumBytes)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ComposeProblem("cannot read \(shown)", at: ComposeLocation(file: shown, line: 0))
         }

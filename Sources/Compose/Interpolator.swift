@@ -6,6 +6,12 @@ struct Interpolator {
     let variables: [String: String]
     /// References that had no value, in the order met.
     private(set) var unset: [ComposeProject.UnsetVariable] = []
+    /// Text compose refuses to interpolate: a `${` without its `}` ("invalid interpolation format"), defaults nested
+    /// deeper than ``maximumNesting``.
+    private(set) var problems: [ComposeProblem] = []
+
+    /// The deepest `${A:-${B:-…}}` nesting interpolated (each level is a recursion).
+    static let maximumNesting = 32
 
     init(variables: [String: String]) {
         self.variables = variables
@@ -17,7 +23,15 @@ struct Interpolator {
     }
 
     mutating func interpolate(_ text: String, at location: ComposeLocation) -> String {
+        interpolate(text, at: location, depth: 0)
+    }
+
+    private mutating func interpolate(_ text: String, at location: ComposeLocation, depth: Int) -> String {
         guard text.contains("$") else { return text }
+        guard depth <= Self.maximumNesting else {
+            problems.append(ComposeProblem("variable defaults nested deeper than \(Self.maximumNesting) levels are not interpolated", at: location))
+            return text
+        }
         var output = ""
         var index = text.startIndex
         while index < text.endIndex {
@@ -35,8 +49,14 @@ struct Interpolator {
             if text[next] == "$" {
                 output.append("$")
                 index = text.index(after: next)
-            } else if text[next] == "{", let close = Self.closingBrace(in: text, from: next) {
-                output += expand(String(text[text.index(after: next)..<close]), at: location)
+            } else if text[next] == "{" {
+                guard let close = Self.closingBrace(in: text, from: next) else {
+                    // Compose refuses this ("invalid interpolation format"); the rest is kept as it is, scanned once.
+                    problems.append(ComposeProblem("invalid interpolation format: a ${ without its closing }", at: location))
+                    output += text[index...]
+                    break
+                }
+                output += expand(String(text[text.index(after: next)..<close]), at: location, depth: depth)
                 index = text.index(after: close)
             } else {
                 let name = text[next...].prefix { $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) }
@@ -53,7 +73,7 @@ struct Interpolator {
     }
 
     /// `VAR`, `VAR:-default`, … (the text between the braces).
-    private mutating func expand(_ body: String, at location: ComposeLocation) -> String {
+    private mutating func expand(_ body: String, at location: ComposeLocation, depth: Int) -> String {
         let name = String(body.prefix { $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) })
         let rest = body.dropFirst(name.count)
         let current = variables[name]
@@ -63,12 +83,12 @@ struct Interpolator {
             let missing = current == nil || (emptyCounts && current == "")
             switch operator_.last {
             case "-":
-                return missing ? interpolate(argument, at: location) : current ?? ""
+                return missing ? interpolate(argument, at: location, depth: depth + 1) : current ?? ""
             case "?":
                 if missing { unset.append(.init(name: name, message: argument.isEmpty ? nil : argument, location: location)) }
                 return current ?? ""
             default:
-                return missing ? "" : interpolate(argument, at: location)
+                return missing ? "" : interpolate(argument, at: location, depth: depth + 1)
             }
         }
         return value(of: name, at: location)

@@ -78,7 +78,8 @@ public struct EngineEvent: Sendable, Equatable {
     /// Decodes one line of `/events`.
     ///
     /// - Throws: ``EventDecodingError`` naming what is wrong: not UTF-8, not JSON, a field of the wrong type,
-    ///   a missing field, or a `Type` the Engine API does not have.
+    ///   a missing field, a time outside ``Timestamp/acceptedNanos`` (as `wrongFieldType` of `timeNano`), or a
+    ///   `Type` the Engine API does not have.
     public static func decode(line: [UInt8]) throws(EventDecodingError) -> EngineEvent {
         guard let raw = String(validating: line, as: UTF8.self) else { throw .invalidUTF8 }
         let wire: Wire
@@ -91,7 +92,9 @@ public struct EngineEvent: Sendable, Equatable {
         }
         guard let type = wire.type, !type.isEmpty else { throw .missingField("Type") }
         guard let action = wire.action ?? wire.status, !action.isEmpty else { throw .missingField("Action") }
-        guard let timeNano = wire.timeNano ?? wire.time.map({ $0 * 1_000_000_000 }) else { throw .missingField("timeNano") }
+        guard let timeNano = wire.timeNano ?? wire.time.map({ $0.multipliedReportingOverflow(by: 1_000_000_000) }).map({ $0.overflow ? Int64.max : $0.partialValue })
+        else { throw .missingField("timeNano") }
+        if let reason = Timestamp.rejection(unixNanos: timeNano, field: "timeNano") { throw .wrongFieldType(field: "timeNano", detail: reason) }
         guard knownTypes.contains(type) else { throw .unknownType(type) }
         return EngineEvent(
             type: type,

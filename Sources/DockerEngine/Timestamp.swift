@@ -4,7 +4,8 @@ import Foundation
 public enum Timestamp {
     /// Parses an RFC 3339 timestamp with up to nine fractional digits (`2026-11-29T09:32:44.871923703Z`,
     /// `…+02:00`) into Unix nanoseconds. Returns nil for malformed text and for the engine's zero time
-    /// (`0001-01-01T00:00:00Z`), which means "never".
+    /// (`0001-01-01T00:00:00Z`), which means "never", and for times Int64 nanoseconds cannot hold (before
+    /// 1677-09-21, after 2262-04-11): the arithmetic is checked, never trapping.
     public static func unixNanos(rfc3339 text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
@@ -44,7 +45,26 @@ public enum Timestamp {
         }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - offsetSeconds
-        return seconds * 1_000_000_000 + fraction
+        // Before 1970 with a fraction, borrow a second so that the earliest representable time does not overflow.
+        let borrow: Int64 = seconds < 0 && fraction > 0 ? 1 : 0
+        let (whole, overflow) = (seconds + borrow).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (nanos, carry) = whole.addingReportingOverflow(fraction - borrow * 1_000_000_000)
+        return carry ? nil : nanos
+    }
+
+    /// The Unix times, in nanoseconds, the store accepts for a row: after 1970-01-01T00:00:00Z, before
+    /// 2100-01-01T00:00:00Z. A time in this range plus or minus any duration blackbox accepts (at most
+    /// ``maximumNanos``, 100 years) stays inside Int64, so code past the ingress checks can add and subtract
+    /// without overflow. A time at or before 0 is a zero or missing value, not a real event.
+    public static let acceptedNanos: ClosedRange<Int64> = 1...4_102_444_799_999_999_999
+
+    /// Why `nanos` is not a time the store accepts (``acceptedNanos``), nil when it is: "ts_ns 0 is not after
+    /// 1970-01-01T00:00:00Z (a zero or missing time)", "ts_ns 9223372036854775807 is not before 2100-01-01T00:00:00Z".
+    public static func rejection(unixNanos nanos: Int64, field: String = "ts_ns") -> String? {
+        if nanos < acceptedNanos.lowerBound { return "\(field) \(nanos) is not after 1970-01-01T00:00:00Z (a zero or missing time)" }
+        if nanos > acceptedNanos.upperBound { return "\(field) \(nanos) is not before 2100-01-01T00:00:00Z" }
+        return nil
     }
 
     /// Parses a duration as the docker CLI writes them (`90s`, `10m`, `2h`, `1h30m`, `500ms`; also `1d`) into nanoseconds;
@@ -69,9 +89,10 @@ public enum Timestamp {
     public static let maximumNanos: Double = 100 * 365.25 * 86_400e9
 
     /// Formats Unix nanoseconds as RFC 3339 UTC with millisecond precision: `2026-11-29T09:32:44.871Z`.
+    /// Every Int64 formats (`-9223372036854775808` is `1677-09-21T00:12:43.145Z`), none traps.
     public static func rfc3339(unixNanos: Int64) -> String {
         let seconds = floorDiv(unixNanos, 1_000_000_000)
-        let millis = (unixNanos - seconds * 1_000_000_000) / 1_000_000
+        let millis = floorMod(unixNanos, 1_000_000_000) / 1_000_000
         let days = floorDiv(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilFromDays(days)
@@ -94,8 +115,16 @@ public enum Timestamp {
         return value
     }
 
+    /// `a / b` rounded down, for `b` > 0; never overflows (Int64.min included).
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
+        let quotient = a / b
+        return a % b < 0 ? quotient - 1 : quotient
+    }
+
+    /// `a` modulo `b` in `0..<b`, for `b` > 0.
+    private static func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
+        let remainder = a % b
+        return remainder < 0 ? remainder + b : remainder
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -13,3 +13,18 @@ extension IncidentDiagnoser {
         return incidents.count
     }
 }
+
+extension IncidentDiagnoser {
+    /// Diagnoses every incident not diagnosed as it is now (``EventStore/undiagnosedIncidents()``): what an
+    /// interrupted import, replay or recorder left, and what the last commit folded. Every command that writes runs it,
+    /// so an interrupted run is completed by the next one.
+    ///
+    /// - Returns: how many incidents were diagnosed.
+    /// - Throws: ``StoreError`` when the store cannot be read or written.
+    @discardableResult
+    public func diagnoseUndiagnosed() throws -> Int {
+        let incidents = try store.undiagnosedIncidents()
+        try diagnose(incidents)
+        return incidents.count
+    }
+}

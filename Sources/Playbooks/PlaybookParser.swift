@@ -31,7 +31,10 @@ public struct PlaybookParser {
     private mutating func parseDocument(_ yaml: String) -> Playbook? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLBounds.compose(yaml, maximumBytes: Self.maximumBytes, maximumNodes: YAMLBounds.maximumPlaybookNodes)
+        } catch let error as YAMLBounds.Refused {
+            diagnostics.append(PlaybookDiagnostic(file: file, line: error.line, message: "refused: \(error.reason)"))
+            return nil
         } catch let error as YamlError {
             diagnostics.append(PlaybookDiagnostic(file: file, line: error.line, message: "not valid YAML: \(error.summary)"))
             return nil
@@ -410,11 +413,15 @@ public struct PlaybookParser {
         }
         do {
             _ = try NSRegularExpression(pattern: pattern)
-            return pattern
         } catch {
             self.error(node, "invalid regular expression '\(pattern)'")
             return nil
         }
+        if let problem = RegexBudget.problem(pattern) {
+            self.error(node, "regular expression '\(pattern)' is refused: \(problem)")
+            return nil
+        }
+        return pattern
     }
 
     private static func value(_ node: Node) -> JSONValue {

@@ -227,6 +227,12 @@ actor StoreWriter {
     /// the incidents touched since the last round, each once. Ends when the commits have ended and nothing waits.
     private func diagnoseUntilDone() async {
         let diagnoser = self.diagnoser
+        do {
+            // What a stopped import, replay or recorder left undiagnosed, first.
+            _ = try await diagnoses.perform { try diagnoser.diagnoseUndiagnosed() }
+        } catch {
+            logger.warning("cannot diagnose an incident", metadata: ["error": "\(error.localizedDescription)"])
+        }
         while true {
             guard let from = undiagnosed else {
                 if !committing { return }

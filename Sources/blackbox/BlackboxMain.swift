@@ -5,7 +5,8 @@ import Foundation
 @main
 struct BlackboxMain {
     /// ArgumentParser's `main()`, but with standard output flushed before an error goes to standard error, so that
-    /// output redirected to one file keeps its order (a summary printed before the error that refers to it).
+    /// output redirected to one file keeps its order (a summary printed before the error that refers to it), and the
+    /// error's text escaped for the terminal (``Blackbox/exitEscaped(withError:)``).
     static func main() async {
         do {
             var command = try Blackbox.parseAsRoot(nil)
@@ -16,7 +17,7 @@ struct BlackboxMain {
             }
         } catch {
             fflush(nil)
-            Blackbox.exit(withError: error)
+            Blackbox.exitEscaped(withError: error)
         }
     }
 }
