@@ -237,6 +237,10 @@ import Testing
             says: ["did not resolve: redis"],
             nearMiss: .log(["dial tcp: lookup redis on 127.0.0.11:53: ok"])),
         BreadthCase(
+            "dependency-name-not-resolved", .die(1), log: ["wget: bad address 'db'"],
+            says: ["did not resolve: db"],
+            nearMiss: .log(["wget: download of 'db.json' completed"])),
+        BreadthCase(
             "nginx-upstream-not-found", .die(1),
             log: [
                 "2020/07/06 05:21:35 [emerg] 1#1: host not found in upstream \"php\" in /etc/nginx/conf.d/default.conf:16",
