@@ -322,7 +322,8 @@ import Testing
     static let original: Set<String> = [
         "oom-kill", "oom-child", "port-already-allocated", "address-in-use", "bind-mount-permission-denied", "read-only-mount",
         "read-only-rootfs", "command-cannot-run", "restart-loop", "unhealthy", "sigterm-ignored", "killed-by-signal",
-        "aborted", "killed", "segfault", "mount-source-invalid", "start-failure", "unrecognised-exit",
+        "aborted", "killed", "segfault", "mount-source-invalid", "start-failure", "unrecognised-exit", "dependency-failed-first",
+        "dependency-not-ready",
     ]
 
     @Test func everyBreadthPlaybookHasACaseAClassAndSources() throws {
@@ -331,14 +332,11 @@ import Testing
         let breadth = Set(library.playbooks.map(\.id)).subtracting(Self.original)
         #expect(breadth.count >= 30, "\(breadth.count) breadth playbooks")
         #expect(breadth == Set(Self.cases.map(\.playbook)), "without a case: \(breadth.subtracting(Self.cases.map(\.playbook)))")
-        let classes: Set<String> = ["start", "crash", "resource", "health", "network", "storage", "dependency", "stop"]
         let sources = try String(contentsOf: Self.playbooksDirectory.appending(path: "SOURCES.md"), encoding: .utf8)
         for id in breadth {
-            let yaml = try #require(library.playbook(id: id)?.yaml)
-            let declared = yaml.split(separator: "\n").first { $0.hasPrefix("class: ") }.map { String($0.dropFirst("class: ".count)) }
-            #expect(declared.map(classes.contains) == true, "\(id): class \(declared ?? "missing")")
-            let threads = yaml.split(separator: "\n").first { $0.hasPrefix("sources: [") }
-            #expect(threads?.contains("#") == true || threads?.contains("https://") == true, "\(id) names no public source")
+            let playbook = try #require(library.playbook(id: id))
+            #expect(playbook.failureClass != nil, "\(id) has no class")
+            #expect(!playbook.sources.isEmpty && playbook.sources.allSatisfy { $0.contains("#") || $0.hasPrefix("https://") }, "\(id): \(playbook.sources)")
             #expect(sources.contains("`\(id)`"), "playbooks/SOURCES.md does not list \(id)")
         }
     }
