@@ -236,14 +236,15 @@ struct EnginePlaybookTests {
 
     @Test func sigtermIgnored() throws {
         let name = TestEngine.uniqueName("stubborn")
-        let result = try diagnose(name, expecting: "sigterm-ignored") {
+        // A shell as PID 1: stop-signal-not-forwarded names that cause; sigterm-ignored is the alternative.
+        let result = try diagnose(name, expecting: "stop-signal-not-forwarded") {
             try TestEngine.docker("run", "-d", "--name", name, TestEngine.image, "sh", "-c", #"trap "" TERM; while :; do sleep 1; done"#)
             Thread.sleep(forTimeInterval: 1)
             try TestEngine.docker("stop", "-t", "2", name)
         }
         defer { result.directory.remove() }
         #expect(result.incident.trigger == "stop_timeout")
-        #expect(result.matches.map(\.playbookID) == ["sigterm-ignored", "killed-by-signal"])
+        #expect(result.matches.map(\.playbookID) == ["stop-signal-not-forwarded", "sigterm-ignored", "killed-by-signal"])
         try TestEngine.docker("rm", "-f", name)
     }
 
