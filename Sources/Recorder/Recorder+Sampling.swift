@@ -1,4 +1,5 @@
 import BlackboxStore
+import Dispatch
 import DockerEngine
 import Logging
 
@@ -13,8 +14,13 @@ extension Recorder {
         let containerID = inspect.id
         guard let generation = await samplers.start(containerID) else { return }
         if let source = await sampling.source(for: inspect) {
-            if case .cgroup(let paths, _) = source { await oomWatches.begin(inspect, paths: paths, fromStart: fromStart) }
+            var notifier: OOMNotifier?
+            if case .cgroup(let paths, _) = source {
+                await oomWatches.begin(inspect, paths: paths, fromStart: fromStart)
+                notifier = OOMNotifier(paths, queue: Self.oomQueue) { Task { await self.readOOMCountersOnNotice(inspect.id, paths) } }
+            }
             await sampleUntilStopped(inspect, from: source, generation: generation)
+            notifier?.cancel()
         }
         await samplers.finish(containerID, generation: generation)
     }
@@ -61,6 +67,9 @@ extension Recorder {
             }
         }
     }
+
+    /// Where the OOM notifiers' handlers run (they only start a task).
+    static let oomQueue = DispatchQueue(label: "blackbox.recorder.oom")
 
     /// The first tick after `instant` of the grid that starts at `origin` and has a tick every `interval`; a reading
     /// that took longer than an interval skips the ticks it missed.

@@ -47,7 +47,7 @@ struct EngineStartFailureTests {
         let failure = try #require(result.failures.last, "no start failure recorded:\n\(result.stderr)")
         #expect(failure.error.contains("Bind for 0.0.0.0:\(port) failed: port is already allocated"))
         #expect(failure.status == "exited", "it ran before: the engine keeps it exited")
-        #expect(failure.exitCode == 0, "the last run's exit code stays")
+        #expect(failure.exitCode == 128, "a refused start after a clean exit: the engine sets 128")
         #expect(result.incident?.trigger == "start_failure")
         #expect(result.incident?.occurrences == 1)
     }

@@ -210,5 +210,20 @@ import Testing
             "k.yaml:6: error: unknown key 'other' (expected one of: kind, field)",
         ])
     }
-}
 
+    @Test func aV2NotifierWakesWhenMemoryEventsChangesAndAV1OneNeedsARealCgroup() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let events = directory.url.appending(path: "memory.events")
+        try "oom 0\noom_kill 0\n".write(to: events, atomically: false, encoding: .utf8)
+        let woke = DispatchSemaphore(value: 0)
+        let notifier = try #require(OOMNotifier(.v2(directory.url.path), queue: DispatchQueue(label: "test")) { woke.signal() })
+        defer { notifier.cancel() }
+        let handle = try FileHandle(forWritingTo: events)
+        try handle.write(contentsOf: Data("oom 1\noom_kill 1\n".utf8))
+        try handle.close()
+        #expect(woke.wait(timeout: .now() + 5) == .success, "no wake-up after memory.events changed")
+        // A directory that is no memory cgroup has no cgroup.event_control to register with.
+        #expect(OOMNotifier(Self.v1Paths(), queue: DispatchQueue(label: "test")) {} == nil)
+    }
+}
