@@ -92,7 +92,7 @@ import Testing
         #expect(payload[path: "mem_limit_hits_after"] == .number(12))
         #expect(payload[path: "file"] == .string("/sys/fs/cgroup/memory/docker/x/memory.oom_control"))
         #expect(payload[path: "read_at"] == .string("die"))
-        #expect(IncidentFold.trigger(record, before: nil) == "oom")
+        #expect(IncidentFold.trigger(record, before: nil) == .oom)
     }
 
     @Test func theCountersAreStoredQueriedExportedAndImported() throws {
