@@ -51,6 +51,9 @@ enum EventDescription {
         case .startFailure:
             guard let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: payload) else { return "" }
             return "exitCode=\(failure.exitCode) \(failure.error)"
+        case .kernelOOM:
+            guard let oom = try? JSONDecoder().decode(EventRecord.KernelOOM.self, from: payload) else { return "" }
+            return "oom_kills=\(oom.oomKillsBefore)→\(oom.oomKillsAfter) from \(oom.file) (cgroup \(oom.cgroup), read at \(oom.readAt))"
         case .reconciledExit:
             guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
             let code = exit.exitCode.map(String.init) ?? "unknown"

@@ -89,7 +89,8 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
             }
         case .startFailure:
             if let failure = try? JSONDecoder().decode(EventRecord.StartFailure.self, from: Data(event.payload.utf8)) {
-                setStatus("created", at: event.timeNanos)
+                // A container that ran before keeps its state (`exited`); a new one stays `created`.
+                setStatus(failure.status.isEmpty ? "created" : failure.status, at: event.timeNanos)
                 error = failure.error
                 exitCode = failure.exitCode
             }

@@ -11,8 +11,13 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// Facts of the engine's host read by the recorder when it recorded a failure (owner and mode of bind-mount
     /// sources, who held a port), so that a diagnosis shows what was true then: payload ``EventRecord/HostFacts``.
     case hostFacts = "host_facts"
-    /// A start that failed (the container stays `created` with `State.Error`); the engine sends no event for it.
+    /// A start or restart that failed, read from inspect (`State.Error`, or `FinishedAt` moved without a `start`): a
+    /// new container stays `created`, one that ran before keeps its last state; the engine sends no event for it.
     case startFailure = "start_failure"
+    /// A kernel OOM kill in the container's memory cgroup: its OOM-kill counter rose between two readings, whether or
+    /// not the engine announced an `oom` (payload ``EventRecord/KernelOOM``: the counters before and after and the
+    /// cgroup file they came from). The engine sends no event for it.
+    case kernelOOM = "kernel_oom"
     /// The recorder started / stopped: the store is blind outside these.
     case recorderStart = "recorder_start"
     case recorderStop = "recorder_stop"

@@ -91,8 +91,8 @@ extension EventStore {
                 sql: """
                     INSERT INTO samples (container_key, ts_ns, cpu_pct, cpu_pct_of_limit, cpu_throttled_periods,
                         mem_usage_bytes, mem_working_set_bytes, mem_limit_bytes, pids,
-                        net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        net_rx_bytes, net_tx_bytes, blk_read_bytes, blk_write_bytes, oom_kills, ooms, mem_limit_hits)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (container_key, ts_ns) DO NOTHING
                     """), db)
         row.bind(key)
@@ -108,6 +108,9 @@ extension EventStore {
         row.bind(sample.networkTxBytes)
         row.bind(sample.blockReadBytes)
         row.bind(sample.blockWriteBytes)
+        row.bind(sample.oomKills)
+        row.bind(sample.ooms)
+        row.bind(sample.memoryLimitHits)
         return try row.run()
     }
 

@@ -38,6 +38,10 @@ public struct SampleRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var networkTxBytes: Int64
     public var blockReadBytes: Int64
     public var blockWriteBytes: Int64
+    /// The kernel's OOM counters, cumulative since the container's start (``ResourceSample/oomKills``); nil when not read.
+    public var oomKills: Int64?
+    public var ooms: Int64?
+    public var memoryLimitHits: Int64?
 
     enum CodingKeys: String, CodingKey {
         case pids
@@ -53,6 +57,9 @@ public struct SampleRecord: Sendable, Equatable, Codable, FetchableRecord {
         case networkTxBytes = "net_tx_bytes"
         case blockReadBytes = "blk_read_bytes"
         case blockWriteBytes = "blk_write_bytes"
+        case oomKills = "oom_kills"
+        case ooms
+        case memoryLimitHits = "mem_limit_hits"
     }
 }
 

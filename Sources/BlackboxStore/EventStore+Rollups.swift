@@ -4,7 +4,9 @@ extension EventStore {
     /// Gauges: a roll-up keeps their `_min`, `_avg` and `_max` per minute.
     static let rolledUpGauges = ["cpu_pct", "cpu_pct_of_limit", "mem_usage_bytes", "mem_working_set_bytes", "pids"]
     /// The limit and the cumulative counters: a roll-up keeps their last reading of the minute.
-    static let rolledUpReadings = ["mem_limit_bytes", "cpu_throttled_periods", "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes"]
+    static let rolledUpReadings = ["mem_limit_bytes", "cpu_throttled_periods", "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes",
+        "oom_kills", "ooms", "mem_limit_hits",
+    ]
 
     /// SQL for the start of the minute of `column` (Unix nanoseconds, not negative).
     static func minuteOf(_ column: String) -> String {

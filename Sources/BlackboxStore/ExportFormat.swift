@@ -56,6 +56,9 @@ public enum ExportFormat {
         line.append("net_tx_bytes", sample.networkTxBytes)
         line.append("blk_read_bytes", sample.blockReadBytes)
         line.append("blk_write_bytes", sample.blockWriteBytes)
+        line.append("oom_kills", sample.oomKills)
+        line.append("ooms", sample.ooms)
+        line.append("mem_limit_hits", sample.memoryLimitHits)
         return "{\"sample\":\(line.finish())}"
     }
 }

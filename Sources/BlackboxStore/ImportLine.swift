@@ -101,7 +101,8 @@ public enum ImportLine: Sendable, Equatable {
             memoryUsageBytes: try fields.requiredInteger("mem_usage_bytes"), memoryWorkingSetBytes: try fields.requiredInteger("mem_working_set_bytes"),
             memoryLimitBytes: try fields.requiredInteger("mem_limit_bytes"), pids: try fields.requiredInteger("pids"),
             networkRxBytes: try fields.requiredInteger("net_rx_bytes"), networkTxBytes: try fields.requiredInteger("net_tx_bytes"),
-            blockReadBytes: try fields.requiredInteger("blk_read_bytes"), blockWriteBytes: try fields.requiredInteger("blk_write_bytes"))
+            blockReadBytes: try fields.requiredInteger("blk_read_bytes"), blockWriteBytes: try fields.requiredInteger("blk_write_bytes"),
+            oomKills: try fields.integer("oom_kills"), ooms: try fields.integer("ooms"), memoryLimitHits: try fields.integer("mem_limit_hits"))
     }
 
     /// A JSON text in one canonical form (object keys sorted, no white space, numbers and strings as Foundation

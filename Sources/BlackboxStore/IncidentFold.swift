@@ -17,6 +17,8 @@ public enum IncidentFold {
         switch event.kind {
         case .startFailure:
             return .startFailure
+        case .kernelOOM:
+            return .oom
         case .reconciledExit:
             return (event.exitCode ?? 0) != 0 ? .reconciled : nil
         case .reconciledRestart:

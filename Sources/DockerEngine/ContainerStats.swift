@@ -28,11 +28,13 @@ public struct StatsReading: Sendable, Equatable {
     /// Sums over `blkio_stats.io_service_bytes_recursive` entries with op `read` / `write` (any case), bytes.
     public var blockReadBytes: UInt64
     public var blockWriteBytes: UInt64
+    /// The kernel's OOM counters of the container's memory cgroup; nil from the stats API, which has none.
+    public var oom: OOMCounters?
 
     public init(
         readNanos: Int64, cpuTotalNanos: UInt64, systemCPUNanos: UInt64, onlineCPUs: Int, throttledPeriods: UInt64,
         memoryUsageBytes: UInt64, inactiveFileBytes: UInt64, memoryLimitBytes: UInt64, pids: UInt64,
-        networkRxBytes: UInt64, networkTxBytes: UInt64, blockReadBytes: UInt64, blockWriteBytes: UInt64
+        networkRxBytes: UInt64, networkTxBytes: UInt64, blockReadBytes: UInt64, blockWriteBytes: UInt64, oom: OOMCounters? = nil
     ) {
         self.readNanos = readNanos
         self.cpuTotalNanos = cpuTotalNanos
@@ -47,6 +49,7 @@ public struct StatsReading: Sendable, Equatable {
         self.networkTxBytes = networkTxBytes
         self.blockReadBytes = blockReadBytes
         self.blockWriteBytes = blockWriteBytes
+        self.oom = oom
     }
 
     /// Decodes one stats document.
@@ -148,11 +151,17 @@ public struct ResourceSample: Sendable, Equatable {
     /// Cumulative block-device bytes read / written.
     public var blockReadBytes: Int64
     public var blockWriteBytes: Int64
+    /// The kernel's OOM counters of the container's memory cgroup (cumulative since its start; ``OOMCounters``):
+    /// processes OOM-killed, OOM events (cgroup v2 only), times usage hit the limit. Nil when not read (stats API).
+    public var oomKills: Int64?
+    public var ooms: Int64?
+    public var memoryLimitHits: Int64?
 
     public init(
         containerID: String, timeNanos: Int64, cpuPercent: Double?, cpuPercentOfLimit: Double?, cpuThrottledPeriods: Int64,
         memoryUsageBytes: Int64, memoryWorkingSetBytes: Int64, memoryLimitBytes: Int64, pids: Int64,
-        networkRxBytes: Int64, networkTxBytes: Int64, blockReadBytes: Int64, blockWriteBytes: Int64
+        networkRxBytes: Int64, networkTxBytes: Int64, blockReadBytes: Int64, blockWriteBytes: Int64,
+        oomKills: Int64? = nil, ooms: Int64? = nil, memoryLimitHits: Int64? = nil
     ) {
         self.containerID = containerID
         self.timeNanos = timeNanos
@@ -167,6 +176,9 @@ public struct ResourceSample: Sendable, Equatable {
         self.networkTxBytes = networkTxBytes
         self.blockReadBytes = blockReadBytes
         self.blockWriteBytes = blockWriteBytes
+        self.oomKills = oomKills
+        self.ooms = ooms
+        self.memoryLimitHits = memoryLimitHits
     }
 
     /// Builds a sample from a reading and the container's previous one (for the CPU deltas), with the docker CLI's formula:
@@ -195,7 +207,10 @@ public struct ResourceSample: Sendable, Equatable {
             networkRxBytes: Int64(clamping: current.networkRxBytes),
             networkTxBytes: Int64(clamping: current.networkTxBytes),
             blockReadBytes: Int64(clamping: current.blockReadBytes),
-            blockWriteBytes: Int64(clamping: current.blockWriteBytes)
+            blockWriteBytes: Int64(clamping: current.blockWriteBytes),
+            oomKills: current.oom.map { Int64(clamping: $0.kills) },
+            ooms: current.oom?.ooms.map { Int64(clamping: $0) },
+            memoryLimitHits: current.oom.map { Int64(clamping: $0.limitHits) }
         )
     }
 }

@@ -74,6 +74,9 @@ public indirect enum Predicate: Sendable {
     /// A compose dependency of the container had failed just before (`failed`), or was not ready (`ready: false`:
     /// not running, unhealthy, or its health check still starting) when the container first failed.
     case dependency(failed: Bool?, ready: Bool?)
+    /// Some recorder observation of this kind (`events.kind`: `kernel_oom`, `start_failure`, …) is in the window:
+    /// facts the engine does not send as events.
+    case observation(kind: String)
 
     var leafCount: Int {
         switch self {
@@ -158,6 +161,9 @@ public indirect enum EvidenceSource: Sendable {
     /// A field of the dependency the failure depends on — the one that failed just before, else one not ready:
     /// `service`, `container`, `state` (a summary), `incident` (its id), `condition` (the `depends_on` condition).
     case dependency(String)
+    /// A field (a path into the payload) of the last recorder observation of this kind in the window; without a
+    /// field, how many such observations the window holds.
+    case observation(kind: String, field: String?)
 }
 
 /// An engine operation a playbook may perform on the incident's container, only with `--apply`.

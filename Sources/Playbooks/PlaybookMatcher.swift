@@ -88,6 +88,8 @@ public struct PlaybookMatcher: Sendable {
             return (context.compose?.dependencies ?? []).contains { dependency in
                 (failed.map { $0 == dependency.failed } ?? true) && (ready.map { $0 == dependency.ready } ?? true)
             }
+        case .observation(let kind):
+            return !Self.observations(kind, context).isEmpty
         }
     }
 
@@ -162,6 +164,8 @@ public struct PlaybookMatcher: Sendable {
             case "incident": return dependency.incident?.id.map { .number(Double($0)) }
             default: return dependency.condition.map(JSONValue.string)
             }
+        case .observation(let kind, let field):
+            return Self.observationEvidence(kind, field: field, context)
         }
     }
 

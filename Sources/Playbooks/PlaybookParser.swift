@@ -124,7 +124,7 @@ public struct PlaybookParser {
     // MARK: - Predicates
 
     private static let predicateKeys = [
-        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency",
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation",
     ]
 
     private mutating func predicate(_ node: Node) -> Predicate? {
@@ -200,11 +200,35 @@ public struct PlaybookParser {
                 return nil
             }
             return .dependency(failed: failed, ready: ready)
+        case "observation":
+            return observationKind(value, allowed: ["kind"]).map { .observation(kind: $0.kind) }
         default:
             error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
             return nil
         }
     }
+
+    /// `{kind: kernel_oom}` (and `field: path` where `allowed` has it): a recorder observation's kind, which must be
+    /// one the recorder writes about containers.
+    private mutating func observationKind(_ node: Node, allowed: [String]) -> (kind: String, field: String?)? {
+        guard let mapping = node.mapping else {
+            error(node, "observation takes {\(allowed.joined(separator: ", "))}, as in {kind: kernel_oom}")
+            return nil
+        }
+        let keys = fields(mapping, allowed: allowed, required: ["kind"], at: node)
+        guard let kind = keys["kind"].flatMap({ string($0, "kind") }) else { return nil }
+        guard Self.observationKinds.contains(kind) else {
+            error(keys["kind"], "unknown observation kind '\(kind)': use \(Self.observationKinds.joined(separator: ", "))")
+            return nil
+        }
+        return (kind, keys["field"].flatMap { string($0, "field") })
+    }
+
+    /// The recorder's observations about a container (`events.kind` values other than `engine`).
+    static let observationKinds = [
+        EventKind.kernelOOM, .startFailure, .inspect, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart,
+        .reconciledRemove,
+    ].map(\.rawValue)
 
     private mutating func eventPattern(_ node: Node) -> EventPattern? {
         guard let mapping = node.mapping else {
@@ -293,7 +317,7 @@ public struct PlaybookParser {
     // MARK: - Evidence
 
     private static let evidenceKeys = [
-        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency",
+        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency", "observation",
     ]
 
     private mutating func evidenceSource(_ node: Node, known: [String]) -> EvidenceSource? {
@@ -374,6 +398,9 @@ public struct PlaybookParser {
                 return nil
             }
             return .dependency(field)
+        case "observation":
+            _ = fields(mapping, allowed: ["observation"], required: [], at: node)
+            return observationKind(value, allowed: ["kind", "field"]).map { .observation(kind: $0.kind, field: $0.field) }
         default:
             _ = fields(mapping, allowed: ["exit_codes"], required: [], at: node)
             return .exitCodes

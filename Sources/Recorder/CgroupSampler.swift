@@ -15,6 +15,7 @@ import Foundation
 /// | memory limit, bytes | `memory.limit_in_bytes` | `memory.max` |
 /// | pids | `pids.current` | `pids.current` |
 /// | block I/O, bytes | `blkio.throttle.io_service_bytes_recursive` | `io.stat` `rbytes`/`wbytes` |
+/// | OOM counters (``OOMCounters``) | `memory.oom_control` `oom_kill`, `memory.failcnt` | `memory.events` `oom_kill`, `oom`, `max` |
 ///
 /// The host's CPU time is the first seven fields of `/proc/stat`'s `cpu` line (as the engine sums them), the online
 /// CPUs its `cpuN` lines; a limit above the host's memory (`MemTotal` of `/proc/meminfo`) is reported as the host's
@@ -83,6 +84,8 @@ public struct CgroupSampler: Sendable {
             reading.pids = try Self.number(files, "\(directory)/pids.current", missing: Array("0".utf8))
             (reading.blockReadBytes, reading.blockWriteBytes) = try Self.blockIOv2(files, "\(directory)/io.stat")
         }
+        // A kernel without the counters (v1 before Linux 4.13) still gives every other reading.
+        reading.oom = try? oomCounters(paths, files: files)
         return reading
     }
 

@@ -74,27 +74,42 @@ extension Recorder {
         return redacted?.lines
     }
 
-    /// Inspects a container and records a failed start if it has one: it is `created` and `State.Error` is set.
+    /// Inspects a container and records a failed start if it has one (``StartFailureCheck``): it is not running and
+    /// `State.Error` is set, whether it never ran or ran before.
     func recordStartFailure(_ containerID: String, trigger: String?) async {
-        guard let (inspect, json) = await inspectContainer(containerID), inspect.state.status == "created", !inspect.state.error.isEmpty else { return }
+        guard let (inspect, json) = await inspectContainer(containerID), StartFailureCheck.shows(inspect.state) else { return }
         await recordStartFailure(inspect, json: json, trigger: trigger)
     }
 
-    /// Records the failed start an inspect shows, with its snapshot when `json` is given (nil: already stored).
-    ///
-    /// With a `trigger` (the network `disconnect` of the failed start) every failure is recorded once per trigger;
-    /// without one (start-up scan, sweep) only a failure the containers projection does not know yet.
+    /// Records the failed start an inspect shows, with its snapshot when `json` is given (nil: already stored), unless
+    /// it is one already recorded (``StartFailureCheck/isNew(_:recorded:storedError:)``: its text and `FinishedAt`
+    /// against this session's last record, else the store's).
     func recordStartFailure(_ inspect: ContainerInspect, json: Data?, trigger: String?) async {
         let time = Self.now()
-        if trigger == nil {
+        let recorded = await facts.startFailure(of: inspect.id)
+        var storedError: String?
+        if recorded == nil {
             // Only the writer knows what is queued: let it commit before the projection is asked.
             await writer.flush()
-            guard (try? store.container(inspect.id))??.error != inspect.state.error else { return }
+            storedError = (try? store.container(inspect.id))??.error
         }
+        guard StartFailureCheck.isNew(inspect.state, recorded: recorded, storedError: storedError) else { return }
+        await facts.setStartFailure(.init(error: inspect.state.error, finishedNanos: inspect.state.finishedAtNanos), for: inspect.id)
         let key = trigger ?? "\(inspect.id)|\(time)"
         if let json { await storeSnapshot(inspect, json: json, timeNanos: time, trigger: trigger ?? key) }
         await write(.startFailure(inspect, timeNanos: time, trigger: key))
         await recordHostFacts(inspect.id, name: inspect.name, inspect: json, logLines: [], trigger: key)
         logger.info("start failure", metadata: ["container.name": "\(inspect.name)", "error": "\(inspect.state.error)"])
+    }
+
+    /// Checks for a failed start a moment after an event that may precede one (a network `connect`, an `attach`):
+    /// the engine refuses the start after it.
+    func recordStartFailure(after delay: Duration, _ containerID: String, trigger: String) async {
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            return
+        }
+        await recordStartFailure(containerID, trigger: trigger)
     }
 }

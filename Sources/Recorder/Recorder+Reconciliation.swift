@@ -69,7 +69,7 @@ extension Recorder {
                 "found a change no event announced", metadata: ["container.name": "\(inspect.name)", "change": "\(change.kind.rawValue)"])
         }
         await storeSnapshot(inspect, json: json, timeNanos: Self.now(), trigger: nil)
-        if inspect.state.status == "created" && !inspect.state.error.isEmpty {
+        if StartFailureCheck.shows(inspect.state) {
             await recordStartFailure(inspect, json: nil, trigger: nil)
         }
         return (changes.count, inspect.state.running ? inspect : nil)

@@ -1,4 +1,5 @@
 import BlackboxStore
+import Dispatch
 import DockerEngine
 import Logging
 
@@ -7,12 +8,19 @@ extension Recorder {
     /// one-shot stats reads (``SamplerMode``), until it stops, its sampler is stopped, or the task is cancelled.
     /// Each container has its own loop, so a slow answer for one never delays the others; the loops read on one
     /// shared grid of ticks (``nextTick(after:origin:interval:)``), so one tick's samples reach the writer together
-    /// and are committed in one transaction.
-    func sample(_ inspect: ContainerInspect) async {
+    /// and are committed in one transaction. A cgroup sampler also watches the kernel's OOM counters
+    /// (``noteOOMCounters(_:of:timeNanos:readAt:)``); `fromStart` says the container has just started (they are zero).
+    func sample(_ inspect: ContainerInspect, fromStart: Bool = false) async {
         let containerID = inspect.id
         guard let generation = await samplers.start(containerID) else { return }
         if let source = await sampling.source(for: inspect) {
+            var notifier: OOMNotifier?
+            if case .cgroup(let paths, _) = source {
+                await oomWatches.begin(inspect, paths: paths, fromStart: fromStart)
+                notifier = OOMNotifier(paths, queue: Self.oomQueue) { Task { await self.readOOMCountersOnNotice(inspect.id, paths) } }
+            }
             await sampleUntilStopped(inspect, from: source, generation: generation)
+            notifier?.cancel()
         }
         await samplers.finish(containerID, generation: generation)
     }
@@ -36,6 +44,9 @@ extension Recorder {
                 }
                 let sample = ResourceSample(containerID: containerID, current: reading, previous: previous, cpuLimit: inspect.hostConfig.cpuLimit)
                 await writer.write(samples: [sample])
+                if let counters = reading.oom {
+                    await noteOOMCounters(counters, of: containerID, timeNanos: reading.readNanos, readAt: "sample")
+                }
                 previous = reading
             } catch EngineError.notFound {
                 return
@@ -56,6 +67,9 @@ extension Recorder {
             }
         }
     }
+
+    /// Where the OOM notifiers' handlers run (they only start a task).
+    static let oomQueue = DispatchQueue(label: "blackbox.recorder.oom")
 
     /// The first tick after `instant` of the grid that starts at `origin` and has a tick every `interval`; a reading
     /// that took longer than an interval skips the ticks it missed.

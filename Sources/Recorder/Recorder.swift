@@ -31,6 +31,7 @@ public struct Recorder: Service {
     let onReady: @Sendable (Ready) -> Void
     let samplers = SamplerRegistry()
     let facts = ContainerFacts()
+    let oomWatches = OOMWatchRegistry()
     let writer: StoreWriter
     /// Deduplication keys of the engine events handled lately, so that the buffer replay and the live stream's
     /// overlap is handled once.
@@ -233,6 +234,7 @@ public struct Recorder: Service {
                 // Both at once, to beat `--rm`; the host facts of the failure need both.
                 async let lines = self.captureLogTail(containerID, name: event.containerName, trigger: trigger)
                 async let inspected: (ContainerInspect, Data)? = {
+                    await self.readOOMCountersAtDie(containerID)
                     await self.samplers.stop(containerID)
                     return await self.snapshotDocument(containerID, trigger: trigger)
                 }()
@@ -240,27 +242,33 @@ public struct Recorder: Service {
                 await self.recordHostFacts(containerID, name: event.containerName, inspect: snapshot?.1, logLines: tail ?? [], trigger: trigger)
             }
         case ("container", "destroy"):
-            group.addTask { await self.samplers.stop(containerID) }
+            group.addTask {
+                await self.samplers.stop(containerID)
+                await self.oomWatches.remove(containerID)
+            }
         case ("container", "create"), ("container", "health_status"):
             group.addTask { _ = await self.snapshot(containerID, trigger: trigger) }
         case ("container", "start"), ("container", "unpause"):
             group.addTask {
                 if let inspect = await self.snapshot(containerID, trigger: trigger), inspect.state.running {
-                    await self.sample(inspect)
+                    await self.sample(inspect, fromStart: event.baseAction == "start")
                 }
             }
         case ("network", "disconnect"):
             group.addTask { await self.recordStartFailure(containerID, trigger: trigger) }
+        case ("network", "connect"), ("container", "attach"):
+            group.addTask { await self.recordStartFailure(after: .seconds(1), containerID, trigger: trigger) }
         default:
             break
         }
     }
 
-    /// Checks `created` containers now and then: a failed start may come with no event at all.
+    /// Checks the containers that do not run now and then: a failed start may come with no event at all (a start
+    /// into a network that was removed), whether the container never ran or ran before.
     private func sweepStartFailures() async throws {
         while true {
             try await Task.sleep(for: configuration.startFailureSweepInterval)
-            for container in try await client.listContainers(all: true) where container.state == "created" {
+            for container in try await client.listContainers(all: true) where ["created", "exited", "dead"].contains(container.state) {
                 await recordStartFailure(container.id, trigger: nil)
             }
         }

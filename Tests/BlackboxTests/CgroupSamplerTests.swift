@@ -119,7 +119,7 @@ import Testing
         var files: CgroupFiles? = CgroupFiles()
         let first = try sampler.read(.v2(copy.path), pid: 4242, files: try #require(files))
         let held = try openOnTheCopy()
-        #expect(held == 6, "cpu.stat, memory.current, memory.stat, memory.max, pids.current and io.stat stay open")
+        #expect(held == 7, "cpu.stat, memory.current, memory.stat, memory.max, pids.current, io.stat and memory.events stay open")
         // The file changes in place (as the kernel's do): the open descriptor reads what it holds now.
         let handle = try FileHandle(forWritingTo: copy.appending(path: "memory.current"))
         try handle.truncate(atOffset: 0)
