@@ -8,7 +8,8 @@
 #     -v blackbox-data:/data blackbox
 #
 # scripts/image builds the same runtime stage from local files (no registry): it reads the ENV, WORKDIR, VOLUME, USER,
-# STOPSIGNAL, ENTRYPOINT, CMD and HEALTHCHECK lines of the last stage from this file, so keep each on one line.
+# ENTRYPOINT, CMD and HEALTHCHECK lines of the last stage from this file, so keep each on one line (docker stops it
+# with SIGTERM, the default, on which the recorder flushes the store and exits 0).
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
@@ -28,7 +29,6 @@ ENV BLACKBOX_DB=/data/blackbox.sqlite
 WORKDIR /data
 VOLUME /data
 USER blackbox
-STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/blackbox"]
 CMD ["record"]
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["/usr/bin/blackbox", "status", "--check"]
