@@ -74,7 +74,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            plugins: ["VersionPlugin"]
         ),
         .executableTarget(
             name: "blackbox",
@@ -89,6 +90,7 @@ let package = Package(
         ),
         .executableTarget(name: "EmbedFiles"),
         .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"]),
+        .plugin(name: "VersionPlugin", capability: .buildTool()),
         .testTarget(
             name: "BlackboxTests",
             dependencies: [

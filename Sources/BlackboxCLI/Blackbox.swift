@@ -3,7 +3,10 @@ import ArgumentParser
 /// The `blackbox` command tree.
 @available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
 public struct Blackbox: AsyncParsableCommand {
-    public static let version = "0.1.0"
+    /// blackbox's version, from `scripts/version` at build time (Plugins/VersionPlugin): the number in the file VERSION,
+    /// and from a git clone `+COMMITS.gHASH` past its tag, `.dirty` with uncommitted changes. `blackbox --version`, the
+    /// `version` command, the Debian package and the container image all say this one string.
+    public static let version = BuildVersion.version
 
     public static let configuration = CommandConfiguration(
         commandName: "blackbox",

@@ -20,6 +20,9 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "How many of the newest blind windows to list.")
     var gaps = 10
 
+    @Flag(help: "Print only the recorder's state, and exit 1 unless a recorder is running and connected to its engine (a health check).")
+    var check = false
+
     func validate() throws {
         guard gaps >= 1 else { throw ValidationError("--gaps must be at least 1 (got \(gaps))") }
     }
@@ -28,6 +31,12 @@ struct StatusCommand: ParsableCommand {
         let store = try store.openForReading()
         let status = try store.recordingStatus()
         let state = RecorderState(status, held: RecorderLock.isHeld(storePath: store.path) == true)
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        if check {
+            print("Recorder:  \(state.sentence(now: now))")
+            if state.name != "connected" { throw ExitCode.failure }
+            return
+        }
         var windows = try store.blindWindows()
         if state.name == "crashed", let since = state.since {
             windows.append(BlindWindow(fromNanos: since, untilNanos: nil, reason: "recorder_crashed"))
@@ -35,7 +44,6 @@ struct StatusCommand: ParsableCommand {
         let newest = Array(windows.reversed().prefix(gaps))
         let sizes = store.fileSizes()
         let tables = try store.tableCounts()
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
         if output.json {
             JSONOutput.print([json(store: store, state: state, status: status, windows: newest, total: windows.count, sizes: sizes, tables: tables)])
             return
