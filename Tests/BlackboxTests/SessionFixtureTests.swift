@@ -166,6 +166,8 @@ import Testing
     /// Imports the session into a fresh store and shows every incident of it, per container name, oldest first.
     static func importAndShow(_ scenario: String, into directory: TemporaryDirectory) throws -> [String: [ObservedIncident]] {
         let session = Self.directory.appending(path: "\(scenario).jsonl").path
+        let planted = try plantHostFiles(scenario)
+        defer { for directory in planted { try? FileManager.default.removeItem(at: directory) } }
         let noEngine = ["DOCKER_HOST": "unix:///nonexistent.sock"]
         let imported = try BlackboxBinary.run(["import", session, "--db", directory.storePath], environment: noEngine)
         try #require(imported.status == 0, "import \(scenario): \(imported.stderr)")
@@ -187,6 +189,30 @@ import Testing
             observed[summary["container_name"] as? String ?? "?", default: []].append(ObservedIncident(json: object, text: text.stdout))
         }
         return observed
+    }
+
+    /// Where the recorded sessions keep the host paths they name (`/tmp/blackbox-sessions`, as `scripts/capture-sessions`).
+    static let hostData = URL(fileURLWithPath: "/tmp/blackbox-sessions")
+
+    /// Puts back the files the user still has when they ask — `Sessions/SCENARIO.host/DIR/FILE`, the compose files of a
+    /// compose scenario, which blackbox reads for `depends_on` (compose v1 sets no label) — at `/tmp/blackbox-sessions/DIR/FILE`,
+    /// the path the recording names; returns the directories made, to remove once the session is judged. None without
+    /// a `.host` folder.
+    static func plantHostFiles(_ scenario: String) throws -> [URL] {
+        let source = directory.appending(path: "\(scenario).host")
+        let fileManager = FileManager.default
+        guard let projects = try? fileManager.contentsOfDirectory(atPath: source.path) else { return [] }
+        var made: [URL] = []
+        for project in projects.sorted() {
+            let target = hostData.appending(path: project)
+            try? fileManager.removeItem(at: target)
+            try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+            made.append(target)
+            for file in try fileManager.contentsOfDirectory(atPath: source.appending(path: project).path) {
+                try fileManager.copyItem(at: source.appending(path: project).appending(path: file), to: target.appending(path: file))
+            }
+        }
+        return made
     }
 
     /// `killed-by-signal (5 occurrences; per occurrence: oom-kill, none)` for the failure message.
