@@ -13,23 +13,17 @@ import Testing
         return files.filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(".jsonl".count)) }.sorted()
     }()
 
-    /// Built-in playbooks proven by unit and engine tests but not yet by a recorded session (issue 18): a playbook
-    /// that is neither recorded nor listed here fails the test below.
+    /// Built-in playbooks proven by unit and engine tests but not yet by a recorded session: a playbook that is neither
+    /// recorded nor listed here fails the test below, and so does one listed here that a session now expects.
     static let notYetRecorded: Set<String> = [
-        "dependency-failed-first", "dependency-not-ready",
-        // Their sessions (mount-not-a-directory, sigterm-ignored, start-failure) are now diagnosed by the more
-        // specific breadth playbook (mount-type-mismatch, stop-signal-not-forwarded, network-not-found).
-        "mount-source-invalid", "sigterm-ignored", "start-failure",
-        // The breadth playbooks: unit cases from their threads' messages (BuiltinPlaybookBreadthTests), twelve of them
-        // also made by the private engine (EngineBreadthTests).
-        "capability-dropped", "config-file-missing", "dependency-connection-refused", "dependency-name-not-resolved", "device-not-found",
-        "exec-format-error", "go-panic", "healthcheck-connection-refused", "healthcheck-probe-missing", "healthcheck-timeout",
-        "interpreter-not-found", "java-class-not-found", "java-out-of-memory", "localhost-is-the-container", "mount-source-missing",
-        "mysql-access-denied", "nginx-upstream-not-found", "no-space-left",
-        "node-module-not-found", "pids-limit-reached", "postgres-auth-failed", "postgres-data-dir-not-empty",
-        "postgres-lock-file-exists", "postgres-version-mismatch", "python-env-var-missing", "python-module-not-found",
-        "python-traceback", "shared-library-missing", "sqlite-cannot-open", "too-many-open-files",
-        "unknown-runtime", "vm-max-map-count",
+        // Not yet recorded, see issue 18. unknown-runtime: `docker run --runtime X` fails at create for a runtime the
+        // engine never registered, so there is no container; a start failure needs a runtime removed from the
+        // engine's configuration after the container was created.
+        "unknown-runtime",
+        // Not yet recorded, see issue 18. start-failure: its session (a removed network) is network-not-found now;
+        // mount-source-invalid and mount-source-missing: their scenarios are in scripts/capture-sessions, not yet
+        // recorded with the recorder that sees start failures the engine sends no event for.
+        "start-failure", "mount-source-invalid", "mount-source-missing",
     ]
 
     @Test func everyBuiltInPlaybookHasARecordedSession() throws {
@@ -48,6 +42,7 @@ import Testing
         #expect(playbooks.count >= 12)
         #expect(Set(playbooks).subtracting(expected).subtracting(Self.notYetRecorded).sorted() == [], "built-in playbooks that no recorded session expects")
         #expect(Self.notYetRecorded.intersection(expected).sorted() == [], "recorded now: take them off notYetRecorded")
+        #expect(Self.notYetRecorded.subtracting(playbooks).sorted() == [], "listed as not yet recorded, but not built in")
         #expect(expected.subtracting(playbooks).subtracting(["none"]).sorted() == [], "expected playbooks that are not built in")
         for scenario in Self.scenarios {
             #expect(FileManager.default.fileExists(atPath: Self.directory.appending(path: "\(scenario).expected.json").path), "\(scenario) has no expected file")
