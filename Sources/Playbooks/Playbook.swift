@@ -83,6 +83,8 @@ public indirect enum Predicate: Sendable {
         case .all(let predicates), .any(let predicates): predicates.map(\.leafCount).reduce(0, +)
         case .not(let predicate): predicate.leafCount
         case .inspect(let conditions): conditions.count
+        // A dependency's state joins two facts: the compose relation and what the other container did.
+        case .dependency: 2
         case .sequence(let patterns): patterns.count
         default: 1
         }

@@ -1,3 +1,5 @@
+import DockerEngine
+
 /// What the recorder remembers between events: whether each container has a TTY (its logs are then unframed), and
 /// the failed start it last recorded for each (``StartFailureCheck``).
 actor ContainerFacts {
@@ -12,11 +14,17 @@ actor ContainerFacts {
         tty[containerID] ?? false
     }
 
-    func setStartFailure(_ failure: StartFailureCheck.Recorded, for containerID: String) {
-        startFailures[containerID] = failure
-    }
-
     func startFailure(of containerID: String) -> StartFailureCheck.Recorded? {
         startFailures[containerID]
+    }
+
+    /// Claims the failed start `state` shows for recording: true, and remembered, when it is new
+    /// (``StartFailureCheck/isNew(_:recorded:storedError:)`` against what this session recorded last, else
+    /// `storedError`); false when another check of the same container claimed it first. One actor call, so two checks
+    /// of one refusal (after a `disconnect` and a `connect`, or the sweep) record it once.
+    func claimStartFailure(_ state: ContainerInspect.State, of containerID: String, storedError: String?) -> Bool {
+        guard StartFailureCheck.isNew(state, recorded: startFailures[containerID], storedError: storedError) else { return false }
+        startFailures[containerID] = StartFailureCheck.Recorded(error: state.error, finishedNanos: state.finishedAtNanos)
+        return true
     }
 }

@@ -93,8 +93,7 @@ extension Recorder {
             await writer.flush()
             storedError = (try? store.container(inspect.id))??.error
         }
-        guard StartFailureCheck.isNew(inspect.state, recorded: recorded, storedError: storedError) else { return }
-        await facts.setStartFailure(.init(error: inspect.state.error, finishedNanos: inspect.state.finishedAtNanos), for: inspect.id)
+        guard await facts.claimStartFailure(inspect.state, of: inspect.id, storedError: storedError) else { return }
         let key = trigger ?? "\(inspect.id)|\(time)"
         if let json { await storeSnapshot(inspect, json: json, timeNanos: time, trigger: trigger ?? key) }
         await write(.startFailure(inspect, timeNanos: time, trigger: key))
