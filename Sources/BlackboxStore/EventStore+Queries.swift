@@ -207,3 +207,26 @@ extension EventStore {
         return Dictionary(rows.map { ($0["container_id"] as String, $0["payload"] as String) }, uniquingKeysWith: { $1 })
     }
 }
+
+extension EventStore {
+    /// The latest `limit` lifecycle rows of these containers at or before `until` (Unix nanoseconds), oldest first:
+    /// engine `create`, `start`, `restart`, `unpause`, `die`, `destroy`, `health_status: …` and inspect snapshots —
+    /// a container's state at a moment, without reading its health-check `exec_*` events (one a second or more).
+    ///
+    /// - Throws: a `DatabaseError` when the store cannot be read.
+    public func lifecycleRows(containerIDs: [String], until: Int64, limit: Int = 64) throws -> [EventRecord] {
+        guard !containerIDs.isEmpty else { return [] }
+        return try pool.read { db in
+            try EventRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM events
+                    WHERE container_id IN (\(databaseQuestionMarks(count: containerIDs.count))) AND ts_ns <= ?
+                        AND (kind = 'inspect' OR (kind = 'engine' AND type = 'container'
+                            AND (action IN ('create', 'start', 'restart', 'unpause', 'die', 'destroy') OR action LIKE 'health_status%')))
+                    ORDER BY ts_ns DESC, seq DESC LIMIT ?
+                    """,
+                arguments: StatementArguments(containerIDs) + [until, limit])
+        }.reversed()
+    }
+}

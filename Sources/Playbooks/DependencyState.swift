@@ -52,7 +52,8 @@ public struct DependencyState: Sendable, Equatable {
             $0.lastNanos <= atNanos && atNanos - $0.lastNanos <= ComposeContext.linkWindowNanos
         }
         let ids = try store.containerIDs(project: project, service: service)
-        let events = ids.isEmpty ? [] : try store.events(EventFilter(containerIDs: ids, since: atNanos - 86_400_000_000_000, until: atNanos))
+        // Only lifecycle rows: a dependency with a health check writes an `exec_*` event a second or more.
+        let events = try store.lifecycleRows(containerIDs: ids, until: atNanos)
         var status = "absent"
         var health: String?
         var started: Int64?
