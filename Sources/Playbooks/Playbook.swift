@@ -42,7 +42,9 @@ public struct Playbook: Sendable {
     public var diagnosisTemplate: Template = .literal("")
     public var fixTemplate: Template = .literal("")
 
-    /// How constrained the match is: the number of leaf predicates. More specific playbooks rank first.
+    /// How constrained the match can be at most: the facts its most specific way of matching names (the leaves of an
+    /// `all` and of a `not`, the best branch of an `any`). The matcher ranks by the facts that held for the
+    /// occurrence (``PlaybookMatcher/specificity(_:_:)``): more specific playbooks rank first.
     public var specificity: Int { match.leafCount }
 }
 
@@ -80,7 +82,8 @@ public indirect enum Predicate: Sendable {
 
     var leafCount: Int {
         switch self {
-        case .all(let predicates), .any(let predicates): predicates.map(\.leafCount).reduce(0, +)
+        case .all(let predicates): predicates.map(\.leafCount).reduce(0, +)
+        case .any(let predicates): predicates.map(\.leafCount).max() ?? 0
         case .not(let predicate): predicate.leafCount
         case .inspect(let conditions): conditions.count
         // A dependency's state joins two facts: the compose relation and what the other container did.

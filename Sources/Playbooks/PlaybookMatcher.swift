@@ -31,11 +31,22 @@ public struct PlaybookMatcher: Sendable {
     /// Every playbook that matches, best first.
     public func matches(_ context: IncidentContext) -> [PlaybookMatch] {
         playbooks.filter { evaluate($0.match, context) }
+            .map { (playbook: $0, specificity: specificity($0.match, context)) }
             .sorted { lhs, rhs in
-                if lhs.fallback != rhs.fallback { return !lhs.fallback }
-                return (lhs.specificity, rhs.severity, rhs.id) > (rhs.specificity, lhs.severity, lhs.id)
+                if lhs.playbook.fallback != rhs.playbook.fallback { return !lhs.playbook.fallback }
+                return (lhs.specificity, rhs.playbook.severity, rhs.playbook.id) > (rhs.specificity, lhs.playbook.severity, lhs.playbook.id)
             }
-            .map { render($0, context) }
+            .map { render($0.playbook, context) }
+    }
+
+    /// How many facts of the context a predicate that holds is matched on: the leaves of an `all` and of a `not`, the
+    /// most specific branch of an `any` that holds (not the sum of every branch).
+    public func specificity(_ predicate: Predicate, _ context: IncidentContext) -> Int {
+        switch predicate {
+        case .all(let predicates): predicates.map { specificity($0, context) }.reduce(0, +)
+        case .any(let predicates): predicates.filter { evaluate($0, context) }.map { specificity($0, context) }.max() ?? 0
+        default: predicate.leafCount
+        }
     }
 
     /// Each occurrence's matches, best first, in occurrence order.

@@ -95,8 +95,7 @@ import Testing
         BreadthCase(
             "shared-library-missing", .die(127), log: ["./java: error while loading shared libraries: libz.so.1: cannot open shared object file: No such file or directory"],
             says: ["the library libz.so.1", "apt-file search libz.so.1"],
-            // Exit 127 also matches command-cannot-run, whose two `any` branches add up to more leaves; see the report.
-            rankedFirst: "command-cannot-run",
+            // Exit 127 also matches command-cannot-run (its exit-code branch): the loader's line is the more specific.
             nearMiss: .log(["INFO loading shared libraries from /usr/lib: 42 found"])),
         BreadthCase(
             "shared-library-missing", .die(1),

@@ -124,6 +124,26 @@ import Testing
         #expect(sigterm.specificity > generic.specificity)
     }
 
+    /// An `any` counts the branch that held, not every branch: a playbook that knows two unrelated ways to match
+    /// (command-cannot-run: an OCI error at start, or exit 126/127) is not more specific than one that names the
+    /// loader's error line on the same exit 127.
+    @Test func anAnyCountsTheBranchThatHeld() throws {
+        var history = InMemoryHistory(name: "app")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+        history.engine("create")
+        history.start()
+        history.advance(seconds: 1)
+        history.die(127, log: ["/usr/local/bin/app: error while loading shared libraries: libz.so.1: cannot open shared object file: No such file or directory"])
+        let incident = try #require(history.incidents.first)
+        let context = try #require(history.evidence(incident).occurrences.first)
+        let matcher = PlaybookMatcher(playbooks: PlaybookLibrary.builtIn.playbooks)
+        let command = try #require(PlaybookLibrary.builtIn.playbook(id: "command-cannot-run"))
+        let library = try #require(PlaybookLibrary.builtIn.playbook(id: "shared-library-missing"))
+        #expect(matcher.specificity(command.match, context) == 3, "the die branch only: the start-failure branch did not hold")
+        #expect(matcher.specificity(library.match, context) == 4)
+        #expect(matcher.matches(context).first?.playbook.id == "shared-library-missing")
+    }
+
     @Test func conditionsCompareNumbersAndSignalsLoosely() {
         #expect(Condition.equals(.number(137)).holds(for: .string("137")))
         #expect(Condition.oneOf([.number(126), .number(127)]).holds(for: .number(127)))
