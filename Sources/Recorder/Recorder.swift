@@ -264,11 +264,17 @@ public struct Recorder: Service {
     }
 
     /// Checks the containers that do not run now and then: a failed start may come with no event at all (a start
-    /// into a network that was removed), whether the container never ran or ran before.
+    /// into a network that was removed, a mount source that is gone), whether the container never ran or ran before.
+    /// Containers still `created` are checked every second (a person who reads the error and runs `docker rm -f`
+    /// leaves no more than that), the others every ``RecorderConfiguration/startFailureSweepInterval``.
     private func sweepStartFailures() async throws {
+        let every = max(1, Int(configuration.startFailureSweepInterval / .seconds(1)))
+        var tick = 0
         while true {
-            try await Task.sleep(for: configuration.startFailureSweepInterval)
-            for container in try await client.listContainers(all: true) where ["created", "exited", "dead"].contains(container.state) {
+            try await Task.sleep(for: .seconds(1))
+            tick += 1
+            let states: Set<String> = tick % every == 0 ? ["created", "exited", "dead"] : ["created"]
+            for container in try await client.listContainers(all: true) where states.contains(container.state) {
                 await recordStartFailure(container.id, trigger: nil)
             }
         }

@@ -6,7 +6,8 @@ public struct RecorderConfiguration: Sendable {
     public var sampleInterval: Duration
     /// Log lines captured after a `die` (default 200, stdout and stderr together).
     public var logTailLines: Int
-    /// How often the containers that do not run are checked for a failed start the engine did not announce (default 10 s).
+    /// How often the containers that exited are checked for a failed start the engine did not announce (default 10 s;
+    /// containers still `created` are checked every second).
     public var startFailureSweepInterval: Duration
     /// Longest wait between two reconnection attempts after the engine went away (default 10 s).
     public var maximumReconnectDelay: Duration

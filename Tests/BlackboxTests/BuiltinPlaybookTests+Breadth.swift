@@ -59,6 +59,11 @@ import Testing
             says: ["docker compose up -d --force-recreate app", "docker network disconnect -f 05669dcbecbb4298cca6f59517b6adad1a66081a7c28658213a37dc710392650 app"],
             nearMiss: .inspect(Snapshot.stateError("driver failed programming external connectivity on endpoint app: network sandbox join failed: subnet not found"))),
         BreadthCase(
+            "user-not-found", .startFailure,
+            inspect: Snapshot.stateError("unable to find user alvaro: no matching entries in passwd file"),
+            says: ["the name alvaro is not in the image's `/etc/passwd`", "--user 1000:1000", "adduser -D -u 1000 alvaro"],
+            nearMiss: .inspect(Snapshot.stateError("unable to find user alvaro: permission denied"))),
+        BreadthCase(
             "device-not-found", .startFailure,
             inspect: Snapshot.stateError("error gathering device information while adding custom device \"/dev/kvm\": no such file or directory"),
             says: ["host device /dev/kvm", "ls -l /dev/kvm", "modprobe kvm_intel"],

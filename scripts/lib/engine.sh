@@ -5,6 +5,7 @@
 #                  live under $ENGINE_DIR; exports BLACKBOX_TEST_DOCKER_HOST and DOCKER_HOST.
 # engine_image     imports a busybox rootfs as $BLACKBOX_TEST_IMAGE (no registry needed).
 # engine_stop      stops that dockerd and removes $ENGINE_DIR; safe to call twice.
+# ENGINE_DOCKERD_ARGS, when set, are more dockerd flags (word-split; scripts/capture-sessions registers a runtime).
 # engine_restart   stops dockerd and starts it again (also as the script $BLACKBOX_TEST_ENGINE_RESTART).
 #
 # Two engines on one machine fight over docker0 and its iptables chains, so engine_start waits for
@@ -63,7 +64,8 @@ engine_daemon() {
             --host "unix://$sock" \
             --data-root "$ENGINE_DIR/data" \
             --exec-root "$ENGINE_DIR/exec" \
-            --pidfile "$ENGINE_DIR/docker.pid"
+            --pidfile "$ENGINE_DIR/docker.pid" \
+            ${ENGINE_DOCKERD_ARGS:-}
     ) </dev/null >>"$ENGINE_DIR/dockerd.log" 2>&1 &
     ENGINE_PID=$!
     export ENGINE_PID
