@@ -8,7 +8,8 @@ import Foundation
 ///   or restarts found by a scan with no `die` received (`reconciled`); a `die`
 ///   after a stop that escalated from SIGTERM to SIGKILL is the trigger `stop_timeout`.
 /// - A trigger after the container started again is another occurrence of the open incident (a restart loop
-///   is one incident); triggers of the same failure (`oom` then `die`) are one occurrence.
+///   is one incident); triggers of the same failure (`oom` then `die`) are one occurrence. A start failure, and a
+///   `stop_timeout` after an `unhealthy` (the stop a person asked for), are occurrences of their own.
 /// - The incident resolves when the container is removed, or has run — and, with a health check, been
 ///   healthy — for ``IncidentPolicy/resolveAfterNanos``; a failure after that opens a new incident.
 public enum IncidentFold {
@@ -70,7 +71,10 @@ public enum IncidentFold {
             }
             let restartedSince = (before?.startedNanos ?? Int64.min) > incident.lastNanos
             var groups = incident.occurrenceList
-            if restartedSince || trigger == .startFailure {
+            // A stop that had to be escalated after the container turned unhealthy is what a person did about it
+            // (`docker restart -t 1`, `compose down`): its own failure, not the health check's.
+            let stopAfterUnhealthy = trigger == .stopTimeout && groups.last.map { Set($0.triggers) == [IncidentTrigger.unhealthy.rawValue] } == true
+            if restartedSince || trigger == .startFailure || stopAfterUnhealthy {
                 incident.occurrences += 1
                 groups.append(OccurrenceTriggers(seqs: [seq], triggers: [trigger.rawValue]))
             } else {

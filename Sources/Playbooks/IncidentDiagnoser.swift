@@ -20,9 +20,10 @@ public struct IncidentDiagnoser: Sendable {
     @discardableResult
     public func diagnose(_ incident: IncidentState) throws -> [PlaybookMatch] {
         guard let id = incident.id else { return [] }
-        let perOccurrence = matcher.matches(try IncidentContext.load(incident, from: store, lookups: lookups))
-        try store.replaceMatches([id: records(perOccurrence, incidentID: id)])
-        return perOccurrence[IncidentEvidence.diagnosedOccurrence(perOccurrence)]
+        let evidence = try IncidentContext.load(incident, from: store, lookups: lookups)
+        let perOccurrence = matcher.matches(evidence)
+        try store.replaceMatches([id: records(perOccurrence, of: evidence, incidentID: id)])
+        return perOccurrence[IncidentEvidence.diagnosedOccurrence(perOccurrence, of: evidence.occurrences)]
     }
 
     /// Matches and stores many incidents: their evidence read with a few queries per container
@@ -34,7 +35,7 @@ public struct IncidentDiagnoser: Sendable {
         var pending: [Int64: IncidentDiagnosisRecords] = [:]
         try IncidentContext.load(incidents.filter { $0.id != nil }, from: store, lookups: lookups) { evidence in
             guard let id = evidence.incident.id else { return }
-            pending[id] = records(matcher.matches(evidence), incidentID: id)
+            pending[id] = records(matcher.matches(evidence), of: evidence, incidentID: id)
             if pending.count >= Self.matchesPerWrite {
                 try store.replaceMatches(pending)
                 pending.removeAll(keepingCapacity: true)
@@ -46,11 +47,11 @@ public struct IncidentDiagnoser: Sendable {
     /// Incidents whose matches are written in one transaction by ``diagnose(_:)-([IncidentState])``.
     static let matchesPerWrite = 1024
 
-    private func records(_ perOccurrence: [[PlaybookMatch]], incidentID: Int64) -> IncidentDiagnosisRecords {
+    private func records(_ perOccurrence: [[PlaybookMatch]], of evidence: IncidentEvidence, incidentID: Int64) -> IncidentDiagnosisRecords {
         IncidentDiagnosisRecords(
             occurrences: perOccurrence.enumerated().map { occurrence, matches in
                 matches.enumerated().map { $1.record(incidentID: incidentID, rank: $0 + 1, occurrence: occurrence + 1) }
             },
-            diagnosedOccurrence: IncidentEvidence.diagnosedOccurrence(perOccurrence))
+            diagnosedOccurrence: IncidentEvidence.diagnosedOccurrence(perOccurrence, of: evidence.occurrences))
     }
 }

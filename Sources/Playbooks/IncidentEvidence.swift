@@ -57,14 +57,28 @@ public struct IncidentEvidence: Sendable {
         occurrences = contexts
     }
 
-    /// The occurrence whose matches are the incident's diagnosis: the first one a playbook that knows a cause
-    /// explains; else the latest one a fallback explains (a restart loop covers every failure before it); else the first.
+    /// The occurrence whose matches are the incident's diagnosis: the first failure's, unless a later failure of the
+    /// same kind (the same triggers and exit code) says more — one a playbook that knows a cause explains (the first
+    /// one's log tail may not have been read), else the latest one a fallback explains (a restart loop covers every
+    /// failure before it). A later failure of another kind (the stop a person timed out after an unhealthy container,
+    /// a fix that failed differently) never replaces the first failure's diagnosis. With no match for the first, the
+    /// first occurrence any playbook explains.
     ///
-    /// - Parameter matches: each occurrence's matches, best first, in occurrence order.
-    public static func diagnosedOccurrence(_ matches: [[PlaybookMatch]]) -> Int {
-        if let known = matches.firstIndex(where: { $0.first.map { !$0.playbook.fallback } ?? false }) { return known }
-        if let fallback = matches.lastIndex(where: { !$0.isEmpty }) { return fallback }
-        return 0
+    /// - Parameters:
+    ///   - matches: each occurrence's matches, best first, in occurrence order.
+    ///   - occurrences: the same occurrences' contexts (``occurrences``), for their triggers and exit codes.
+    public static func diagnosedOccurrence(_ matches: [[PlaybookMatch]], of occurrences: [IncidentContext]) -> Int {
+        guard let first = matches.first else { return 0 }
+        func knowsACause(_ index: Int) -> Bool { matches[index].first.map { !$0.playbook.fallback } ?? false }
+        func sameKind(_ index: Int) -> Bool {
+            guard occurrences.indices.contains(index), let initial = occurrences.first else { return false }
+            let (this, that) = (occurrences[index].incident, initial.incident)
+            return Set(this.triggerKinds) == Set(that.triggerKinds) && this.exitCode == that.exitCode
+        }
+        if knowsACause(0) { return 0 }
+        if let known = matches.indices.dropFirst().first(where: { knowsACause($0) && sameKind($0) }) { return known }
+        if !first.isEmpty { return matches.indices.last { !matches[$0].isEmpty && sameKind($0) } ?? 0 }
+        return matches.firstIndex { !$0.isEmpty } ?? 0
     }
 
     // MARK: - Splitting the window

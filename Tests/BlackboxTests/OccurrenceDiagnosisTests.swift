@@ -145,6 +145,50 @@ import Testing
         #expect(matches[0].first?.diagnosis.contains("exit 1: no response") == true)
     }
 
+    /// The tester's s8 (moby/moby#33410-style): a health check starts failing, the person runs `docker restart -t 1`,
+    /// which has to SIGKILL the app. The stop is its own occurrence, and the health failure stays the diagnosis.
+    @Test func aStopThatTimesOutAfterAnUnhealthyIsItsOwnOccurrenceAndTheHealthFailureStaysTheDiagnosis() throws {
+        var history = InMemoryHistory(name: "web")
+        history.inspect = [
+            "Config": ["Image": "app:1", "Cmd": ["sh", "-c", "serve"], "Healthcheck": ["Test": ["CMD-SHELL", "wget -q http://127.0.0.1:8080/health"], "Retries": 2]],
+            "HostConfig": ["RestartPolicy": ["Name": "no"]],
+        ]
+        history.start()
+        history.advance(seconds: 8)
+        let unhealthy = history.engine("health_status: unhealthy")
+        history.snapshot(trigger: unhealthy, state: ["Status": "running", "Health": ["Status": "unhealthy", "FailingStreak": 2, "Log": [["Start": "t1", "ExitCode": 1, "Output": "wget: server returned error: HTTP/1.1 404 Not Found"]]]])
+        history.advance(seconds: 3)
+        history.engine("kill", signal: "15")
+        history.advance(seconds: 1)
+        history.engine("kill", signal: "9")
+        history.die(137, log: ["serving on :8080"])
+        let incident = try #require(history.incidents.first)
+        #expect(incident.occurrences == 2)
+        #expect(incident.occurrenceList.map(\.triggers) == [["unhealthy"], ["stop_timeout"]])
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(diagnosed == 0)
+        #expect(matches[0].first?.playbook.id == "unhealthy")
+        #expect(matches[0].first?.diagnosis.contains("HTTP/1.1 404 Not Found") == true, "\(matches[0].first?.diagnosis ?? "")")
+    }
+
+    /// The tester's s5: the first start fails (a log driver that cannot connect), the person fixes it and the app then
+    /// exits 1 for a reason of its own. Another kind of failure: the first failure's diagnosis stays the incident's.
+    @Test func aLaterFailureOfAnotherKindDoesNotReplaceTheFirstDiagnosis() throws {
+        var history = InMemoryHistory(name: "app")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+        history.engine("create")
+        history.startFailure(error: "failed to initialize logging driver: dial tcp 127.0.0.1:5514: connect: connection refused", exitCode: 128)
+        history.advance(seconds: 20)
+        history.start()
+        history.advance(seconds: 1)
+        history.die(1, log: ["Traceback (most recent call last):", "ModuleNotFoundError: No module named 'click'"])
+        let incident = try #require(history.incidents.first)
+        #expect(incident.occurrences == 2)
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(matches[1].first?.playbook.id == "python-module-not-found")
+        #expect(diagnosed == 0, "the start failure came first; the app's own error is occurrence 2")
+    }
+
     @Test func aSegfaultNamesItsSignalOnly() throws {
         var history = InMemoryHistory(name: "native")
         history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]

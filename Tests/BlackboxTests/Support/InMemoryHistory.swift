@@ -126,6 +126,6 @@ struct InMemoryHistory {
     /// Each occurrence's matches with the built-in playbooks, and the index of the incident's diagnosis.
     func diagnose(_ incident: IncidentState) -> (perOccurrence: [[PlaybookMatch]], diagnosed: Int) {
         let matches = PlaybookMatcher(playbooks: PlaybookLibrary.builtIn.playbooks).matches(evidence(incident))
-        return (matches, IncidentEvidence.diagnosedOccurrence(matches))
+        return (matches, IncidentEvidence.diagnosedOccurrence(matches, of: evidence(incident).occurrences))
     }
 }
