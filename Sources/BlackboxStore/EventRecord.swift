@@ -189,6 +189,18 @@ extension EventRecord {
 
         /// How many values were redacted in the whole tail.
         public var redactedValueCount: Int { redacted?.reduce(0, +) ?? 0 }
+
+        /// The tail without the lines the engine timestamped at or after `nanos` (Unix nanoseconds): those of the next
+        /// run, when a restart policy started it before the tail was read. Lines without a time are kept; nil keeps all.
+        public func lines(before nanos: Int64?) -> LogTail {
+            guard let nanos else { return self }
+            let kept = lines.indices.filter { lines[$0].timeNanos.map { $0 < nanos } ?? true }
+            guard kept.count < lines.count else { return self }
+            var tail = self
+            tail.lines = kept.map { lines[$0] }
+            tail.redacted = redacted.map { counts in kept.map { counts.indices.contains($0) ? counts[$0] : 0 } }
+            return tail
+        }
     }
 
     static func json(_ value: some Encodable) -> String {

@@ -50,6 +50,7 @@ public struct IncidentEvidence: Sendable {
             contexts.append(
                 Self.context(
                     incident, summary: summary, rows: rows, triggers: triggers, history: history,
+                    linesBefore: Self.nextRunLines(after: failure, triggers: group.triggers, in: events),
                     samples: samples.filter { $0.timeNanos > sampleFrom && $0.timeNanos <= failure.time || index == 0 && $0.timeNanos == sampleFrom },
                     compose: compose, lookups: lookups(rows, failure.time)))
             previous = failure
@@ -82,6 +83,22 @@ public struct IncidentEvidence: Sendable {
     }
 
     // MARK: - Splitting the window
+
+    /// From when a failure's log tail holds the next run's lines, Unix nanoseconds: a restart policy may start the
+    /// next run before the tail is read, and the engine stamps that run's first lines before its `State.StartedAt`
+    /// and its `start` event. A run that ended (`die`, a reconciled exit) printed its last line by its exit, which the
+    /// `die` is stamped with; lines stamped more than ``exitLogLagNanos`` after it are cut when another run followed.
+    /// nil when nothing is cut (no run ended, or none started after).
+    static func nextRunLines(after failure: (time: Int64, seq: Int64), triggers: [String], in events: [EventRecord]) -> Int64? {
+        guard triggers.contains(where: { ["die", "stop_timeout", "reconciled"].contains($0) }) else { return nil }
+        guard events.contains(where: { ($0.action == "start" || $0.kind == .reconciledStart) && Self.after($0, failure) }) else { return nil }
+        return failure.time + exitLogLagNanos
+    }
+
+    /// How long after a process's exit the engine may still stamp its last lines (it reads the pipe after the exit).
+    /// Docker's restart policy waits at least 100 ms, and a new run takes longer to start.
+    static let exitLogLagNanos: Int64 = 100_000_000
+
 
     /// The rows of one occurrence: the lifecycle rows after the previous failure up to this one, its trigger rows,
     /// and the observations recorded for it — those keyed to one of its rows, and unkeyed ones recorded before the
@@ -150,7 +167,7 @@ public struct IncidentEvidence: Sendable {
 
     private static func context(
         _ incident: IncidentState, summary: OccurrenceSummary, rows: [EventRecord], triggers: [EventRecord], history: [OccurrenceSummary],
-        samples: [SampleRecord], compose: ComposeContext?, lookups: any EvidenceLookups
+        linesBefore: Int64?, samples: [SampleRecord], compose: ComposeContext?, lookups: any EvidenceLookups
     ) -> IncidentContext {
         var scoped = incident
         scoped.occurrences = summary.number
@@ -168,6 +185,7 @@ public struct IncidentEvidence: Sendable {
         let tails = rows.filter { $0.kind == .logTail }
         let tail = (tails.last { observationOrigin($0).map(triggerKeys.contains) ?? false } ?? tails.last)
             .flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
+            .map { $0.lines(before: linesBefore) }
         var context = IncidentContext(
             incident: scoped, events: rows, inspect: atFailure.flatMap { JSONValue.parse($0.payload) },
             snapshots: snapshots.compactMap { JSONValue.parse($0.payload) }, logLines: tail?.lines ?? [], samples: samples,

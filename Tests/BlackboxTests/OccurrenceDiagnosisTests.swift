@@ -189,6 +189,33 @@ import Testing
         #expect(diagnosed == 0, "the start failure came first; the app's own error is occurrence 2")
     }
 
+    /// The tester's s12: an OOM kill under `restart: always`; the engine restarts it before the recorder reads the
+    /// tail, so the tail read for the OOM kill holds the next run's `lock file "postmaster.pid" already exists`. The
+    /// next run's lines are not evidence of the OOM kill.
+    @Test func aTailReadAfterTheNextRunBeganHoldsOnlyTheDeadRunsLines() throws {
+        var history = InMemoryHistory(name: "db")
+        history.inspect = ["Config": ["Image": "postgres:16"], "HostConfig": ["Memory": 33_554_432, "RestartPolicy": ["Name": "always"]]]
+        history.start()
+        history.advance(seconds: 3)
+        history.engine("oom")
+        let die = history.engine("die", exitCode: 137)
+        history.snapshot(trigger: die, state: ["Status": "restarting", "Running": false, "ExitCode": 137, "OOMKilled": true])
+        history.advance(seconds: 0.6)
+        history.start()
+        history.advance(seconds: 0.05)
+        history.logTail(trigger: die, stamped: [(0.8, "LOG:  loading index"), (0.04, #"FATAL:  lock file "postmaster.pid" already exists"#)])
+        history.die(1, log: [#"FATAL:  lock file "postmaster.pid" already exists"#], restarting: true)
+        let incident = try #require(history.incidents.first)
+        let evidence = history.evidence(incident)
+        #expect(evidence.occurrences.count == 2)
+        #expect(evidence.occurrences[0].logLines.map(\.text) == ["LOG:  loading index"])
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(diagnosed == 0)
+        #expect(matches[0].first?.playbook.id == "oom-kill")
+        #expect(!matches[0].map(\.playbook.id).contains("postgres-lock-file-exists"))
+        #expect(matches[1].first?.playbook.id == "postgres-lock-file-exists")
+    }
+
     @Test func aSegfaultNamesItsSignalOnly() throws {
         var history = InMemoryHistory(name: "native")
         history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]

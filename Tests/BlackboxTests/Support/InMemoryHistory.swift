@@ -66,6 +66,17 @@ struct InMemoryHistory {
         now += 1_000_000
     }
 
+    /// A log tail keyed to `trigger` whose lines the engine stamped `secondsAgo` before now (negative: in the future),
+    /// stored now: a tail read late, after the next run had begun.
+    mutating func logTail(trigger: String, stamped lines: [(secondsAgo: Double, text: String)]) {
+        append(
+            .logTail(
+                containerID: containerID, containerName: name,
+                lines: lines.map { LogLine(stream: .stderr, timeNanos: now - Int64($0.secondsAgo * 1e9), text: $0.text) }, failure: nil,
+                timeNanos: now, trigger: trigger, redacted: nil))
+        now += 1_000_000
+    }
+
     mutating func hostFacts(trigger: String, _ facts: EventRecord.HostFacts) {
         append(.hostFacts(facts, containerID: containerID, containerName: name, timeNanos: now, trigger: trigger))
         now += 1_000_000
