@@ -24,6 +24,9 @@ public struct IncidentContext: Sendable {
     public var logLines: [LogLine]
     /// How many credential values the recorder replaced in each line of ``logLines`` (same order; empty when none).
     public var redactedPerLine: [Int] = []
+    /// Why the recorder could not read the failure's log tail (the engine's answer, e.g. a log driver without reading
+    /// support); nil when it was read or none was asked for.
+    public var logsUnavailable: String?
     /// The container's samples before this failure (from the previous failure, or 30 minutes before the incident).
     public var samples: [SampleRecord]
     /// The incident's occurrences up to and including this one, oldest first.

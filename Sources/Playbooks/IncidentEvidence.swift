@@ -191,6 +191,7 @@ public struct IncidentEvidence: Sendable {
             snapshots: snapshots.compactMap { JSONValue.parse($0.payload) }, logLines: tail?.lines ?? [], samples: samples,
             history: history, compose: compose, lookups: lookups)
         context.redactedPerLine = tail.map { tail in tail.lines.indices.map { tail.redactedValues(line: $0) } } ?? []
+        context.logsUnavailable = tail.flatMap { $0.captured ? nil : $0.reason }
         return context
     }
 }

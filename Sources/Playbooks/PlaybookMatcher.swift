@@ -255,6 +255,8 @@ public struct PlaybookMatcher: Sendable {
         values["user"] = context.inspect?[path: "Config.User"].map { $0.description.isEmpty ? .string("root (the image's default)") : $0 }
         values["state_error"] = context.inspect?[path: "State.Error"].flatMap { $0.description.isEmpty ? nil : $0 }
         values["error_line"] = ErrorLine.mostInformative(context.logLines).map { .string($0.text) }
+        values["logs_unavailable"] = context.logsUnavailable.map(JSONValue.string)
+        values["log_driver"] = context.inspect?[path: "HostConfig.LogConfig.Type"].flatMap { $0.description.isEmpty ? nil : $0 }
         values["ran_for"] = context.history.last?.ranForNanos.map { .string(TemplateRenderer.duration(nanos: Double($0))) }
         return values
     }
