@@ -50,7 +50,8 @@ struct EnginePodmanTests {
         #expect(text.stdout.contains("engine:           Podman 4."), "\(text.stdout)")
         #expect(text.stdout.contains("engine API:       1.41"), "\(text.stdout)")
         let json = try BlackboxBinary.run(["version", "--json", "--host", PodmanEngine.address ?? ""])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        let object = try #require(rows?.first, "\(json.stdout)")
         #expect(object["engine"] as? String == "podman")
         #expect(object["engine_name"] as? String == "Podman")
         #expect(object["api_version"] as? String == "1.41")
@@ -148,6 +149,8 @@ struct EnginePodmanTests {
             try PodmanEngine.docker("run", "--name", name, "-v", "\(mount.url.path):/data:ro", TestEngine.image, "sh", "-c", "echo x > /data/state")
         }, until: { try $0.best(name)?.playbookID == "read-only-mount" })
         defer { recording.directory.remove() }
+        let shown = try BlackboxBinary.run(["incident", "show", name, "--db", recording.directory.storePath]).stdout
+        #expect(try recording.best(name)?.playbookID == "read-only-mount", "\(shown)")
         let evidence = try recording.best(name).flatMap { JSONValue.parse($0.evidence) }
         #expect(evidence?[path: "mount_destination"] == .string("/data"))
         #expect(evidence?[path: "mount_source"] == .string(mount.url.path))
@@ -170,5 +173,45 @@ struct EnginePodmanTests {
         #expect(try recording.best(name)?.playbookID == "restart-loop")
         let restarts = try recording.events(name).filter { $0.kind == .engine && $0.action == "restart" }.count
         #expect(restarts == 3, "Podman announces each restart of its policy")
+    }
+
+    /// A container that ran, restarted into a mount source that became a file: Podman's runtime refuses it, tells only
+    /// the `docker start` client, and sends a lone `cleanup`: blackbox records the refusal with the empty error Podman
+    /// keeps, as an incident of its own.
+    @Test func aStartRefusedAfterACleanRun() throws {
+        let name = TestEngine.uniqueName("importer")
+        let mount = try TemporaryDirectory()
+        defer {
+            _ = try? PodmanEngine.docker("rm", "-f", name)
+            mount.remove()
+        }
+        let source = mount.url.appending(path: "data")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        func failures(_ recording: Recording) throws -> [EventRecord.StartFailure] {
+            try recording.events(name).filter { $0.kind == .startFailure }.compactMap {
+                try? JSONDecoder().decode(EventRecord.StartFailure.self, from: Data($0.payload.utf8))
+            }
+        }
+        var said = ""
+        let recording = try record({
+            let run = try PodmanEngine.docker("run", "--name", name, "-v", "\(source.path):/data", TestEngine.image, "sh", "-c", ":")
+            #expect(run.status == 0, "\(run.stderr)")
+            try FileManager.default.removeItem(at: source)
+            try "not a directory".write(to: source, atomically: true, encoding: .utf8)
+            let start = try PodmanEngine.docker("start", name)
+            #expect(start.status != 0, "Podman started \(name)")
+            said = start.stderr
+        }, until: { try !failures($0).isEmpty && $0.incident(name)?.trigger == "start_failure" })
+        defer { recording.directory.remove() }
+        #expect(said.contains("error mounting \"\(source.path)\" to rootfs at \"/data\""), "\(said)")
+        let failure = try #require(try failures(recording).first, "no start failure:\n\(recording.stderr)")
+        #expect(failure.error.isEmpty, "Podman 4.3 keeps no error text: \(failure.error)")
+        #expect(failure.status == "exited" && failure.exitCode == 0, "it keeps the clean exit it had")
+        #expect(try failures(recording).count == 1)
+        let incident = try #require(try recording.incident(name))
+        #expect(incident.trigger == "start_failure")
+        #expect(incident.occurrences == 1)
+        let actions = try recording.events(name).filter { $0.kind == .engine }.map(\.action)
+        #expect(actions.suffix(2) == ["cleanup", "cleanup"], "\(actions)")
     }
 }
