@@ -77,10 +77,12 @@ EOF
             fd=${fd##*/}
             if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
         done
-        podman_cli system service --time=0 "unix://$sock" &
-        echo $! >"$PODMAN_DIR/podman.pid"
-        wait
+        export CONTAINERS_CONF="$PODMAN_DIR/containers.conf" CONTAINERS_STORAGE_CONF="$PODMAN_DIR/storage.conf" \
+            CONTAINERS_REGISTRIES_CONF="$PODMAN_DIR/registries.conf"
+        exec podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" system service --time=0 "unix://$sock"
     ) </dev/null >>"$PODMAN_DIR/podman.log" 2>&1 &
+    # The subshell execs podman: $! is the service's own pid.
+    echo $! >"$PODMAN_DIR/podman.pid"
     disown $! 2>/dev/null || true
     local i
     for i in $(seq 1 120); do
