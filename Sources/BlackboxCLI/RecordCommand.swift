@@ -76,7 +76,7 @@ struct RecordCommand: AsyncParsableCommand {
             client: client, store: store, configuration: configuration, playbooks: try playbooks.load().playbooks, logger: logger
         ) { ready in
             let line =
-                "blackbox: recording \(ready.address) (Docker \(ready.engineVersion), API \(ready.apiVersion)) into \(storePath): \(ready.containers) containers, \(ready.running) running\n"
+                "blackbox: recording \(ready.address) (\(ready.engineVersion), API \(ready.apiVersion)) into \(storePath): \(ready.containers) containers, \(ready.running) running\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         var groupConfiguration = ServiceGroupConfiguration(

@@ -5,7 +5,7 @@ import Foundation
 struct VersionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
-        abstract: "Show blackbox's version and the engine's, with the negotiated Engine API version."
+        abstract: "Show blackbox's version and the engine's (Docker Engine or Podman), with the negotiated Engine API version."
     )
 
     @OptionGroup var engine: EngineOptions
@@ -31,7 +31,8 @@ struct VersionCommand: AsyncParsableCommand {
         if output.json {
             JSONOutput.print([
                 [
-                    "blackbox": Blackbox.version, "engine_address": client.address.description, "engine_version": version.version,
+                    "blackbox": Blackbox.version, "engine_address": client.address.description, "engine": version.product.rawValue,
+                    "engine_name": version.product.name, "engine_version": version.version,
                     "engine_api_version": version.apiVersion, "api_version": client.apiVersion.description,
                     "minimum_api_version": DockerClient.minimumAPIVersion.description,
                 ]
@@ -41,7 +42,7 @@ struct VersionCommand: AsyncParsableCommand {
                 """
                 blackbox:         \(Blackbox.version)
                 engine address:   \(client.address)
-                engine version:   \(version.version) (\(version.os ?? "?")/\(version.arch ?? "?"), kernel \(version.kernelVersion ?? "?"))
+                engine:           \(version.product.name) \(version.version) (\(version.os ?? "?")/\(version.arch ?? "?"), kernel \(version.kernelVersion ?? "?"))
                 engine API:       \(version.apiVersion)
                 negotiated API:   \(client.apiVersion) (blackbox speaks \(DockerClient.minimumAPIVersion) to \(DockerClient.maximumAPIVersion))
                 """)

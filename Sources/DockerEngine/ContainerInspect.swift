@@ -20,7 +20,8 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
         /// `State.StartedAt` / `FinishedAt` as Unix nanoseconds; nil for the engine's zero time.
         public var startedAtNanos: Int64?
         public var finishedAtNanos: Int64?
-        /// `State.Health.Status`: `starting`, `healthy` or `unhealthy`; nil without a health check.
+        /// `State.Health.Status`: `starting`, `healthy` or `unhealthy`; nil without a health check (Docker then sends no
+        /// `Health`; Podman sends one with an empty `Status`).
         public var healthStatus: String?
 
         enum CodingKeys: String, CodingKey {
@@ -43,7 +44,7 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
             error = try c.decodeIfPresent(String.self, forKey: .error) ?? ""
             startedAtNanos = try c.decodeIfPresent(String.self, forKey: .startedAt).flatMap(Timestamp.unixNanos(rfc3339:))
             finishedAtNanos = try c.decodeIfPresent(String.self, forKey: .finishedAt).flatMap(Timestamp.unixNanos(rfc3339:))
-            healthStatus = try c.decodeIfPresent(Health.self, forKey: .health)?.Status
+            healthStatus = try c.decodeIfPresent(Health.self, forKey: .health)?.Status.flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 

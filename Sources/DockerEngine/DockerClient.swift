@@ -206,20 +206,3 @@ public final class DockerClient: Sendable {
         let message: String
     }
 }
-
-/// `GET /version`'s fields that blackbox reports.
-public struct EngineVersion: Sendable, Equatable, Decodable {
-    /// The engine's release, e.g. `20.10.24+dfsg1`.
-    public let version: String
-    /// The newest Engine API the engine speaks, e.g. `1.41`.
-    public let apiVersion: String
-    public let os: String?
-    public let arch: String?
-    public let kernelVersion: String?
-    /// The whole answer as JSON.
-    public internal(set) var raw: String = ""
-
-    enum CodingKeys: String, CodingKey {
-        case version = "Version", apiVersion = "ApiVersion", os = "Os", arch = "Arch", kernelVersion = "KernelVersion"
-    }
-}

@@ -1,10 +1,24 @@
 import DockerEngine
 
-/// What the recorder remembers between events: whether each container has a TTY (its logs are then unframed), and
-/// the failed start it last recorded for each (``StartFailureCheck``).
+/// What the recorder remembers between events: whether each container has a TTY (its logs are then unframed), the
+/// failed start it last recorded for each (``StartFailureCheck``), and each one's last lifecycle action
+/// (``RefusedStartCheck``).
 actor ContainerFacts {
     private var tty: [String: Bool] = [:]
     private var startFailures: [String: StartFailureCheck.Recorded] = [:]
+    private var lifecycle: [String: String] = [:]
+
+    /// Notes a container event in stream order and returns the container's lifecycle action before it (nil when this
+    /// session saw none); a `destroy` forgets the container.
+    func noteAction(_ action: String, of containerID: String) -> String? {
+        let previous = lifecycle[containerID]
+        if action == "destroy" {
+            lifecycle[containerID] = nil
+        } else if RefusedStartCheck.lifecycleActions.contains(action) {
+            lifecycle[containerID] = action
+        }
+        return previous
+    }
 
     func setTTY(_ value: Bool, for containerID: String) {
         tty[containerID] = value

@@ -18,6 +18,7 @@ public struct Recorder: Service {
     /// What the recorder saw when it connected, for the start-up status line.
     public struct Ready: Sendable {
         public var address: String
+        /// The engine and its release, e.g. `Docker 20.10.24+dfsg1` or `Podman 4.3.1` (``EngineVersion/productDescription``).
         public var engineVersion: String
         public var apiVersion: String
         public var containers: Int
@@ -170,7 +171,7 @@ public struct Recorder: Service {
                 if announce {
                     onReady(
                         Ready(
-                            address: client.address.description, engineVersion: version.version, apiVersion: client.apiVersion.description,
+                            address: client.address.description, engineVersion: version.productDescription, apiVersion: client.apiVersion.description,
                             containers: containers.count, running: containers.filter { $0.state == "running" }.count))
                 }
                 group.addTask { try await self.sweepStartFailures() }
@@ -218,14 +219,19 @@ public struct Recorder: Service {
             let record = EventRecord.engine(event)
             let key = record.deduplicationKey ?? ""
             guard await seen.insert(key), !stored || !((try? store.hasKey(key)) ?? false) else { return false }
-            enrich(event, in: &group)
+            var previous: String?
+            if event.type == "container", let containerID = event.containerID {
+                previous = await facts.noteAction(event.baseAction, of: containerID)
+            }
+            enrich(event, previousAction: previous, in: &group)
             await writer.write(record)
             return true
         }
     }
 
     /// Starts the observations an event calls for, concurrently, so a `die` gets its logs before `--rm` removes them.
-    private func enrich(_ event: EngineEvent, in group: inout ThrowingDiscardingTaskGroup<any Error>) {
+    /// `previousAction` is the container's lifecycle action before this event (``ContainerFacts/noteAction(_:of:)``).
+    private func enrich(_ event: EngineEvent, previousAction: String?, in group: inout ThrowingDiscardingTaskGroup<any Error>) {
         guard let containerID = event.containerID else { return }
         let trigger = event.deduplicationKey
         switch (event.type, event.baseAction) {
@@ -254,6 +260,8 @@ public struct Recorder: Service {
                     await self.sample(inspect, fromStart: event.baseAction == "start")
                 }
             }
+        case ("container", "cleanup") where RefusedStartCheck.isRefusedStart(action: "cleanup", previous: previousAction):
+            group.addTask { await self.recordRefusedStart(containerID, trigger: trigger) }
         case ("network", "disconnect"):
             group.addTask { await self.recordStartFailure(containerID, trigger: trigger) }
         case ("network", "connect"), ("container", "attach"):

@@ -40,22 +40,24 @@ enum TestEngine {
 final class RecorderProcess {
     let process = Process()
     let storePath: String
+    /// The status line `record` printed first (`blackbox: recording ADDRESS (ENGINE VERSION, API …) …`).
+    private(set) var statusLine = ""
     private let output = Pipe()
     private let errors = Pipe()
 
-    /// Starts the recorder and waits for its status line.
-    init(storePath: String, interval: String = "500ms", extraArguments: [String] = []) throws {
+    /// Starts the recorder against `engine` (the private Docker engine unless told) and waits for its status line.
+    init(storePath: String, interval: String = "500ms", extraArguments: [String] = [], engine: String? = TestEngine.address) throws {
         self.storePath = storePath
         process.executableURL = BlackboxBinary.url
         process.arguments = ["record", "--db", storePath, "--interval", interval] + extraArguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["DOCKER_HOST": TestEngine.address ?? ""]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["DOCKER_HOST": engine ?? ""]) { $1 }
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let statusLine = output.fileHandleForReading.availableData
-        guard String(decoding: statusLine, as: UTF8.self).hasPrefix("blackbox: recording") else {
+        statusLine = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        guard statusLine.hasPrefix("blackbox: recording") else {
             process.terminate()
-            throw RecorderError.noStatusLine(String(decoding: statusLine, as: UTF8.self))
+            throw RecorderError.noStatusLine(statusLine)
         }
     }
 
