@@ -175,7 +175,10 @@ struct IncidentReport {
             return blocks[min(blocks.count - 1, max(0, Int(ratio * Double(blocks.count))))]
         })
         let peak = Double(samples.map(\.memoryWorkingSetBytes).max() ?? 0)
-        return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) of a \(TemplateRenderer.bytes(limit)) limit (\(samples.count) sample\(samples.count == 1 ? "" : "s"))"
+        // Without `--memory` the cgroup's limit is the host's memory: say so rather than call it the container's limit.
+        let limited = (context.inspect?[path: "HostConfig.Memory"]?.numberValue ?? 0) > 0
+        let bound = limited ? "of a \(TemplateRenderer.bytes(limit)) limit" : "with no memory limit (the host has \(TemplateRenderer.bytes(limit)))"
+        return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) \(bound) (\(samples.count) sample\(samples.count == 1 ? "" : "s"))"
     }
 
     /// Events of the window with times relative to the first failure; repeats of one event are folded (`×22`),
