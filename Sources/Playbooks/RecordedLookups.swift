@@ -29,8 +29,17 @@ public struct RecordedLookups: EvidenceLookups {
     public func portHolder(hostPort: String, excluding containerID: String) -> String? {
         if let recorded = facts.ports[hostPort]?.container { return recorded }
         guard let snapshots = try? store?.runningSnapshots(atNanos: atNanos) else { return nil }
-        return HostLookups.portHolder(hostPort: hostPort, excluding: containerID, snapshots: snapshots)
+        if let holder = HostLookups.portHolder(hostPort: hostPort, excluding: containerID, snapshots: snapshots) { return holder }
+        // A `docker-proxy` held the port at the failure, so a container that publishes it had started; its snapshot
+        // may be stored just after (two containers started together: compose `scale`, a sibling with the same port).
+        guard facts.ports[hostPort]?.process?.contains("docker-proxy") == true,
+            let later = try? store?.runningSnapshots(atNanos: atNanos + Self.holderSnapshotLagNanos)
+        else { return nil }
+        return HostLookups.portHolder(hostPort: hostPort, excluding: containerID, snapshots: later)
     }
+
+    /// How long after a failure the snapshot of a container started with it may be stored (nanoseconds).
+    static let holderSnapshotLagNanos: Int64 = 2_000_000_000
 
     public func pathOwner(_ path: String) -> String? {
         facts.paths[path]
