@@ -54,7 +54,7 @@ struct CheckCommand: ParsableCommand {
         let address = try engine.address()
         let checklist = Checklist(
             project: composeProject, store: store, lookups: HostLookups(store: store), onEngineHost: Self.isLocal(address),
-            windowNanos: Timestamp.durationNanos(window) ?? Checklist.defaultWindowNanos, now: Int64(Date().timeIntervalSince1970 * 1e9))
+            windowNanos: Timestamp.durationNanos(window) ?? Checklist.defaultWindowNanos, now: Timestamp.nowNanos())
         let findings = try checklist.run()
         if output.json {
             JSONOutput.print(findings.map(Self.json))

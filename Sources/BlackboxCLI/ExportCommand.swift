@@ -46,7 +46,7 @@ struct ExportCommand: ParsableCommand {
             filter.containerIDs = Array(Set(ids)).sorted()
         }
         var output = BufferedOutput()
-        output.write(ExportFormat.header(exportedAtNanos: Int64(Date().timeIntervalSince1970 * 1e9), filter: described))
+        output.write(ExportFormat.header(exportedAtNanos: Timestamp.nowNanos(), filter: described))
         let (events, samples) = try store.export(filter) { output.write($0) }
         output.flush()
         FileHandle.standardError.write(Data("blackbox: exported \(events) events and \(samples) samples\n".utf8))

@@ -31,7 +31,7 @@ struct IncidentShowCommand: ParsableCommand {
         let evidence = try IncidentContext.load(incident, from: store)
         let matches = try store.matches(incidentID: incident.id ?? 0)
         let occurrenceMatches = try store.occurrenceMatches(incidentID: incident.id ?? 0)
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         let report = IncidentReport(
             incident: incident, matches: matches, occurrenceMatches: occurrenceMatches, evidence: evidence, policy: store.incidentPolicy, now: now)
         if output.json {

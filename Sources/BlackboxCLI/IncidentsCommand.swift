@@ -23,7 +23,7 @@ struct IncidentsCommand: ParsableCommand {
 
     func run() throws {
         let store = try store.openForReading()
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         let dayAgo = now - 86_400_000_000_000
         var incidents = try store.incidents(since: since?.unixNanos, project: compose.project).filter { incident in
             (all || since != nil || incident.status(now: now, policy: store.incidentPolicy) == .open || incident.lastNanos >= dayAgo)

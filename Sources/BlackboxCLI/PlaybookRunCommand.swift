@@ -42,7 +42,7 @@ struct PlaybookRunCommand: AsyncParsableCommand {
         let (inspect, json) = try await client.inspectContainer(container)
         let redacted = CredentialRedactor().redactInspect(json) ?? Data("{}".utf8)
         let logs = try await client.logs(inspect.id, tail: 200, tty: inspect.config.tty)
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         let incident = try store.latestIncident(containerIDs: [inspect.id]) ?? Self.liveIncident(inspect, now: now)
         // Judged now: the latest failure's rows, with the engine's and this host's state of this moment.
         guard var context = try IncidentContext.load(incident, from: store, lookups: HostLookups(store: store)).occurrences.last else {

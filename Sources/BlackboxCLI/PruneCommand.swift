@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlackboxStore
+import DockerEngine
 import Foundation
 
 struct PruneCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct PruneCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         let report =
             dryRun
             ? try store.openForReading().prunable(policy: retention.policy, now: now)

@@ -25,7 +25,7 @@ struct PsCommand: ParsableCommand {
         // With --project/--service the rows are grouped by service: a service's containers across recreations together.
         let ordered = compose.isActive ? containers.sorted { ($0.composeService ?? "", $0.createdNanos ?? 0) < ($1.composeService ?? "", $1.createdNanos ?? 0) } : containers
         let samples = try store.latestSamples()
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         if output.json {
             JSONOutput.print(ordered.map { json($0, sample: samples[$0.containerID]) })
             return

@@ -31,7 +31,7 @@ struct StatusCommand: ParsableCommand {
         let store = try store.openForReading()
         let status = try store.recordingStatus()
         let state = RecorderState(status, held: RecorderLock.isHeld(storePath: store.path) == true)
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         if check {
             print("Recorder:  \(state.sentence(now: now))")
             if state.name != "connected" { throw ExitCode.failure }

@@ -51,7 +51,7 @@ struct TimelineCommand: ParsableCommand {
             }
         }
         let range = (since: since?.unixNanos, until: until?.unixNanos)
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         let timeline = try Timeline.load(
             containerIDs: ids, since: range.since, until: range.until, memoryLimits: containers.compactMapValues(\.memoryLimitBytes), from: store,
             now: now)

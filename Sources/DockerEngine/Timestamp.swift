@@ -2,6 +2,13 @@ import Foundation
 
 /// Conversions between the engine's RFC 3339 timestamps and Unix nanoseconds.
 public enum Timestamp {
+    /// Now, in Unix nanoseconds (`CLOCK_REALTIME`): the one clock every row, report and filter is measured against.
+    public static func nowNanos() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+
     /// Parses an RFC 3339 timestamp with up to nine fractional digits (`2026-11-29T09:32:44.871923703Z`,
     /// `…+02:00`) into Unix nanoseconds. Returns nil for malformed text and for the engine's zero time
     /// (`0001-01-01T00:00:00Z`), which means "never", and for times Int64 nanoseconds cannot hold (before

@@ -56,7 +56,7 @@ public struct CgroupSampler: Sendable {
     /// - Throws: ``CgroupError/unreadable(path:reason:)`` when a file is gone (the container stopped) or unreadable;
     ///   ``CgroupError/malformed(path:reason:)`` when a file does not hold what the kernel documents.
     public func read(_ paths: CgroupPaths, pid: Int, files: CgroupFiles = CgroupFiles()) throws(CgroupError) -> StatsReading {
-        let time = Recorder.now()
+        let time = Timestamp.nowNanos()
         let (systemNanos, onlineCPUs) = try hostCPU(files)
         let (rx, tx) = try network(pid, files)
         var reading = StatsReading(

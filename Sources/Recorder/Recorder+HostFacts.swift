@@ -13,7 +13,7 @@ extension Recorder {
         let document = inspect.flatMap { JSONValue.parse(String(decoding: $0, as: UTF8.self)) }
         let facts = HostFactsReader.read(inspect: document, logLines: logLines, containerID: containerID, lookups: HostLookups(store: store))
         guard !facts.isEmpty else { return }
-        await write(.hostFacts(facts, containerID: containerID, containerName: name, timeNanos: Self.now(), trigger: trigger))
+        await write(.hostFacts(facts, containerID: containerID, containerName: name, timeNanos: Timestamp.nowNanos(), trigger: trigger))
     }
 }
 

@@ -32,7 +32,7 @@ extension Recorder {
         let files = CgroupFiles()
         for _ in 0..<20 {
             guard let counters = try? sampling.cgroups.oomCounters(paths, files: files) else { return }
-            if await noteOOMCounters(counters, of: containerID, timeNanos: Self.now(), readAt: "notification") { return }
+            if await noteOOMCounters(counters, of: containerID, timeNanos: Timestamp.nowNanos(), readAt: "notification") { return }
             do {
                 try await Task.sleep(for: .milliseconds(5))
             } catch {
@@ -48,7 +48,7 @@ extension Recorder {
         guard let paths = await oomWatches.paths(containerID) else { return }
         do {
             let counters = try sampling.cgroups.oomCounters(paths)
-            await noteOOMCounters(counters, of: containerID, timeNanos: Self.now(), readAt: "die")
+            await noteOOMCounters(counters, of: containerID, timeNanos: Timestamp.nowNanos(), readAt: "die")
         } catch {
             logger.debug("no OOM counters at die", metadata: ["container.id": "\(containerID)", "error": "\(error)"])
         }

@@ -13,7 +13,7 @@ extension Recorder {
     /// ``snapshot(_:trigger:)``, returning the engine's document too (not redacted: for reading host facts only).
     func snapshotDocument(_ containerID: String, trigger: String?) async -> (ContainerInspect, Data)? {
         guard let (inspect, json) = await inspectContainer(containerID) else { return nil }
-        await storeSnapshot(inspect, json: json, timeNanos: Self.now(), trigger: trigger)
+        await storeSnapshot(inspect, json: json, timeNanos: Timestamp.nowNanos(), trigger: trigger)
         return (inspect, json)
     }
 
@@ -49,7 +49,7 @@ extension Recorder {
     /// asynchronously, so a second read half a second later is kept when it holds more.
     @discardableResult
     func captureLogTail(_ containerID: String, name: String?, trigger: String) async -> [LogLine]? {
-        let time = Self.now()
+        let time = Timestamp.nowNanos()
         let tty = await facts.isTTY(containerID)
         var lines: [LogLine]?
         var failure: String?
@@ -85,7 +85,7 @@ extension Recorder {
     /// it is one already recorded (``StartFailureCheck/isNew(_:recorded:storedError:)``: its text and `FinishedAt`
     /// against this session's last record, else the store's).
     func recordStartFailure(_ inspect: ContainerInspect, json: Data?, trigger: String?) async {
-        let time = Self.now()
+        let time = Timestamp.nowNanos()
         let recorded = await facts.startFailure(of: inspect.id)
         var storedError: String?
         if recorded == nil {

@@ -68,7 +68,7 @@ extension Recorder {
             logger.notice(
                 "found a change no event announced", metadata: ["container.name": "\(inspect.name)", "change": "\(change.kind.rawValue)"])
         }
-        await storeSnapshot(inspect, json: json, timeNanos: Self.now(), trigger: nil)
+        await storeSnapshot(inspect, json: json, timeNanos: Timestamp.nowNanos(), trigger: nil)
         if StartFailureCheck.shows(inspect.state) {
             await recordStartFailure(inspect, json: nil, trigger: nil)
         }

@@ -7,7 +7,7 @@ extension Recorder {
     /// that `State.Error` shows. Nothing when the container runs (a start that went through after all) or is gone.
     func recordRefusedStart(_ containerID: String, trigger: String) async {
         guard let (inspect, json) = await inspectContainer(containerID), !inspect.state.running, !inspect.state.restarting else { return }
-        let time = Self.now()
+        let time = Timestamp.nowNanos()
         await storeSnapshot(inspect, json: json, timeNanos: time, trigger: trigger)
         await write(.startFailure(inspect, timeNanos: time, trigger: trigger))
         await recordHostFacts(inspect.id, name: inspect.name, inspect: json, logLines: [], trigger: trigger)

@@ -1,4 +1,5 @@
 import BlackboxStore
+import DockerEngine
 import Foundation
 import Logging
 
@@ -21,7 +22,7 @@ extension Recorder {
     /// One prune on a thread of its own: it blocks, and pauses between its batches to let the writer in, so it stays
     /// off the cooperative pool. A shutdown does not wait for it: each batch is its own transaction.
     private func pruneOnce() async {
-        let (store, policy, now) = (self.store, configuration.retention, Self.now())
+        let (store, policy, now) = (self.store, configuration.retention, Timestamp.nowNanos())
         let outcome = OneShot<Result<PruneReport, any Error>>()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

@@ -57,7 +57,7 @@ public struct Recorder: Service {
         let address = client.address.description
         let previous = try store.previousSession()
         async let writing: Void = writer.run()
-        let startedAt = Self.now()
+        let startedAt = Timestamp.nowNanos()
         await writer.write(.recorder(.recorderStart, address: address, timeNanos: startedAt))
         let blind = previous.map {
             BlindWindow(fromNanos: $0.lastRowNanos, reason: $0.stoppedCleanly ? "recorder_down" : "recorder_crashed")
@@ -68,7 +68,7 @@ public struct Recorder: Service {
                 group.addTask { await self.pruneUntilCancelled() }
             }
         }
-        await writer.write(.recorder(.recorderStop, address: address, timeNanos: Self.now()))
+        await writer.write(.recorder(.recorderStop, address: address, timeNanos: Timestamp.nowNanos()))
         await writer.finish(within: .seconds(1))
         try await writing
         logger.info("recorder stopped", metadata: ["store.path": "\(store.path)"])
@@ -86,7 +86,7 @@ public struct Recorder: Service {
             if Task.isCancelled { return }
             switch outcome {
             case .lost(let reason):
-                let now = Self.now()
+                let now = Timestamp.nowNanos()
                 logger.warning("lost the engine; reconnecting", metadata: ["engine.address": "\(client.address)", "reason": "\(reason)"])
                 await writer.write(.recorderDisconnected(address: client.address.description, reason: reason, timeNanos: now))
                 blind = BlindWindow(fromNanos: now, reason: "disconnected")
@@ -124,7 +124,7 @@ public struct Recorder: Service {
     private func session(blind: BlindWindow?, announce: Bool) async -> SessionOutcome {
         // Events from `requested` on come on the live stream (the engine replays what it holds since then); the blind
         // window ends when the engine has answered, which can be seconds later while it starts up.
-        let requested = Self.now()
+        let requested = Timestamp.nowNanos()
         let connectedAt: Int64
         let live: JSONLineStream<EventStreamElement>
         let version: EngineVersion
@@ -133,7 +133,7 @@ public struct Recorder: Service {
             live = try await client.events(since: requested)
             version = try await client.version()
             info = try await client.info()
-            connectedAt = Self.now()
+            connectedAt = Timestamp.nowNanos()
         } catch {
             return .unreachable(Self.reason(error))
         }
@@ -144,7 +144,7 @@ public struct Recorder: Service {
         await writer.write(
             .engineInfo(
                 address: client.address.description, apiVersion: client.apiVersion.description, versionJSON: version.raw, infoJSON: info,
-                timeNanos: Self.now()))
+                timeNanos: Timestamp.nowNanos()))
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 let (events, continuation) = AsyncThrowingStream<EventStreamElement, any Error>.makeStream()
@@ -212,7 +212,7 @@ public struct Recorder: Service {
         case .malformed(let raw, let reason):
             let bytes = if case .oversized(let count, _) = reason { count } else { raw.count }
             logger.warning("rejected an engine event line; kept as rejected_line", metadata: ["reason": "\(reason)", "bytes": "\(bytes)"])
-            await writer.write(.rejectedLine(raw, kind: reason.kind.rawValue, reason: "\(reason)", bytes: bytes, timeNanos: Self.now()))
+            await writer.write(.rejectedLine(raw, kind: reason.kind.rawValue, reason: "\(reason)", bytes: bytes, timeNanos: Timestamp.nowNanos()))
             return false
         case .event(let received):
             let event = configuration.redactor.redact(received)
@@ -291,11 +291,5 @@ public struct Recorder: Service {
     /// Queues one row for the store (see ``StoreWriter``).
     func write(_ record: EventRecord) async {
         await writer.write(record)
-    }
-
-    static func now() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 }

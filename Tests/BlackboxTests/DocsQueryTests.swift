@@ -19,7 +19,7 @@ import Testing
 
     private func store(_ directory: TemporaryDirectory) throws -> EventStore {
         let store = try EventStore(path: directory.storePath)
-        let hourAgo = Int64(Date().timeIntervalSince1970 * 1e9) - 3_600_000_000_000
+        let hourAgo = Timestamp.nowNanos() - 3_600_000_000_000
         let second: Int64 = 1_000_000_000
         let inspect = """
             {"Id":"w1","Name":"/shop-worker-1","State":{"Status":"running","Running":true},"HostConfig":{"Memory":\(Self.limit)},

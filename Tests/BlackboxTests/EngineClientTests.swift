@@ -55,7 +55,7 @@ struct EngineClientTests {
 
     @Test func replaysEventsSinceATime() async throws {
         let name = TestEngine.uniqueName("since")
-        let before = Int64(Date().timeIntervalSince1970 * 1e9) - 1_000_000_000
+        let before = Timestamp.nowNanos() - 1_000_000_000
         try TestEngine.docker("run", "--name", name, TestEngine.image, "sh", "-c", "exit 5")
         let client = try await client()
         var seen: [EngineEvent] = []

@@ -258,7 +258,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try EventStore(path: directory.storePath)
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = Timestamp.nowNanos()
         let minute = (now - 10 * Self.day) / Self.minute * Self.minute
         try store.append(samples: (1...3).map { Self.sample("a", minute + Int64($0) * Self.second, cpu: 1, memory: 1, pids: 1, rx: 1) })
 
