@@ -22,6 +22,17 @@ public struct BlindWindow: Sendable, Equatable {
 }
 
 extension EventStore {
+    /// The statement of ``blindWindows(since:until:)``: the recorder's lifecycle rows with the row before each;
+    /// `QueryPlanTests` explains it.
+    static let sessionRowsSQL = """
+        SELECT e.kind, e.ts_ns, e.payload,
+            (SELECT p.kind FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1) AS previous_kind,
+            (SELECT p.ts_ns FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1) AS previous_ns
+        FROM events e
+        WHERE e.kind IN ('recorder_start', 'recorder_stop', 'recorder_gap')
+        ORDER BY e.seq
+        """
+
     /// The recorder's blind windows that overlap `since`…`until` (Unix nanoseconds, inclusive), oldest first.
     ///
     /// They are its `recorder_gap` rows, and the stop of the last session when no recorder has started since (open,
@@ -30,16 +41,7 @@ extension EventStore {
     /// row before it.
     public func blindWindows(since: Int64? = nil, until: Int64? = nil) throws -> [BlindWindow] {
         let rows = try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.kind, e.ts_ns, e.payload,
-                        (SELECT p.kind FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1) AS previous_kind,
-                        (SELECT p.ts_ns FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1) AS previous_ns
-                    FROM events e
-                    WHERE e.kind IN ('recorder_start', 'recorder_stop', 'recorder_gap')
-                    ORDER BY e.seq
-                    """)
+            try Row.fetchAll(db, sql: Self.sessionRowsSQL)
         }
         var windows: [BlindWindow] = []
         var openStop: Int64?

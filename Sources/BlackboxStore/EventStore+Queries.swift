@@ -74,11 +74,11 @@ extension EventStore {
     /// The ids of the containers that ever had this name (a leading `/` is ignored), oldest first.
     public func containerIDs(named name: String) throws -> [String] {
         let name = name.hasPrefix("/") ? String(name.dropFirst()) : name
-        return try pool.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT container_id FROM events WHERE container_name = ? GROUP BY container_id ORDER BY min(seq)", arguments: [name])
-        }
+        return try pool.read { db in try String.fetchAll(db, sql: Self.containerIDsByNameSQL, arguments: [name]) }
     }
+
+    /// The statement of ``containerIDs(named:)`` (one argument: the name); `QueryPlanTests` explains it.
+    static let containerIDsByNameSQL = "SELECT container_id FROM events WHERE container_name = ? GROUP BY container_id ORDER BY min(seq)"
 
     /// The ids of the recorded containers whose id starts with `prefix` (hex digits only).
     public func containerIDs(withPrefix prefix: String) throws -> [String] {
@@ -171,17 +171,17 @@ extension EventStore {
 }
 
 extension EventStore {
+    /// The statement of ``latestSnapshots(status:)`` (one argument: the status); `QueryPlanTests` explains it.
+    static let latestSnapshotsSQL = """
+        SELECT c.container_id, e.payload FROM containers c
+        JOIN events e ON e.seq = (SELECT max(seq) FROM events WHERE container_id = c.container_id AND kind = 'inspect')
+        WHERE c.status = ?
+        """
+
     /// The latest inspect snapshot (JSON) of every container the projection shows with this status, by container id.
     public func latestSnapshots(status: String) throws -> [String: String] {
         let rows = try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.container_id, e.payload FROM containers c
-                    JOIN events e ON e.seq = (SELECT max(seq) FROM events WHERE container_id = c.container_id AND kind = 'inspect')
-                    WHERE c.status = ?
-                    """,
-                arguments: [status])
+            try Row.fetchAll(db, sql: Self.latestSnapshotsSQL, arguments: [status])
         }
         return Dictionary(rows.map { ($0["container_id"] as String, $0["payload"] as String) }, uniquingKeysWith: { $1 })
     }
