@@ -96,7 +96,7 @@ struct IncidentReport {
             lines.append("exit code    \(code): \(ExitCode.meaning(code))")
         }
         lines.append("trigger      \(incident.triggerKinds.joined(separator: ", "))")
-        if let loop = loopLine() { lines.append("loop         \(loop)") }
+        if let loop = loopLine() { lines.append(loop) }
         if let occurrences = occurrencesLine() { lines.append("occurrences  \(occurrences)") }
         if let resolved = incident.resolvedNanos {
             lines.append("resolved     \(Timestamp.rfc3339(unixNanos: resolved)) (\(incident.resolution ?? ""))")
@@ -124,7 +124,8 @@ struct IncidentReport {
         return lines
     }
 
-    /// The shape of a loop: how many failures, how fast, the exit codes, the restart policy. Nil for one failure.
+    /// The shape of a loop (`loop …`, restarted by its policy) or of failures started again by hand (`failures …`):
+    /// how many, how fast, the exit codes, the restart policy. Nil for one failure.
     private func loopLine() -> String? {
         let history = evidence.occurrences.last?.history ?? []
         guard history.count > 1, let first = history.first, let last = history.last else { return nil }
@@ -136,7 +137,10 @@ struct IncidentReport {
         let pattern = codes.map { $0.count > 1 ? "\($0.code) ×\($0.count)" : $0.code }.joined(separator: ", ")
         let policy = evidence.occurrences.last?.inspect?[path: "HostConfig.RestartPolicy.Name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let span = TemplateRenderer.duration(nanos: Double(last.failedNanos - first.failedNanos))
-        return "\(history.count) failures in \(span) (exit codes \(pattern))" + (policy.map { "; restart policy \($0)" } ?? "")
+        let shape = "\(history.count) failures in \(span) (exit codes \(pattern))"
+        // Without a restart policy the engine restarted nothing: someone started it again (`docker start`, a fix).
+        guard let policy, policy != "no" else { return "failures     \(shape); started again by hand (restart policy no)" }
+        return "loop         \(shape); restart policy \(policy)"
     }
 
     /// Which playbook explained which occurrences, when they differ: `1–5: command-cannot-run; 6: oom-kill`.
