@@ -9,7 +9,7 @@ import Testing
 /// or the same line without the setting that explains it.
 @Suite struct BuiltinPlaybookBreadthTests {
     /// Every new playbook with one or more failures it must explain, what its text must say, and a near miss.
-    static let cases: [BreadthCase] = [
+    static let cases: [BreadthCase] = evaluationCases + [
         BreadthCase(
             "exec-format-error", .die(1), log: ["standard_init_linux.go:228: exec user process caused: exec format error"],
             says: ["another CPU", "docker image inspect example/app:1 | grep Architecture"],
@@ -354,10 +354,12 @@ enum BreadthFailure: Sendable {
     case startFailure
     case unhealthy
     case stopTimeout
+    /// `docker stop` answered in time, with this exit code (SIGTERM, then the die).
+    case stopExit(Int)
 
     var trigger: String {
         switch self {
-        case .die: "die"
+        case .die, .stopExit: "die"
         case .startFailure: "start_failure"
         case .unhealthy: "unhealthy"
         case .stopTimeout: "stop_timeout"
@@ -366,7 +368,7 @@ enum BreadthFailure: Sendable {
 
     var exitCode: Int? {
         switch self {
-        case .die(let code): code
+        case .die(let code), .stopExit(let code): code
         case .stopTimeout: 137
         case .startFailure, .unhealthy: nil
         }
@@ -380,6 +382,7 @@ enum BreadthFailure: Sendable {
             case .startFailure: []
             case .unhealthy: [("start", nil, nil), ("health_status: unhealthy", nil, nil)]
             case .stopTimeout: [("start", nil, nil), ("kill", nil, "15"), ("kill", nil, "9"), ("die", 137, nil), ("stop", nil, nil)]
+            case .stopExit(let code): [("start", nil, nil), ("kill", nil, "15"), ("die", code, nil)]
             }
         return actions.enumerated().map { index, event in
             var record = EventRecord(
