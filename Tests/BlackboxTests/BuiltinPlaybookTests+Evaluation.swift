@@ -1,8 +1,8 @@
 import Playbooks
 import Testing
 
-/// The failures of the new-user evaluation (`/work/eval`: real failures from public bug reports, run against
-/// blackbox), as breadth cases: each with the messages of its threads and a near miss.
+/// The failures of a new user's evaluation (real failures from public bug reports, reproduced on the private engine
+/// and judged as their reporters would), as breadth cases: each with the messages of its threads and a near miss.
 extension BuiltinPlaybookBreadthTests {
     static let evaluationCases: [BreadthCase] = [
         BreadthCase(
