@@ -255,10 +255,23 @@ public struct PlaybookMatcher: Sendable {
         values["user"] = context.inspect?[path: "Config.User"].map { $0.description.isEmpty ? .string("root (the image's default)") : $0 }
         values["state_error"] = context.inspect?[path: "State.Error"].flatMap { $0.description.isEmpty ? nil : $0 }
         values["error_line"] = ErrorLine.mostInformative(context.logLines).map { .string($0.text) }
+        values["stop_waited"] = Self.stopWaited(context).map { .string(TemplateRenderer.duration(nanos: Double($0))) }
         values["logs_unavailable"] = context.logsUnavailable.map(JSONValue.string)
         values["log_driver"] = context.inspect?[path: "HostConfig.LogConfig.Type"].flatMap { $0.description.isEmpty ? nil : $0 }
         values["ran_for"] = context.history.last?.ranForNanos.map { .string(TemplateRenderer.duration(nanos: Double($0))) }
         return values
+    }
+}
+
+extension PlaybookMatcher {
+    /// How long the engine waited between a stop's SIGTERM and its SIGKILL (the `kill` events of the occurrence), in
+    /// nanoseconds: the grace period the stop really had. Nil without both signals.
+    static func stopWaited(_ context: IncidentContext) -> Int64? {
+        let kills = context.engineEvents.filter { $0.action == "kill" }
+        guard let sigkill = kills.last(where: { $0.signal.flatMap(Signal.number) == 9 }),
+            let sigterm = kills.last(where: { $0.signal.flatMap(Signal.number) == 15 && $0.timeNanos <= sigkill.timeNanos })
+        else { return nil }
+        return sigkill.timeNanos - sigterm.timeNanos
     }
 }
 

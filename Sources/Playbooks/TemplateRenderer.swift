@@ -10,7 +10,7 @@ public enum TemplateRenderer {
     public static let builtins: Set<String> = [
         "container", "image", "compose_project", "compose_service", "exit_code", "exit_meaning", "signal_name", "occurrences",
         "trigger", "first_seen", "last_seen", "restart_policy", "user", "state_error", "error_line", "ran_for", "logs_unavailable",
-        "log_driver",
+        "log_driver", "stop_waited",
     ]
     /// Built-ins every incident has, so a command may use them without a section.
     public static let alwaysPresent: Set<String> = ["container", "occurrences", "trigger", "first_seen", "last_seen"]

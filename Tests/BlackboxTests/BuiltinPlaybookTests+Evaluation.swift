@@ -13,7 +13,7 @@ extension BuiltinPlaybookBreadthTests {
         BreadthCase(
             "stop-grace-too-short", .stopTimeout, log: ["[INFO] Shutting down gracefully, waiting for 12 jobs"],
             inspect: Snapshot.at("Config", "StopTimeout", .number(5)),
-            says: ["(5 s, its `--stop-timeout`)"],
+            says: ["the engine waited 1.0s between SIGTERM and SIGKILL"],
             nearMiss: .failure(.die(1))),
         BreadthCase(
             "stop-signal-not-forwarded", .stopTimeout,
