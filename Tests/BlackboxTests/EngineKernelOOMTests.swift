@@ -46,28 +46,10 @@ struct EngineKernelOOMTests {
         // The same session as an engine that says nothing would have left it.
         let export = try BlackboxBinary.run(["export", "--db", directory.storePath])
         #expect(export.status == 0, "\(export.stderr)")
-        var stripped: [String] = []
-        var removed = 0
-        for line in export.stdout.split(separator: "\n") {
-            guard var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
-            if var event = object["event"] as? [String: Any] {
-                if event["kind"] as? String == "engine", event["action"] as? String == "oom" {
-                    removed += 1
-                    continue
-                }
-                if event["kind"] as? String == "inspect", var payload = event["payload"] as? [String: Any], var state = payload["State"] as? [String: Any] {
-                    state["OOMKilled"] = false
-                    payload["State"] = state
-                    event["payload"] = payload
-                    event["dedup_key"] = nil
-                }
-                object["event"] = event
-            }
-            stripped.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
-        }
-        #expect(removed >= 2, "Docker announced both kills with oom events; they are removed")
+        let session = try SessionWithoutEngineOOMSignals(export: export.stdout)
+        #expect(session.removedOOMEvents >= 2, "Docker announced both kills with oom events; they are removed")
         let file = directory.url.appending(path: "stripped.jsonl")
-        try stripped.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try session.lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let strippedStore = directory.url.appending(path: "stripped.sqlite").path
         let imported = try BlackboxBinary.run(["import", "--db", strippedStore, file.path])
         #expect(imported.status == 0, "\(imported.stderr)")

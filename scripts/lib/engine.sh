@@ -118,8 +118,9 @@ engine_kill_daemon() {
     kill -9 "$pid" 2>/dev/null || true
 }
 
-engine_image() {
-    local rootfs="$ENGINE_DIR/rootfs"
+# Writes the busybox rootfs of the test image into $1 (both engines import the same one).
+busybox_rootfs() {
+    local rootfs=$1
     mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/data"
     chmod 1777 "$rootfs/tmp"
     cp /bin/busybox "$rootfs/bin/busybox"
@@ -129,6 +130,11 @@ engine_image() {
     done
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$rootfs/etc/passwd"
     printf 'root:x:0:\napp:x:1000:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+}
+
+engine_image() {
+    local rootfs="$ENGINE_DIR/rootfs"
+    busybox_rootfs "$rootfs"
     tar -C "$rootfs" -c . | docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$BLACKBOX_TEST_IMAGE" >/dev/null
     echo "engine: image $BLACKBOX_TEST_IMAGE imported" >&2
 }

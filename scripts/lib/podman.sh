@@ -100,15 +100,7 @@ EOF
 
 podman_image() {
     local rootfs="$PODMAN_DIR/rootfs"
-    mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/data"
-    chmod 1777 "$rootfs/tmp"
-    cp /bin/busybox "$rootfs/bin/busybox"
-    local applet
-    for applet in $(/bin/busybox --list); do
-        [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
-    done
-    printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$rootfs/etc/passwd"
-    printf 'root:x:0:\napp:x:1000:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+    busybox_rootfs "$rootfs"
     # Through the compatible API, as `docker import` does on Docker: Podman names it docker.io/$BLACKBOX_TEST_IMAGE.
     tar -C "$rootfs" -c . | DOCKER_HOST="$BLACKBOX_TEST_PODMAN_HOST" docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - \
         "$BLACKBOX_TEST_IMAGE" >/dev/null
