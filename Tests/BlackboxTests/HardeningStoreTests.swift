@@ -33,3 +33,24 @@ import Testing
         #expect(result.stderr.contains("--db must name a store file (got an empty path)"))
     }
 }
+
+/// `import` lists every bad line up to 1000, each with its line, and counts the rest (issue 13, item 7: it listed 50).
+@Suite struct HardeningImportListingTests {
+    @Test func badLinesAreListedUpToTheCapAndTheRestCounted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appending(path: "bad.jsonl").path
+        try (1...1500).map { "not json \($0)" }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        // Standard error to a file: 1000 listed lines are more than a pipe holds while BlackboxBinary reads stdout first.
+        let errors = directory.url.appending(path: "stderr.txt").path
+        let result = try ProcessRunner.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \"$0\" import --db \"$1\" \"$2\" 2>\"$3\"", BlackboxBinary.url.path, directory.storePath, file, errors])
+        let stderr = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(result.status == 1)
+        let listed = stderr.split(separator: "\n").filter { $0.hasPrefix("\(file):") }
+        #expect(listed.count == 1000)
+        #expect(listed.first?.hasPrefix("\(file):1: error: not JSON") == true)
+        #expect(listed.last?.hasPrefix("\(file):1000: error: not JSON") == true)
+        #expect(stderr.contains("… and 500 more rejected lines"), "\(stderr.suffix(400))")
+    }
+}
