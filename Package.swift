@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -15,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Tests only: property-based round trips (Tests/BlackboxTests/Property*Tests.swift).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -97,9 +100,38 @@ let package = Package(
                 "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox", "Compose",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Golden", "Sessions"],
             resources: [.copy("Fixtures")]
         ),
     ]
 )
+
+// The fuzz build (scripts/fuzz, `BLACKBOX_FUZZ=1 swift build --scratch-path .build-fuzz`): one libFuzzer binary,
+// Fuzz/BlackboxFuzz, over the parsers of the ingress paths, in its own scratch folder. It compiles DockerEngine without
+// its HTTP client (no SwiftNIO, no AsyncHTTPClient) and instruments only blackbox's own modules (`-sanitize=fuzzer`,
+// with AddressSanitizer); Yams and GRDB are built as usual. The main build never sees these targets.
+if ProcessInfo.processInfo.environment["BLACKBOX_FUZZ"] != nil {
+    let instrumented: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    let kept = ["EmbedFiles", "EmbedFilesPlugin"]
+    package.products = [.executable(name: "BlackboxFuzz", targets: ["BlackboxFuzz"])]
+    package.targets = package.targets.filter { kept.contains($0.name) } + [
+        .target(
+            name: "DockerEngine", exclude: ["DockerClient.swift", "DockerClient+Actions.swift", "JSONLineStream.swift"],
+            swiftSettings: instrumented),
+        .target(
+            name: "BlackboxStore",
+            dependencies: ["DockerEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
+        .target(
+            name: "Playbooks", dependencies: ["DockerEngine", "BlackboxStore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
+        .target(
+            name: "Compose", dependencies: ["DockerEngine", "BlackboxStore", "Playbooks", .product(name: "Yams", package: "Yams")],
+            swiftSettings: instrumented),
+        .executableTarget(
+            name: "BlackboxFuzz", dependencies: ["DockerEngine", "BlackboxStore", "Playbooks", "Compose"], path: "Fuzz/BlackboxFuzz",
+            swiftSettings: instrumented, linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]),
+    ]
+}

@@ -3,7 +3,7 @@
 Benchmarks/results/, and renders BENCHMARKS.md from every result there. Run it through scripts/bench, which builds
 the release binary and the C helper and gives the engine parts a private engine.
 
-    bench.py import|query-fill|query-incident|query|record|latency|memory   (one part; record, latency, memory and
+    bench.py hostile|import|query-fill|query-incident|query|record|latency|memory   (one part; record, latency, memory and
                                                                          query-incident need DOCKER_HOST and ENGINE_DIR)
     bench.py report                                           (BENCHMARKS.md from Benchmarks/results/*.json)
 
@@ -25,6 +25,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import hostile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -622,10 +624,16 @@ def report():
                          "clustered key (container_key, ts_ns), so it has no other index.", "",
                          "| rows | bytes per row |", "|---|---:|"] + storage)
 
+    bad = load("hostile")
+    if bad:
+        hostile_lines, hostile_goal = hostile.section(bad)
+        sections.append(hostile_lines)
+        goals.append(hostile_goal)
+
     lines += ["## Goals", "", "| goal | measured | verdict |", "|---|---|---|"] + [f"| {g} | {m} | {v} |" for g, m, v in goals] + [""]
     for section in sections:
         lines += section + [""]
-    loads = [(part, load(part)) for part in ("import", "record", "latency", "query", "memory")]
+    loads = [(part, load(part)) for part in ("import", "record", "latency", "query", "memory", "hostile")]
     lines += ["## What else was running", "",
               "The machine is shared (other engineers' builds and tests); CPU seconds of a process are robust to that, wall-clock rates are not.",
               "At the end of each part:", ""]
@@ -637,7 +645,13 @@ def report():
         f.write("\n".join(lines) + "\n")
 
 
-PARTS = {"import": part_import, "query-fill": part_query_fill, "query-incident": part_query_incident, "query": part_query, "record": part_record,
+# ---------------------------------------------------------------- hostile
+
+def part_hostile():
+    save("hostile", hostile.part_hostile(BIN, WORK, new_store, debug="/debug/" in BIN))
+
+
+PARTS = {"hostile": part_hostile, "import": part_import, "query-fill": part_query_fill, "query-incident": part_query_incident, "query": part_query, "record": part_record,
          "latency": part_latency, "memory": part_memory, "report": report}
 
 if __name__ == "__main__":

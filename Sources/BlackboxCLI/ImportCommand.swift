@@ -21,8 +21,9 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The files to import (`-` for standard input).", valueName: "file"))
     var files: [String]
 
-    /// Rejected lines printed; the rest are counted.
-    static let printedRejections = 50
+    /// Rejected lines printed, each with its file, line and reason (1000: enough to fix a file by, few enough to read);
+    /// the rest are counted.
+    static let printedRejections = 1000
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file to import") }

@@ -43,7 +43,9 @@ public enum QueryError: Error, Sendable, LocalizedError, Equatable {
 /// The file is opened with `SQLITE_OPEN_READONLY`, so no statement can change it (`INSERT`, `DROP`,
 /// `PRAGMA query_only = 0` all fail with "attempt to write a readonly database"); `ATTACH` is disabled
 /// (`SQLITE_LIMIT_ATTACHED` = 0), so no other file can be read, created or written, `VACUUM INTO` included.
-/// Temporary storage (sorts, `GROUP BY`, `CREATE TEMP`) is kept in memory, never in a file, and SQLite's memory is
+/// Every statement passes ``QueryAuthorizer`` as it is compiled: reads only (no `CREATE TEMP`, no pragma that sets a
+/// value, no `fts3_tokenizer()` or `load_extension()`), with SQLite's defensive mode on.
+/// Temporary storage (sorts, `GROUP BY`) is kept in memory, never in a file, and SQLite's memory is
 /// capped at ``workingMemoryBytes``; rows are handed over as they are read (``run(_:timeout:columns:row:)``).
 public final class ReadOnlyQuery: Sendable {
     let pool: DatabasePool
@@ -64,6 +66,7 @@ public final class ReadOnlyQuery: Sendable {
             try db.execute(sql: "PRAGMA query_only = ON")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA cache_size = -16384")
+            QueryAuthorizer.install(on: db.sqliteConnection)
         }
         sqlite3_hard_heap_limit64(Self.workingMemoryBytes)
         do {
@@ -138,6 +141,9 @@ public final class ReadOnlyQuery: Sendable {
         if reason.hasPrefix("Multiple statements found") { return "more than one statement: run one statement at a time" }
         if reason.contains("attempt to write a readonly database") { return "\(reason): `blackbox query` only reads" }
         if reason.contains("too many attached databases") { return "\(reason): ATTACH is disabled in `blackbox query`" }
+        if reason.contains("not authorized") {
+            return "\(reason): \(QueryAuthorizer.takeRefusal() ?? "a statement that is not a read") is refused: `blackbox query` only reads"
+        }
         return reason
     }
 

@@ -27,7 +27,7 @@ struct ComposeFileParser {
             problem(nil, "refused: \(error.reason)", line: error.line)
             return (nil, [])
         } catch let error as YamlError {
-            problem(nil, "not valid YAML: \(error.summary)", line: error.line)
+            problem(nil, "not valid YAML: \(error.summary)", line: error.line(in: yaml))
             return (nil, [])
         } catch {
             problem(nil, "not valid YAML: \(error)")

@@ -36,7 +36,7 @@ public struct PlaybookParser {
             diagnostics.append(PlaybookDiagnostic(file: file, line: error.line, message: "refused: \(error.reason)"))
             return nil
         } catch let error as YamlError {
-            diagnostics.append(PlaybookDiagnostic(file: file, line: error.line, message: "not valid YAML: \(error.summary)"))
+            diagnostics.append(PlaybookDiagnostic(file: file, line: error.line(in: yaml), message: "not valid YAML: \(error.summary)"))
             return nil
         } catch {
             diagnostics.append(PlaybookDiagnostic(file: file, line: 0, message: "not valid YAML: \(error)"))

@@ -132,8 +132,9 @@ import Testing
         let other = directory.url.appending(path: "other.sqlite").path
         let cases = [
             "SELECT 1; SELECT 2": "the query failed: more than one statement: run one statement at a time",
-            "DELETE FROM events": "the query failed: attempt to write a readonly database: `blackbox query` only reads",
-            "ATTACH DATABASE '\(other)' AS other": "the query failed: too many attached databases - max 0: ATTACH is disabled in `blackbox query`",
+            "DELETE FROM events": "the query failed: not authorized: a write (DELETE on events) is refused: `blackbox query` only reads",
+            "ATTACH DATABASE '\(other)' AS other": "the query failed: not authorized: ATTACH (only the store is read) is refused: `blackbox query` only reads",
+            "PRAGMA writable_schema = ON": "the query failed: not authorized: PRAGMA writable_schema = ON (pragmas may only be read, and only the schema's) is refused: `blackbox query` only reads",
         ]
         for (sql, message) in cases {
             let error = #expect(throws: QueryError.self, "\(sql) was allowed") { _ = try query.run(sql, timeout: 10) }
@@ -167,7 +168,7 @@ import Testing
         #expect(rows.last?["exit_code"] as? Int == 137)
         let refused = try BlackboxBinary.run(["query", "DELETE FROM events", "--db", directory.storePath])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("readonly"))
+        #expect(refused.stderr.contains("a write (DELETE on events) is refused"))
         let slow = try BlackboxBinary.run(
             ["query", "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n", "--timeout", "300ms", "--db", directory.storePath])
         #expect(slow.status == 1)

@@ -1,0 +1,56 @@
+import BlackboxStore
+import Foundation
+import Testing
+
+/// The store's paths (issue 13, item 7): the one-writer lock is the file's, whatever path reaches it, and `--db ''`
+/// is an error rather than the default store.
+@Suite struct HardeningStoreTests {
+    @Test func aSymlinkOrAHardLinkToALockedStoreIsTheSameLock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try EventStore(path: directory.storePath)
+        let symlink = directory.url.appending(path: "link.sqlite").path
+        let hardLink = directory.url.appending(path: "other-name.sqlite").path
+        let spelled = directory.url.path + "/./blackbox.sqlite"
+        try FileManager.default.createSymbolicLink(atPath: symlink, withDestinationPath: directory.storePath)
+        try FileManager.default.linkItem(atPath: directory.storePath, toPath: hardLink)
+        let held = try RecorderLock.acquire(storePath: directory.storePath)
+        for path in [symlink, hardLink, spelled] {
+            #expect(RecorderLock.isHeld(storePath: path) == true, "\(path)")
+            #expect("\(path) got past the lock") {
+                _ = try RecorderLock.acquire(storePath: path)
+            } throws: { error in
+                guard case StoreError.locked(let locked) = error else { return false }
+                return locked == path
+            }
+        }
+        withExtendedLifetime(held) {}
+    }
+
+    @Test func anEmptyDbIsAUsageError() throws {
+        let result = try BlackboxBinary.run(["events", "--db", ""])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--db must name a store file (got an empty path)"))
+    }
+}
+
+/// `import` lists every bad line up to 1000, each with its line, and counts the rest (issue 13, item 7: it listed 50).
+@Suite struct HardeningImportListingTests {
+    @Test func badLinesAreListedUpToTheCapAndTheRestCounted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appending(path: "bad.jsonl").path
+        try (1...1500).map { "not json \($0)" }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        // Standard error to a file: 1000 listed lines are more than a pipe holds while BlackboxBinary reads stdout first.
+        let errors = directory.url.appending(path: "stderr.txt").path
+        let result = try ProcessRunner.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \"$0\" import --db \"$1\" \"$2\" 2>\"$3\"", BlackboxBinary.url.path, directory.storePath, file, errors])
+        let stderr = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(result.status == 1)
+        let listed = stderr.split(separator: "\n").filter { $0.hasPrefix("\(file):") }
+        #expect(listed.count == 1000)
+        #expect(listed.first?.hasPrefix("\(file):1: error: not JSON") == true)
+        #expect(listed.last?.hasPrefix("\(file):1000: error: not JSON") == true)
+        #expect(stderr.contains("… and 500 more rejected lines"), "\(stderr.suffix(400))")
+    }
+}
