@@ -48,6 +48,7 @@ struct QueryCommand: ParsableCommand {
     static let tablePreviewRows = 1000
 
     func run() throws {
+        ReadOnlyQuery.limitWorkingMemory()
         let query = try ReadOnlyQuery(path: store.resolvedPath)
         var output = QueryOutput(format: format)
         do {

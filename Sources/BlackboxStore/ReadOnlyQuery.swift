@@ -68,12 +68,18 @@ public final class ReadOnlyQuery: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -16384")
             QueryAuthorizer.install(on: db.sqliteConnection)
         }
-        sqlite3_hard_heap_limit64(Self.workingMemoryBytes)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: EventStore.reason(error))
         }
+    }
+
+    /// Bounds SQLite's heap in this whole process to ``workingMemoryBytes``, so that a sort or grouping needing more
+    /// fails with ``QueryError`` instead of growing without bound. Process-wide (`sqlite3_hard_heap_limit64`): the
+    /// `query` command calls it before it runs; a process that also records or imports must not.
+    public static func limitWorkingMemory() {
+        sqlite3_hard_heap_limit64(workingMemoryBytes)
     }
 
     /// Runs one SQL statement and returns every row (for small results: ``run(_:timeout:columns:row:)`` streams).
