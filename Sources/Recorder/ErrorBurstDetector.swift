@@ -36,8 +36,9 @@ public struct ErrorBurstPolicy: Sendable, Equatable {
 
 /// Decides from a running container's new log lines when its error lines become a burst and when the burst is
 /// over. Pure: it holds one container's run; lines come in time order, each judged by ``ErrorLine/score(_:)``.
-/// One `start` when at least ``ErrorBurstPolicy/threshold`` error lines fall within the window, one `end` after
-/// the quiet period, never one per line. The lines it returns are not redacted yet: the recorder redacts them.
+/// One `start` when at least ``ErrorBurstPolicy/threshold`` error lines fall within the window (with the error
+/// lines read in the same batch after them, up to ``ErrorBurstPolicy/keptLines``), one `end` after the quiet
+/// period, never one per line. The lines it returns are not redacted yet: the recorder redacts them.
 public struct ErrorBurstDetector: Sendable {
     public let policy: ErrorBurstPolicy
     public let startedNanos: Int64
@@ -62,6 +63,13 @@ public struct ErrorBurstDetector: Sendable {
                 current.last = time
                 current.count += 1
                 burst = current
+                // The error lines read together with the one that started the burst belong to its row.
+                if let index = changes.indices.last, changes[index].phase == .start, changes[index].lines.count < policy.keptLines {
+                    changes[index].lines.append(line)
+                    changes[index].errorLines += 1
+                    changes[index].lastNanos = time
+                    changes[index].mostInformative = ErrorLine.mostInformative(changes[index].lines)?.text
+                }
                 continue
             }
             recent.append(line)

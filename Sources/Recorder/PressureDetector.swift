@@ -68,7 +68,8 @@ public struct PressureDetector: Sendable {
             return Reading(value: Double(sample.memoryWorkingSetBytes), limit: limit, ratio: Double(sample.memoryWorkingSetBytes) / limit)
         case .cpu:
             guard let cpus = limits.cpus, let previous, sample.timeNanos > previous.timeNanos, limits.cpuPeriodNanos > 0 else { return nil }
-            let periods = max(1, (sample.timeNanos - previous.timeNanos) / limits.cpuPeriodNanos)
+            // The periods elapsed, to the nearest: samples are not exactly an interval apart.
+            let periods = max(1, (sample.timeNanos - previous.timeNanos + limits.cpuPeriodNanos / 2) / limits.cpuPeriodNanos)
             let throttled = max(0, sample.cpuThrottledPeriods - previous.cpuThrottledPeriods)
             let ratio = min(1, Double(throttled) / Double(periods))
             return Reading(value: ratio, limit: cpus, ratio: ratio, throttled: throttled, periods: periods)

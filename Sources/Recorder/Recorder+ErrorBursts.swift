@@ -25,7 +25,8 @@ extension Recorder {
             do {
                 try await Task.sleep(for: policy.pollInterval)
                 let lines = try await client.logs(containerID, tail: policy.linesPerPoll, tty: inspect.config.tty)
-                let fresh = lines.filter { ($0.timeNanos ?? Int64.min) > seenNanos }
+                // In time order across stdout and stderr, as they were written.
+                let fresh = lines.filter { ($0.timeNanos ?? Int64.min) > seenNanos }.sorted { ($0.timeNanos ?? 0) < ($1.timeNanos ?? 0) }
                 seenNanos = fresh.compactMap(\.timeNanos).max() ?? seenNanos
                 let capped = fresh.count >= policy.linesPerPoll
                 for change in detector.observe(fresh, capped: capped, nowNanos: Self.now()) {

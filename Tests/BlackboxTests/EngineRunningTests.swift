@@ -40,8 +40,13 @@ struct EngineRunningTests {
         let opened = try TestEngine.wait(seconds: 45) {
             try [memory, cpu, pids, burst].allSatisfy { name in try incident(name).map { try store.bestMatches(incidentIDs: [$0.id ?? 0]).isEmpty == false } ?? false }
         }
-        // Long enough for the idle container to have had as many samples as the others needed.
-        Thread.sleep(forTimeInterval: 2)
+        // The memory pressure ends when the file is removed: one `end` row, and the incident's stable clock runs.
+        try TestEngine.docker("exec", memory, "rm", "/dev/shm/fill")
+        let memoryRows = { try store.events(EventFilter(containerIDs: try store.containerIDs(matching: memory))).compactMap(EventRecord.Pressure.decode) }
+        let ended = try TestEngine.wait(seconds: 15) { try memoryRows().contains { $0.phase == .end } }
+        #expect(ended, "no memory_pressure end after the file was removed")
+        #expect(try memoryRows().map(\.phase) == [.start, .end])
+        #expect(try incident(memory)?.stableSinceNanos != nil)
         let (status, stderr) = recorder.stop()
         #expect(status == 0, "record exited \(status):\n\(stderr)")
         #expect(opened, "not every pressure opened a diagnosed incident:\n\(stderr)")
@@ -66,7 +71,9 @@ struct EngineRunningTests {
             for text in diagnosis { #expect(match.diagnosis.contains(text), "\(name): \(match.diagnosis)") }
             for text in fix { #expect(match.fix.contains(text), "\(name): \(match.fix)") }
             let rows = try store.events(EventFilter(containerIDs: try store.containerIDs(matching: name))).filter { $0.kind.rawValue == trigger }
-            #expect(rows.count == 1, "one row when the pressure starts, none per sample: \(rows.count)")
+            // A `start` row is the trigger; an `end` is none.
+            let starts = rows.filter { IncidentFold.trigger($0, before: nil) != nil }
+            #expect(starts.count == 1, "one row when it starts, none per sample: \(rows.count) rows")
             #expect(try store.events(EventFilter(containerIDs: try store.containerIDs(matching: name))).allSatisfy { $0.action != "die" })
         }
         let burstRows = try store.events(EventFilter(containerIDs: try store.containerIDs(matching: burst))).filter { $0.kind == .errorBurst }
