@@ -56,7 +56,7 @@ struct EngineRunningTests {
             (cpu, "cpu_pressure", "cpu-throttled", ["CPU limit of 0.1 CPUs", "nr_throttled"], ["docker update --cpus 0.2 \(cpu)"]),
             (pids, "pids_pressure", "pids-near-limit", ["of its process limit of 20 (`--pids-limit`)"], ["docker update --pids-limit 40 \(pids)"]),
             (
-                burst, "error_burst", "error-burst", ["keeps running but wrote", "the most informative: ERROR could not connect to db:5432: connection refused"],
+                burst, "error_burst", "error-burst", ["keeps running but wrote a burst of", "the most informative: ERROR could not connect to db:5432: connection refused"],
                 ["docker logs --since 10m \(burst)"]
             ),
         ]

@@ -140,7 +140,7 @@ import Testing
         let best = try #require(history.diagnose(incident).perOccurrence.first?.first)
         #expect(best.playbook.id == "error-burst")
         #expect(best.playbook.severity == .warning)
-        #expect(best.diagnosis.contains("wrote 5 error lines within 10.0s"))
+        #expect(best.diagnosis.contains("wrote a burst of 5 error lines (5 or more within 10.0s)"))
         #expect(best.diagnosis.contains("the most informative: ERROR could not connect to redis:6379: connection refused"))
         #expect(best.fix.contains("docker logs --since 10m worker"))
         history.advance(seconds: 40)

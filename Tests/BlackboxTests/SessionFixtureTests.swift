@@ -21,8 +21,6 @@ import Testing
         // exist") before the container's state changes: no `State.Error`, no event, nothing any inspect can see. The
         // playbook stays for engines and imports that carry the text in `State.Error`.
         "mount-source-missing",
-        // Not yet recorded, see issue 18: warnings about running containers, proven by EngineRunningTests.
-        "memory-near-limit", "cpu-throttled", "pids-near-limit", "error-burst",
     ]
 
     @Test func everyBuiltInPlaybookHasARecordedSession() throws {
