@@ -6,7 +6,8 @@ import Playbooks
 extension Recorder {
     /// Follows a running container's logs for bursts of error lines (``ErrorBurstDetector``) while its sampler runs:
     /// every ``ErrorBurstPolicy/pollInterval`` it reads the last ``ErrorBurstPolicy/linesPerPoll`` lines with their
-    /// timestamps and judges those newer than the last one read. Each start and end of a burst is appended as an
+    /// timestamps and judges those newer than the last one read (at first: since the container started, at most a
+    /// burst window back). Each start and end of a burst is appended as an
     /// `error_burst` row, its lines redacted first. Does nothing when bursts are off or all follow slots are taken.
     func followLogs(_ inspect: ContainerInspect, generation: Int) async {
         guard let policy = configuration.errorBursts else { return }
@@ -20,7 +21,8 @@ extension Recorder {
             return
         }
         var detector = ErrorBurstDetector(policy: policy, startedNanos: inspect.state.startedAtNanos ?? 0)
-        var seenNanos = inspect.state.startedAtNanos ?? Self.now()
+        // A container that ran before the recorder: its old lines are history, not a burst now.
+        var seenNanos = max(inspect.state.startedAtNanos ?? Int64.min, Self.now() - policy.windowNanos)
         while await samplers.isActive(containerID, generation: generation), !Task.isCancelled {
             do {
                 try await Task.sleep(for: policy.pollInterval)

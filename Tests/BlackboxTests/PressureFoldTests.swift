@@ -102,6 +102,25 @@ import Testing
         #expect(evidence["memory_pressure_ratio"]?.numberValue.map { abs($0 - 31.0 / 32) < 0.001 } == true)
     }
 
+    @Test func aKernelOOMKillUnderMemoryPressureIsStillAnOOMKillWhenTheEngineSaysNothing() throws {
+        var history = Self.running("importer")
+        history.pressure(.memory, .start, value: 31 * Self.mib, limit: 32 * Self.mib)
+        history.advance(seconds: 3)
+        let counters = #"{"cgroup":"v1","file":"/sys/fs/cgroup/memory/docker/x/memory.oom_control","mem_limit_hits_after":3,"mem_limit_hits_before":0,"oom_kills_after":1,"oom_kills_before":0,"read_at":"notification","started_ns":1}"#
+        history.append(
+            EventRecord(
+                timeNanos: history.now, kind: .kernelOOM, containerID: history.containerID, containerName: "importer", image: "app:1",
+                deduplicationKey: "kernel_oom|\(history.containerID)|1|1", payload: counters))
+        history.advance(seconds: 0.05)
+        history.die(137, log: ["loading index"], oomKilled: false)
+        #expect(history.incidents.map(\.trigger) == ["memory_pressure", "oom"])
+        let oom = history.incidents[1]
+        #expect(oom.triggerKinds == ["oom", "die"])
+        let best = try #require(history.diagnose(oom).perOccurrence.first?.first)
+        #expect(best.playbook.id == "oom-kill", "not killed: the kernel's counter says it was the OOM killer")
+        #expect(best.diagnosis.contains("Before the kill, blackbox had recorded memory pressure"))
+    }
+
     @Test func aFailureIncidentStillOpenTakesThePressureIntoItsRowsInsteadOfOpeningAnother() throws {
         var history = Self.running("looper")
         history.die(1, log: ["fatal: boom"], restarting: true)
