@@ -40,8 +40,9 @@ struct EngineRunningTests {
         let opened = try TestEngine.wait(seconds: 45) {
             try [memory, cpu, pids, burst].allSatisfy { name in try incident(name).map { try store.bestMatches(incidentIDs: [$0.id ?? 0]).isEmpty == false } ?? false }
         }
-        // The memory pressure ends when the file is removed: one `end` row, and the incident's stable clock runs.
-        try TestEngine.docker("exec", memory, "rm", "/dev/shm/fill")
+        // The memory pressure ends when the limit is raised (no new process in the full cgroup: an exec would be the
+        // OOM killer's victim): one `end` row, and the incident's stable clock runs.
+        try TestEngine.docker("update", "--memory", "64m", "--memory-swap", "64m", memory)
         let memoryRows = { try store.events(EventFilter(containerIDs: try store.containerIDs(matching: memory))).compactMap(EventRecord.Pressure.decode) }
         let ended = try TestEngine.wait(seconds: 15) { try memoryRows().contains { $0.phase == .end } }
         #expect(ended, "no memory_pressure end after the file was removed")
