@@ -30,7 +30,7 @@ struct EngineRunningTests {
         // An application's error lines, printed by a busybox script; one carries a secret that must never be stored.
         try TestEngine.docker(
             "run", "-d", "--name", burst, TestEngine.image, "sh", "-c",
-            #"sleep 1; i=0; while [ $i -lt 6 ]; do echo "job $i failed"; i=$((i+1)); sleep 0.2; done; echo "ERROR login failed with password=hunter2secret"; echo "ERROR could not connect to db:5432: connection refused" >&2; sleep 300"#)
+            #"sleep 1; i=0; while [ $i -lt 6 ]; do echo "job $i failed"; i=$((i+1)); sleep 0.2; done; echo "login failed with password=hunter2secret"; echo "ERROR could not connect to db:5432: connection refused" >&2; sleep 300"#)
         try TestEngine.docker(
             "run", "-d", "--name", idle, "--memory", "32m", "--cpus", "0.1", "--pids-limit", "20", TestEngine.image, "sleep", "300")
         let store = try EventStore(path: directory.storePath, readOnly: true)
