@@ -22,7 +22,7 @@ extension Recorder {
         }
         var detector = ErrorBurstDetector(policy: policy, startedNanos: inspect.state.startedAtNanos ?? 0)
         // A container that ran before the recorder: its old lines are history, not a burst now.
-        var seenNanos = max(inspect.state.startedAtNanos ?? Int64.min, Self.now() - policy.windowNanos)
+        var seenNanos = max(inspect.state.startedAtNanos ?? Int64.min, Timestamp.nowNanos() - policy.windowNanos)
         while await samplers.isActive(containerID, generation: generation), !Task.isCancelled {
             do {
                 try await Task.sleep(for: policy.pollInterval)
@@ -31,8 +31,8 @@ extension Recorder {
                 let fresh = lines.filter { ($0.timeNanos ?? Int64.min) > seenNanos }.sorted { ($0.timeNanos ?? 0) < ($1.timeNanos ?? 0) }
                 seenNanos = fresh.compactMap(\.timeNanos).max() ?? seenNanos
                 let capped = fresh.count >= policy.linesPerPoll
-                for change in detector.observe(fresh, capped: capped, nowNanos: Self.now()) {
-                    await write(.errorBurst(redacted(change), of: inspect, timeNanos: Self.now()))
+                for change in detector.observe(fresh, capped: capped, nowNanos: Timestamp.nowNanos()) {
+                    await write(.errorBurst(redacted(change), of: inspect, timeNanos: Timestamp.nowNanos()))
                 }
             } catch is CancellationError {
                 break
