@@ -54,6 +54,13 @@ enum EventDescription {
         case .kernelOOM:
             guard let oom = try? JSONDecoder().decode(EventRecord.KernelOOM.self, from: payload) else { return "" }
             return "oom_kills=\(oom.oomKillsBefore)→\(oom.oomKillsAfter) from \(oom.file) (cgroup \(oom.cgroup), read at \(oom.readAt))"
+        case .memoryPressure, .cpuPressure, .pidsPressure:
+            guard let pressure = EventRecord.Pressure.decode(event) else { return "" }
+            return PressureDescription.details(pressure)
+        case .errorBurst:
+            guard let burst = EventRecord.ErrorBurst.decode(event) else { return "" }
+            let most = burst.mostInformative.map { " most informative: \($0.prefix(80))" } ?? ""
+            return "\(burst.phase.rawValue): \(burst.errorLines) error lines\(burst.phase == .start ? " within \(Units.span(burst.windowNanos))" : "")\(most)"
         case .reconciledExit:
             guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
             let code = exit.exitCode.map(String.init) ?? "unknown"

@@ -40,9 +40,19 @@ struct RecordCommand: AsyncParsableCommand {
             valueName: "api|cgroup|auto"))
     var sampler: String = SamplerMode.auto.rawValue
 
+    @Option(
+        name: .customLong("error-bursts"),
+        help: ArgumentHelp(
+            "Follow the logs of running containers (at most 32, the last 200 lines every 5 s) and open a warning incident on a burst of error lines (5 within 10 s): on or off.",
+            valueName: "on|off"))
+    var errorBursts: String = "on"
+
     func validate() throws {
         guard SamplerMode(rawValue: sampler) != nil else {
             throw ValidationError("--sampler must be api, cgroup or auto (got '\(sampler)')")
+        }
+        guard errorBursts == "on" || errorBursts == "off" else {
+            throw ValidationError("--error-bursts must be on or off (got '\(errorBursts)')")
         }
         guard let nanos = Timestamp.durationNanos(interval), nanos >= 100_000_000 else {
             throw ValidationError("--interval must be a duration of at least 100ms, such as 2s or 500ms (got '\(interval)')")
@@ -55,7 +65,8 @@ struct RecordCommand: AsyncParsableCommand {
         let configuration = RecorderConfiguration(
             sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment),
-            retention: retention.policy, sampler: SamplerMode(rawValue: sampler) ?? .auto)
+            retention: retention.policy, sampler: SamplerMode(rawValue: sampler) ?? .auto,
+            errorBursts: errorBursts == "on" ? ErrorBurstPolicy() : nil)
         let address = try engine.address()
         if configuration.sampler == .cgroup, case .tcp = address.transport {
             throw ValidationError("--sampler cgroup needs the engine on this host (a unix socket); \(address) is a tcp address: use --sampler api or auto")

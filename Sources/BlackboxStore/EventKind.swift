@@ -18,6 +18,15 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// not the engine announced an `oom` (payload ``EventRecord/KernelOOM``: the counters before and after and the
     /// cgroup file they came from). The engine sends no event for it.
     case kernelOOM = "kernel_oom"
+    /// A resource of a running container near its limit for consecutive samples, or out of it again: the working
+    /// set near `--memory`, CPU throttled under `--cpus`, tasks near `--pids-limit` (payload ``EventRecord/Pressure``:
+    /// `phase` `start` or `end`, the value, the limit, the window and the kernel file). The engine sends no event for it.
+    case memoryPressure = "memory_pressure"
+    case cpuPressure = "cpu_pressure"
+    case pidsPressure = "pids_pressure"
+    /// A burst of error lines in a running container's logs, or its end (payload ``EventRecord/ErrorBurst``: the
+    /// phase, how many error lines within what window, the lines, redacted, and the most informative one).
+    case errorBurst = "error_burst"
     /// The recorder started / stopped: the store is blind outside these.
     case recorderStart = "recorder_start"
     case recorderStop = "recorder_stop"
@@ -44,4 +53,12 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
 
     /// Rows that a reconciliation scan wrote, never announced by the engine (`reconciled_*`).
     public var isReconciled: Bool { rawValue.hasPrefix("reconciled_") }
+
+    /// The recorder's warnings about a container that runs on: the pressure rows and `error_burst`.
+    public var isWarning: Bool { pressureResource != nil || self == .errorBurst }
+
+    /// The resource of a pressure row (`memory_pressure`, `cpu_pressure`, `pids_pressure`); nil for other kinds.
+    public var pressureResource: EventRecord.Pressure.Resource? {
+        EventRecord.Pressure.Resource.allCases.first { $0.eventKind == self }
+    }
 }

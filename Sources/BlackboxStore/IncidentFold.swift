@@ -12,6 +12,11 @@ import Foundation
 ///   `stop_timeout` after an `unhealthy` (the stop a person asked for), are occurrences of their own.
 /// - The incident resolves when the container is removed, or has run — and, with a health check, been
 ///   healthy — for ``IncidentPolicy/resolveAfterNanos``; a failure after that opens a new incident.
+/// - A warning of a container that runs on — a pressure `start` row (`memory_pressure`, `cpu_pressure`,
+///   `pids_pressure`) or an `error_burst` `start` — opens a warning incident with no `die`; its stable clock runs
+///   from the `end` row after which no resource is under pressure (or the burst's `end`), or from the container's
+///   stop or next start. A failure while it is open resolves it as `superseded` and opens an incident of its own; a
+///   warning while a failure incident is open joins that incident's rows and is no occurrence.
 public enum IncidentFold {
     /// The trigger an event is, judged with the container's state from before the event; nil when it is none.
     public static func trigger(_ event: EventRecord, before container: ContainerState?) -> IncidentTrigger? {
@@ -20,6 +25,10 @@ public enum IncidentFold {
             return .startFailure
         case .kernelOOM:
             return .oom
+        case .memoryPressure, .cpuPressure, .pidsPressure:
+            return EventRecord.Pressure.decode(event).flatMap { $0.phase == .start ? $0.resource.trigger : nil }
+        case .errorBurst:
+            return EventRecord.ErrorBurst.decode(event)?.phase == .start ? .errorBurst : nil
         case .reconciledExit:
             return (event.exitCode ?? 0) != 0 ? .reconciled : nil
         case .reconciledRestart:
@@ -69,12 +78,26 @@ public enum IncidentFold {
                 incident.resolution = IncidentResolution.ranStable.rawValue
                 return [incident, newIncident(trigger, event, seq: seq, containerID: containerID, container: after)]
             }
+            let warningOpen = IncidentTrigger(rawValue: incident.trigger)?.isWarning == true
+            if warningOpen && !trigger.isWarning {
+                // A failure of a container under a warning is an incident of its own (its evidence holds the warning rows).
+                incident.resolvedNanos = time
+                incident.resolution = IncidentResolution.superseded.rawValue
+                return [incident, newIncident(trigger, event, seq: seq, containerID: containerID, container: after)]
+            }
+            if !warningOpen && trigger.isWarning {
+                // A warning while a failure is still open is part of that failure's story, not another incident.
+                append(seq, to: &incident)
+                return [incident]
+            }
             let restartedSince = (before?.startedNanos ?? Int64.min) > incident.lastNanos
+            // A warning that begins again after it had ended is another occurrence; another resource joining is the same one.
+            let warningAgain = trigger.isWarning && incident.stableSinceNanos != nil
             var groups = incident.occurrenceList
             // A stop that had to be escalated after the container turned unhealthy is what a person did about it
             // (`docker restart -t 1`, `compose down`): its own failure, not the health check's.
             let stopAfterUnhealthy = trigger == .stopTimeout && groups.last.map { Set($0.triggers) == [IncidentTrigger.unhealthy.rawValue] } == true
-            if restartedSince || trigger == .startFailure || stopAfterUnhealthy {
+            if restartedSince || trigger == .startFailure || stopAfterUnhealthy || warningAgain {
                 incident.occurrences += 1
                 groups.append(OccurrenceTriggers(seqs: [seq], triggers: [trigger.rawValue]))
             } else {
@@ -90,6 +113,13 @@ public enum IncidentFold {
             return [incident]
         }
         let unchanged = incident
+        if IncidentTrigger(rawValue: incident.trigger)?.isWarning == true, let ended = warningEnded(event, time: time) {
+            // A warning incident's stable clock runs from when no resource is under pressure (or in a burst) any more.
+            incident.stableSinceNanos = incident.stableSinceNanos ?? ended
+            append(seq, to: &incident)
+            incident.lastEventSeq = seq
+            return incident == unchanged ? [] : [incident]
+        }
         switch (event.kind, event.action ?? "") {
         case (.engine, "destroy"), (.reconciledRemove, _):
             incident.resolvedNanos = time
@@ -108,6 +138,22 @@ public enum IncidentFold {
         guard incident != unchanged else { return [] }
         incident.lastEventSeq = seq
         return [incident]
+    }
+
+    /// When an event ends a warning incident's cause: a pressure `end` row after which no resource is under pressure,
+    /// an `error_burst` `end`, a `die` (the process is gone), a `start` (a new run); nil for other events.
+    private static func warningEnded(_ event: EventRecord, time: Int64) -> Int64? {
+        switch (event.kind, event.action ?? "") {
+        case (.memoryPressure, _), (.cpuPressure, _), (.pidsPressure, _):
+            guard let pressure = EventRecord.Pressure.decode(event), pressure.phase == .end, pressure.active.isEmpty else { return nil }
+            return time
+        case (.errorBurst, _):
+            return EventRecord.ErrorBurst.decode(event)?.phase == .end ? time : nil
+        case (.engine, "die"), (.engine, "start"), (.reconciledExit, _), (.reconciledStart, _):
+            return time
+        default:
+            return nil
+        }
     }
 
     /// An `oom` that killed a child leaves the container running: the stable clock starts at once (without a health

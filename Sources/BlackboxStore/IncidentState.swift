@@ -16,7 +16,8 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
     public var image: String?
     public var composeProject: String?
     public var composeService: String?
-    /// What opened it: an ``IncidentTrigger`` raw value (`die`, `oom`, `start_failure`, `unhealthy`, `stop_timeout`, `reconciled`).
+    /// What opened it: an ``IncidentTrigger`` raw value (`die`, `oom`, `start_failure`, `unhealthy`, `stop_timeout`, `reconciled`,
+    /// `memory_pressure`, `cpu_pressure`, `pids_pressure`).
     public var trigger: String
     /// JSON array of every trigger kind seen in it, in order of first appearance.
     public var triggers: String
@@ -31,7 +32,7 @@ public struct IncidentState: Sendable, Equatable, Codable, FetchableRecord, Muta
     public var stableSinceNanos: Int64?
     /// When it resolved, once the log shows it (removal, or a later failure after a stable run); nil otherwise.
     public var resolvedNanos: Int64?
-    /// An ``IncidentResolution`` raw value: `removed` or `ran_stable`.
+    /// An ``IncidentResolution`` raw value: `removed`, `ran_stable` or (a pressure incident a failure ended) `superseded`.
     public var resolution: String?
     /// JSON array of the `events.seq` it rests on.
     public var eventSeqs: String

@@ -12,6 +12,16 @@ public enum IncidentTrigger: String, Sendable, CaseIterable, Codable {
     case stopTimeout = "stop_timeout"
     /// A non-zero exit or missed restarts found by a scan, with no `die` received.
     case reconciled
+    /// A resource of a running container under pressure (a `memory_pressure`, `cpu_pressure` or `pids_pressure` row
+    /// with phase `start`): a warning, with no `die`.
+    case memoryPressure = "memory_pressure"
+    case cpuPressure = "cpu_pressure"
+    case pidsPressure = "pids_pressure"
+    /// A burst of error lines in a running container's logs (an `error_burst` row with phase `start`): a warning.
+    case errorBurst = "error_burst"
+
+    /// Whether the container runs on through it (a pressure or an error burst): a warning, not a failure.
+    public var isWarning: Bool { self == .memoryPressure || self == .cpuPressure || self == .pidsPressure || self == .errorBurst }
 }
 
 /// How an incident ended (`incidents.resolution`).
@@ -20,6 +30,9 @@ public enum IncidentResolution: String, Sendable, CaseIterable, Codable {
     case removed
     /// The container ran (and, with a health check, was healthy) for the policy's window.
     case ranStable = "ran_stable"
+    /// A pressure incident that a failure of the container (a `die`, an `oom`, …) ended: the failure is an incident
+    /// of its own, whose evidence holds the pressure rows.
+    case superseded
 }
 
 /// An incident's state at a moment: ``IncidentState/status(now:policy:)``.

@@ -119,6 +119,8 @@ public struct IncidentEvidence: Sendable {
             if seqs.contains(event.seq ?? -1) { return true }
             if isLifecycle(event) { return inRange(event) && event.kind != .startFailure }
             guard isObservation(event) else { return false }
+            // Pressure or a burst that ends after the failure is not evidence of it.
+            if event.kind.isWarning { return inRange(event) }
             if let origin = observationOrigin(event), linkedKeys.contains(origin) { return own.contains(origin) }
             let position = (event.timeNanos, event.seq ?? 0)
             return inRange(event) || (position > (failure.time, failure.seq) && until.map { position < $0 } ?? true)
@@ -126,13 +128,13 @@ public struct IncidentEvidence: Sendable {
     }
 
     /// Engine events and the scans' `reconciled_*` rows: what happened to the container. The rest are observations
-    /// (inspect snapshots, log tails, host facts, kernel counters) recorded about it.
+    /// (inspect snapshots, log tails, host facts, kernel counters, resource pressure, error bursts) recorded about it.
     static func isLifecycle(_ event: EventRecord) -> Bool {
         event.kind == .engine || event.kind.isReconciled || event.kind == .startFailure
     }
 
     private static func isObservation(_ event: EventRecord) -> Bool {
-        event.kind == .inspect || event.kind == .logTail || event.kind == .hostFacts
+        event.kind == .inspect || event.kind == .logTail || event.kind == .hostFacts || event.kind.isWarning
     }
 
     private static func after(_ event: EventRecord, _ failure: (time: Int64, seq: Int64)) -> Bool {
@@ -186,11 +188,18 @@ public struct IncidentEvidence: Sendable {
         let tail = (tails.last { observationOrigin($0).map(triggerKeys.contains) ?? false } ?? tails.last)
             .flatMap { try? JSONDecoder().decode(EventRecord.LogTail.self, from: Data($0.payload.utf8)) }
             .map { $0.lines(before: linesBefore) }
+        var lines = tail?.lines ?? []
+        var redactedPerLine = tail.map { tail in tail.lines.indices.map { tail.redactedValues(line: $0) } } ?? []
+        if tail == nil, let burst = triggers.compactMap(EventRecord.ErrorBurst.decode).last {
+            // A burst of a running container has no tail: its own lines are the log lines of the occurrence.
+            lines = burst.lines
+            redactedPerLine = burst.redacted ?? []
+        }
         var context = IncidentContext(
             incident: scoped, events: rows, inspect: atFailure.flatMap { JSONValue.parse($0.payload) },
-            snapshots: snapshots.compactMap { JSONValue.parse($0.payload) }, logLines: tail?.lines ?? [], samples: samples,
+            snapshots: snapshots.compactMap { JSONValue.parse($0.payload) }, logLines: lines, samples: samples,
             history: history, compose: compose, lookups: lookups)
-        context.redactedPerLine = tail.map { tail in tail.lines.indices.map { tail.redactedValues(line: $0) } } ?? []
+        context.redactedPerLine = redactedPerLine
         context.logsUnavailable = tail.flatMap { $0.captured ? nil : $0.reason }
         return context
     }

@@ -226,7 +226,7 @@ public struct PlaybookParser {
 
     /// The recorder's observations about a container (`events.kind` values other than `engine`).
     static let observationKinds = [
-        EventKind.kernelOOM, .startFailure, .inspect, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart,
+        EventKind.kernelOOM, .memoryPressure, .cpuPressure, .pidsPressure, .errorBurst, .startFailure, .inspect, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart,
         .reconciledRemove,
     ].map(\.rawValue)
 

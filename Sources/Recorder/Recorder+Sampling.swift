@@ -10,6 +10,8 @@ extension Recorder {
     /// shared grid of ticks (``nextTick(after:origin:interval:)``), so one tick's samples reach the writer together
     /// and are committed in one transaction. A cgroup sampler also watches the kernel's OOM counters
     /// (``noteOOMCounters(_:of:timeNanos:readAt:)``); `fromStart` says the container has just started (they are zero).
+    /// Every sample is judged for resource pressure (``PressureDetector``); each start and end of an episode is
+    /// appended as a pressure row. Meanwhile its logs are followed for error bursts (``followLogs(_:generation:)``).
     func sample(_ inspect: ContainerInspect, fromStart: Bool = false) async {
         let containerID = inspect.id
         guard let generation = await samplers.start(containerID) else { return }
@@ -19,7 +21,12 @@ extension Recorder {
                 await oomWatches.begin(inspect, paths: paths, fromStart: fromStart)
                 notifier = OOMNotifier(paths, queue: Self.oomQueue) { Task { await self.readOOMCountersOnNotice(inspect.id, paths) } }
             }
-            await sampleUntilStopped(inspect, from: source, generation: generation)
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.followLogs(inspect, generation: generation) }
+                await sampleUntilStopped(inspect, from: source, generation: generation)
+                // The follower sleeps between reads: the container has stopped, so it need not wake.
+                group.cancelAll()
+            }
             notifier?.cancel()
         }
         await samplers.finish(containerID, generation: generation)
@@ -30,6 +37,7 @@ extension Recorder {
         let clock = ContinuousClock()
         let files = CgroupFiles()
         var previous: StatsReading?
+        var pressure = PressureDetector(policy: configuration.pressure, startedNanos: inspect.state.startedAtNanos ?? 0)
         while await samplers.isActive(containerID, generation: generation), !Task.isCancelled {
             let readAt = clock.now
             do {
@@ -44,6 +52,9 @@ extension Recorder {
                 }
                 let sample = ResourceSample(containerID: containerID, current: reading, previous: previous, cpuLimit: inspect.hostConfig.cpuLimit)
                 await writer.write(samples: [sample])
+                for change in pressure.observe(sample, limits: pressureLimits(inspect, source, files)) {
+                    await write(.pressure(change, of: inspect, timeNanos: sample.timeNanos))
+                }
                 if let counters = reading.oom {
                     await noteOOMCounters(counters, of: containerID, timeNanos: reading.readNanos, readAt: "sample")
                 }
@@ -66,6 +77,13 @@ extension Recorder {
                 return
             }
         }
+    }
+
+    /// The limits a sample is judged against: the container's configuration, and `pids.max` read from its cgroup
+    /// (the stats API does not give it).
+    private func pressureLimits(_ inspect: ContainerInspect, _ source: SamplerSelection.Source, _ files: CgroupFiles) -> PressureLimits {
+        guard case .cgroup(let paths, _) = source else { return PressureLimits(inspect.hostConfig, pids: nil, paths: nil) }
+        return PressureLimits(inspect.hostConfig, pids: sampling.cgroups.pidsLimit(paths, files: files), paths: paths)
     }
 
     /// Where the OOM notifiers' handlers run (they only start a task).

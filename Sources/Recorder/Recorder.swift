@@ -33,6 +33,7 @@ public struct Recorder: Service {
     let samplers = SamplerRegistry()
     let facts = ContainerFacts()
     let oomWatches = OOMWatchRegistry()
+    let logFollows: LogFollowSlots
     let writer: StoreWriter
     /// Deduplication keys of the engine events handled lately, so that the buffer replay and the live stream's
     /// overlap is handled once.
@@ -51,6 +52,7 @@ public struct Recorder: Service {
         self.writer = StoreWriter(store: store, diagnoser: IncidentDiagnoser(store: store, playbooks: playbooks), logger: logger)
         self.sampling = SamplerSelection(mode: configuration.sampler, engine: client.address, logger: logger)
         self.onReady = onReady
+        self.logFollows = LogFollowSlots(maximum: configuration.errorBursts?.maximumContainers ?? 0)
     }
 
     public func run() async throws {

@@ -20,11 +20,17 @@ public struct RecorderConfiguration: Sendable {
     public var pruneInterval: Duration
     /// Where resource samples come from (`--sampler`, default ``SamplerMode/auto``).
     public var sampler: SamplerMode
+    /// When a running container's memory, CPU or pids are under pressure (default ``PressurePolicy/init(memoryStart:memoryEnd:cpuStart:cpuEnd:pidsStart:pidsEnd:samplesToStart:samplesToEnd:)``).
+    public var pressure: PressurePolicy
+    /// When error lines in a running container's logs are a burst, and how its logs are followed; nil: they are not
+    /// followed (`--error-bursts off`).
+    public var errorBursts: ErrorBurstPolicy?
 
     public init(
         sampleInterval: Duration = .seconds(2), logTailLines: Int = 200, startFailureSweepInterval: Duration = .seconds(10),
         maximumReconnectDelay: Duration = .seconds(10), redactor: CredentialRedactor = CredentialRedactor(),
-        retention: RetentionPolicy = RetentionPolicy(), pruneInterval: Duration = .seconds(3600), sampler: SamplerMode = .auto
+        retention: RetentionPolicy = RetentionPolicy(), pruneInterval: Duration = .seconds(3600), sampler: SamplerMode = .auto,
+        pressure: PressurePolicy = PressurePolicy(), errorBursts: ErrorBurstPolicy? = ErrorBurstPolicy()
     ) {
         self.sampleInterval = sampleInterval
         self.logTailLines = logTailLines
@@ -34,5 +40,7 @@ public struct RecorderConfiguration: Sendable {
         self.retention = retention
         self.pruneInterval = pruneInterval
         self.sampler = sampler
+        self.pressure = pressure
+        self.errorBursts = errorBursts
     }
 }

@@ -330,14 +330,17 @@ import Testing
         "dependency-not-ready",
     ]
 
+    /// The warnings about containers that keep running (no `die`, no log tail): their cases are in PressureFoldTests.
+    static let running: Set<String> = ["memory-near-limit", "cpu-throttled", "pids-near-limit", "error-burst"]
+
     @Test func everyBreadthPlaybookHasACaseAClassAndSources() throws {
         let library = Self.library
         #expect(library.diagnostics.isEmpty, "\(library.diagnostics)")
-        let breadth = Set(library.playbooks.map(\.id)).subtracting(Self.original)
+        let breadth = Set(library.playbooks.map(\.id)).subtracting(Self.original).subtracting(Self.running)
         #expect(breadth.count >= 30, "\(breadth.count) breadth playbooks")
         #expect(breadth == Set(Self.cases.map(\.playbook)), "without a case: \(breadth.subtracting(Self.cases.map(\.playbook)))")
         let sources = try String(contentsOf: Self.playbooksDirectory.appending(path: "SOURCES.md"), encoding: .utf8)
-        for id in breadth {
+        for id in breadth.union(Self.running) {
             let playbook = try #require(library.playbook(id: id))
             #expect(playbook.failureClass != nil, "\(id) has no class")
             #expect(!playbook.sources.isEmpty && playbook.sources.allSatisfy { $0.contains("#") || $0.hasPrefix("https://") }, "\(id): \(playbook.sources)")

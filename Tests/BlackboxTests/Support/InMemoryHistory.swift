@@ -118,7 +118,7 @@ struct InMemoryHistory {
         engine("destroy")
     }
 
-    private mutating func append(_ record: EventRecord) {
+    mutating func append(_ record: EventRecord) {
         var event = record
         event.seq = Int64(events.count + 1)
         projections.fold(event)
