@@ -38,12 +38,12 @@ struct IncidentReport {
             let evidence = JSONValue.parse(best.evidence)
             if case .object(let values)? = evidence, !values.isEmpty {
                 lines.append("Evidence:")
-                let width = values.keys.map(\.count).max() ?? 0
-                for key in values.keys.sorted() {
-                    let value = values[key]!
-                    let text =
-                        !Template.hasValue(value) ? "(not recorded)"
-                        : key.hasSuffix("_bytes") ? TemplateRenderer.format(value, filter: "bytes") : TemplateRenderer.format(value, filter: nil)
+                // A value the failure did not have (no entrypoint, no matching line) is left out here; `--json` keeps it as null.
+                let known = values.filter { Template.hasValue($0.value) }
+                let width = known.keys.map(\.count).max() ?? 0
+                for key in known.keys.sorted() {
+                    let value = known[key]!
+                    let text = key.hasSuffix("_bytes") ? TemplateRenderer.format(value, filter: "bytes") : TemplateRenderer.format(value, filter: nil)
                     lines.append("  " + key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text)
                 }
             }
