@@ -20,15 +20,15 @@ public struct PlaybookParser {
         return (failed ? nil : playbook, parser.diagnostics.sorted { $0.line < $1.line })
     }
 
-    private mutating func error(_ node: Node?, _ message: String) {
+    mutating func error(_ node: Node?, _ message: String) {
         diagnostics.append(PlaybookDiagnostic(file: file, line: node?.mark?.line ?? 0, message: message))
     }
 
-    private mutating func warning(_ node: Node?, _ message: String) {
+    mutating func warning(_ node: Node?, _ message: String) {
         diagnostics.append(PlaybookDiagnostic(file: file, line: node?.mark?.line ?? 0, message: message, severity: .warning))
     }
 
-    private mutating func parseDocument(_ yaml: String) -> Playbook? {
+    mutating func parseDocument(_ yaml: String) -> Playbook? {
         let root: Node?
         do {
             root = try YAMLBounds.compose(yaml, maximumBytes: Self.maximumBytes, maximumNodes: YAMLBounds.maximumPlaybookNodes)
@@ -127,7 +127,7 @@ public struct PlaybookParser {
         "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation",
     ]
 
-    private mutating func predicate(_ node: Node) -> Predicate? {
+    mutating func predicate(_ node: Node) -> Predicate? {
         guard let mapping = node.mapping, mapping.count == 1, let (keyNode, value) = mapping.first, let key = keyNode.string else {
             error(node, "a predicate is a mapping with one key: \(Self.predicateKeys.joined(separator: ", "))")
             return nil
@@ -210,7 +210,7 @@ public struct PlaybookParser {
 
     /// `{kind: kernel_oom}` (and `field: path` where `allowed` has it): a recorder observation's kind, which must be
     /// one the recorder writes about containers.
-    private mutating func observationKind(_ node: Node, allowed: [String]) -> (kind: String, field: String?)? {
+    mutating func observationKind(_ node: Node, allowed: [String]) -> (kind: String, field: String?)? {
         guard let mapping = node.mapping else {
             error(node, "observation takes {\(allowed.joined(separator: ", "))}, as in {kind: kernel_oom}")
             return nil
@@ -230,7 +230,7 @@ public struct PlaybookParser {
         .reconciledRemove,
     ].map(\.rawValue)
 
-    private mutating func eventPattern(_ node: Node) -> EventPattern? {
+    mutating func eventPattern(_ node: Node) -> EventPattern? {
         guard let mapping = node.mapping else {
             error(node, "an event pattern is a mapping of type, action, exit_code and signal")
             return nil
@@ -244,7 +244,7 @@ public struct PlaybookParser {
         return pattern
     }
 
-    private mutating func pathConditions(_ node: Node) -> [(path: String, condition: Condition)]? {
+    mutating func pathConditions(_ node: Node) -> [(path: String, condition: Condition)]? {
         guard let mapping = node.mapping, !mapping.isEmpty else {
             error(node, "expected a mapping of paths to conditions, as in {State.OOMKilled: true}")
             return nil
@@ -259,7 +259,7 @@ public struct PlaybookParser {
 
     private static let conditionKeys = ["equals", "not_equals", "in", "matches", "gte", "gt", "lte", "lt", "exists"]
 
-    private mutating func condition(_ node: Node) -> Condition? {
+    mutating func condition(_ node: Node) -> Condition? {
         if let items = node.sequence { return .oneOf(items.map(Self.value)) }
         guard let mapping = node.mapping else { return .equals(Self.value(node)) }
         var conditions: [Condition] = []
@@ -284,7 +284,7 @@ public struct PlaybookParser {
         return conditions.count == 1 ? conditions[0] : .all(conditions)
     }
 
-    private mutating func sampleQuery(_ keys: [String: Node], at node: Node) -> SampleQuery? {
+    mutating func sampleQuery(_ keys: [String: Node], at node: Node) -> SampleQuery? {
         guard let column = keys["column"].flatMap({ string($0, "column") }) else { return nil }
         for name in [column] + (keys["divided_by"].flatMap { $0.string }.map { [$0] } ?? []) where !Self.sampleColumns.contains(name) {
             error(node, "unknown sample column '\(name)': use \(Self.sampleColumns.joined(separator: ", "))")
@@ -314,103 +314,10 @@ public struct PlaybookParser {
         "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes",
     ]
 
-    // MARK: - Evidence
-
-    private static let evidenceKeys = [
-        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency", "observation",
-    ]
-
-    private mutating func evidenceSource(_ node: Node, known: [String]) -> EvidenceSource? {
-        guard let mapping = node.mapping, let (keyNode, value) = mapping.first(where: { Self.evidenceKeys.contains($0.key.string ?? "") }) else {
-            error(node, "an evidence source is a mapping with one of: \(Self.evidenceKeys.joined(separator: ", "))")
-            return nil
-        }
-        let key = keyNode.string ?? ""
-        switch key {
-        case "inspect":
-            let keys = fields(mapping, allowed: ["inspect", "capture"], required: [], at: node)
-            guard let path = string(value, "inspect") else { return nil }
-            let capture = keys["capture"].flatMap { regex($0) }
-            return .inspect(path: path, capture: capture)
-        case "inspect_any":
-            let keys = fields(mapping, allowed: ["inspect_any", "where", "field"], required: ["where", "field"], at: node)
-            guard let path = string(value, "inspect_any"), let whereNode = keys["where"], let conditions = pathConditions(whereNode),
-                let field = keys["field"].flatMap({ string($0, "field") })
-            else { return nil }
-            return .inspectAny(path: path, fields: conditions, field: field)
-        case "samples":
-            var keys = fields(mapping, allowed: ["samples", "divided_by", "aggregate", "within"], required: [], at: node)
-            keys["column"] = value
-            return sampleQuery(keys, at: node).map { .samples($0) }
-        case "count":
-            _ = fields(mapping, allowed: ["count"], required: [], at: node)
-            return eventPattern(value).map { .count($0) }
-        case "log":
-            _ = fields(mapping, allowed: ["log"], required: [], at: node)
-            return regex(value).map { .log($0) }
-        case "trigger":
-            _ = fields(mapping, allowed: ["trigger"], required: [], at: node)
-            guard let field = string(value, "trigger"), ["exit_code", "signal", "action"].contains(field) else {
-                error(value, "trigger takes exit_code, signal or action")
-                return nil
-            }
-            return .trigger(field)
-        case "sum", "max":
-            _ = fields(mapping, allowed: [key], required: [], at: node)
-            guard let items = value.sequence, !items.isEmpty else {
-                error(value, "\(key) takes a non-empty list of evidence names and numbers")
-                return nil
-            }
-            var terms: [JSONValue] = []
-            for item in items {
-                if let number = item.int.map(Double.init) ?? item.float {
-                    terms.append(.number(number))
-                } else if let name = item.string, known.contains(name) {
-                    terms.append(.string(name))
-                } else {
-                    error(item, "\(key) terms are numbers or evidence names defined above it ('\(item.string ?? "?")' is neither)")
-                }
-            }
-            return key == "sum" ? .sum(terms) : .maximum(terms)
-        case "health_log":
-            _ = fields(mapping, allowed: ["health_log"], required: [], at: node)
-            guard let count = value.int, count > 0 else {
-                error(value, "health_log takes how many probe results to keep, a positive number")
-                return nil
-            }
-            return .healthLog(count)
-        case "lookup":
-            let keys = fields(mapping, allowed: ["lookup", "of"], required: ["of"], at: node)
-            guard let name = string(value, "lookup"), ["port_holder", "path_owner", "port_process"].contains(name) else {
-                error(value, "lookup takes port_holder, path_owner or port_process")
-                return nil
-            }
-            guard let argument = keys["of"].flatMap({ string($0, "of") }), known.contains(argument) else {
-                error(keys["of"] ?? node, "lookup needs 'of': an evidence name defined above it")
-                return nil
-            }
-            return .lookup(name, argument: argument)
-        case "dependency":
-            _ = fields(mapping, allowed: ["dependency"], required: [], at: node)
-            let known = ["service", "container", "state", "incident", "condition"]
-            guard let field = string(value, "dependency"), known.contains(field) else {
-                error(value, "dependency takes \(known.joined(separator: ", "))")
-                return nil
-            }
-            return .dependency(field)
-        case "observation":
-            _ = fields(mapping, allowed: ["observation"], required: [], at: node)
-            return observationKind(value, allowed: ["kind", "field"]).map { .observation(kind: $0.kind, field: $0.field) }
-        default:
-            _ = fields(mapping, allowed: ["exit_codes"], required: [], at: node)
-            return .exitCodes
-        }
-    }
-
     // MARK: - Helpers
 
     /// The mapping's values by key; unknown keys and missing required keys are reported.
-    private mutating func fields(_ mapping: Node.Mapping, allowed: [String], required: [String], at node: Node) -> [String: Node] {
+    mutating func fields(_ mapping: Node.Mapping, allowed: [String], required: [String], at node: Node) -> [String: Node] {
         var result: [String: Node] = [:]
         for (key, value) in mapping {
             guard let name = key.string, allowed.contains(name) else {
@@ -424,7 +331,7 @@ public struct PlaybookParser {
         return result
     }
 
-    private mutating func string(_ node: Node?, _ key: String) -> String? {
+    mutating func string(_ node: Node?, _ key: String) -> String? {
         guard let node else { return nil }
         guard let text = node.scalar?.string, !text.isEmpty else {
             error(node, "'\(key)' must be a non-empty string")
@@ -433,7 +340,7 @@ public struct PlaybookParser {
         return text
     }
 
-    private mutating func regex(_ node: Node) -> String? {
+    mutating func regex(_ node: Node) -> String? {
         guard let pattern = node.scalar?.string else {
             error(node, "expected a regular expression")
             return nil
@@ -451,7 +358,7 @@ public struct PlaybookParser {
         return pattern
     }
 
-    private static func value(_ node: Node) -> JSONValue {
+    static func value(_ node: Node) -> JSONValue {
         guard let scalar = node.scalar else { return .string(node.string ?? "") }
         if scalar.style == .plain {
             if let bool = node.bool { return .bool(bool) }
