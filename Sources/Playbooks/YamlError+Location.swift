@@ -17,6 +17,8 @@ extension YamlError {
         guard case .duplicatedKeysInMapping(let duplicates, let context) = self, context.mark.line >= 1 else { return line }
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
         let start = context.mark.line - 1, indent = max(0, context.mark.column - 1)
+        // libyaml counts a lone CR as a line break; these lines do not: a mark past them has no line here.
+        guard start < lines.count else { return line }
         var seen: Set<String> = []
         for index in start..<lines.count {
             let text = lines[index]

@@ -355,3 +355,17 @@ import Testing
         #expect(json.stdout.contains("evil\\u001b]0;owned\\u0007\\u001b[2J"), "\(json.stdout.prefix(2000))")
     }
 }
+
+/// Inputs the fuzzer found crashing, each a corpus entry (`Fixtures/hostile/fuzz/…/crash-*`) and a test.
+@Suite struct FuzzFindingTests {
+    /// A playbook whose lines end in CRs, with a duplicated key: libyaml's line of the duplicate was past the lines
+    /// split on LF, and locating it trapped (`Range requires lowerBound <= upperBound`).
+    @Test func aDuplicateKeyAfterCRLineBreaksIsReportedNotATrap() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appending(path: "Fixtures/hostile/fuzz/playbook/crash-cr-line-breaks.yaml")
+        let yaml = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+        let (playbook, diagnostics) = PlaybookParser.parse(yaml: yaml, file: "crash.yaml")
+        #expect(playbook == nil, "a file with errors is skipped")
+        #expect(!diagnostics.isEmpty, "the misspelt {{conatiner}} at least is reported")
+    }
+}
