@@ -135,12 +135,13 @@ struct IncidentReport {
             if codes.last?.code == code { codes[codes.count - 1].count += 1 } else { codes.append((code, 1)) }
         }
         let pattern = codes.map { $0.count > 1 ? "\($0.code) ×\($0.count)" : $0.code }.joined(separator: ", ")
-        let policy = evidence.occurrences.last?.inspect?[path: "HostConfig.RestartPolicy.Name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let span = TemplateRenderer.duration(nanos: Double(last.failedNanos - first.failedNanos))
         let shape = "\(history.count) failures in \(span) (exit codes \(pattern))"
         // Without a restart policy the engine restarted nothing: someone started it again (`docker start`, a fix).
-        guard let policy, policy != "no" else { return "failures     \(shape); started again by hand (restart policy no)" }
-        return "loop         \(shape); restart policy \(policy)"
+        guard let policy = RestartPolicyOutcome(inspect: evidence.occurrences.last?.inspect), policy.name != "no" else {
+            return "failures     \(shape); started again by hand (restart policy no)"
+        }
+        return "loop         \(shape); \(policy.summary)"
     }
 
     /// Which playbook explained which occurrences, when they differ: `1–5: command-cannot-run; 6: oom-kill`.
@@ -162,7 +163,7 @@ struct IncidentReport {
         for (label, path) in [("OOMKilled", "State.OOMKilled"), ("ExitCode", "State.ExitCode"), ("RestartCount", "RestartCount")] {
             if let value = inspect[path: path] { parts.append("\(label)=\(value)") }
         }
-        if let policy = inspect[path: "HostConfig.RestartPolicy.Name"]?.description, !policy.isEmpty { parts.append("restart=\(policy)") }
+        if let policy = RestartPolicyOutcome(inspect: inspect) { parts.append("restart=\(policy.label)") }
         var lines = ["state        " + parts.joined(separator: " ")]
         if let error = inspect[path: "State.Error"]?.description, !error.isEmpty { lines.append("error        \(error)") }
         return lines

@@ -213,7 +213,7 @@ struct EnginePlaybookTests {
         #expect(result.best?.diagnosis.contains("no playbook recognises why. The most informative line of its last log tail: fatal: config missing") == true, "\(result.best?.diagnosis ?? "")")
         let shown = try result.show(name)
         #expect(shown.contains("loop         5 failures in "), "\(shown)")
-        #expect(shown.contains("(exit codes 3 ×5); restart policy on-failure"), "\(shown)")
+        #expect(shown.contains("(exit codes 3 ×5); restart policy on-failure:4, which gave up after 4 restarts"), "\(shown)")
         try TestEngine.docker("rm", "-f", name)
     }
 
