@@ -3,7 +3,7 @@ import BlackboxStore
 extension Timeline {
     /// The timeline of `containerIDs` read from `store`: their events, incidents and sample runs between `since` and
     /// `until` (Unix nanoseconds, inclusive; nil for no bound), every diagnosis, and the blind windows that overlap.
-    /// `memoryLimits` are bytes by container id.
+    /// `memoryLimits` are bytes by container id, for the runs without an inspect snapshot.
     ///
     /// - Throws: `DatabaseError` when the store cannot be read.
     static func load(
@@ -15,6 +15,6 @@ extension Timeline {
         return Timeline(
             events: events, sampleRuns: try store.summaries(of: runs), incidents: incidents,
             diagnoses: try store.bestMatches(incidentIDs: incidents.compactMap(\.id)),
-            blindWindows: try store.blindWindows(since: since, until: until), memoryLimits: memoryLimits, policy: store.incidentPolicy, now: now)
+            blindWindows: try store.blindWindows(since: since, until: until), policy: store.incidentPolicy, now: now)
     }
 }

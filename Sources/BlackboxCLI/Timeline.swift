@@ -25,8 +25,6 @@ struct Timeline {
     /// The diagnosis of each incident, by id.
     var diagnoses: [Int64: PlaybookMatchRecord]
     var blindWindows: [BlindWindow]
-    /// Memory limits in bytes by container id (the `containers` projection), for "limit reached".
-    var memoryLimits: [String: Int64]
     var policy: IncidentPolicy
     var now: Int64
 
@@ -109,21 +107,33 @@ struct Timeline {
     }
 
     /// Per container, the runs of its samples: from one of its start `events` (oldest first) to the next, cut to
-    /// `since`…`until` (Unix nanoseconds, inclusive), with ``nearLimit`` of its memory limit (bytes, by container id)
+    /// `since`…`until` (Unix nanoseconds, inclusive), each with the memory limit it ran under and ``nearLimit`` of it
     /// as the threshold. Sorted by container id, then time.
+    ///
+    /// A run's limit is `HostConfig.Memory` (bytes; 0 = none) of the first inspect snapshot recorded in it, so a limit
+    /// raised after an OOM kill is not applied to the runs before; a run without a snapshot takes `memoryLimits`
+    /// (bytes by container id, the `containers` projection: the latest known).
     static func sampleRuns(
         containerIDs: [String], events: [EventRecord], memoryLimits: [String: Int64], since: Int64?, until: Int64?
     ) -> [SampleRun] {
         var starts: [String: [Int64]] = [:]
-        for event in events where event.kind == .engine && event.type == "container" && event.action == "start" {
-            if let id = event.containerID { starts[id, default: []].append(event.timeNanos) }
+        var snapshots: [String: [(time: Int64, limit: Int64?)]] = [:]
+        for event in events {
+            guard let id = event.containerID else { continue }
+            if event.kind == .engine && event.type == "container" && event.action == "start" { starts[id, default: []].append(event.timeNanos) }
+            if event.kind == .inspect, let inspect = try? ContainerInspect.decode(Data(event.payload.utf8)) {
+                snapshots[id, default: []].append((event.timeNanos, inspect.hostConfig.memoryBytes > 0 ? inspect.hostConfig.memoryBytes : nil))
+            }
         }
         return Set(containerIDs).sorted().flatMap { id -> [SampleRun] in
-            let threshold = memoryLimits[id].map { nearLimit * Double($0) }
             let bounds = [since ?? .min] + (starts[id] ?? []).sorted()
             return bounds.indices.map { index in
                 let end = index + 1 < bounds.count ? bounds[index + 1] - 1 : until ?? .max
-                return SampleRun(containerID: id, fromNanos: bounds[index], untilNanos: end, workingSetThreshold: threshold)
+                let snapshot = snapshots[id]?.filter { (bounds[index]...end).contains($0.time) }.min { $0.time < $1.time }
+                let limit = snapshot.map(\.limit) ?? memoryLimits[id]
+                return SampleRun(
+                    containerID: id, fromNanos: bounds[index], untilNanos: end, workingSetThreshold: limit.map { nearLimit * Double($0) },
+                    memoryLimitBytes: limit)
             }
         }
     }
@@ -133,7 +143,7 @@ struct Timeline {
         sampleRuns.flatMap { summary -> [TimelineEntry] in
             let id = summary.run.containerID
             let peak = summary.peak
-            let limit = memoryLimits[id]
+            let limit = summary.run.memoryLimitBytes
             let ofLimit = limit.map { " of a \(Units.bytes($0)) limit (\(Units.percent(100 * Double(peak.workingSetBytes) / Double($0))))" } ?? ""
             var entries = [
                 TimelineEntry(

@@ -7,12 +7,15 @@ public struct SampleRun: Sendable, Equatable {
     public var untilNanos: Int64
     /// A working set in bytes whose first reaching is wanted (``SampleRunSummary/firstReaching``); nil for none.
     public var workingSetThreshold: Double?
+    /// The memory limit the run ran under (`HostConfig.Memory`, bytes); nil when it had none or it is unknown.
+    public var memoryLimitBytes: Int64?
 
-    public init(containerID: String, fromNanos: Int64, untilNanos: Int64, workingSetThreshold: Double? = nil) {
+    public init(containerID: String, fromNanos: Int64, untilNanos: Int64, workingSetThreshold: Double? = nil, memoryLimitBytes: Int64? = nil) {
         self.containerID = containerID
         self.fromNanos = fromNanos
         self.untilNanos = untilNanos
         self.workingSetThreshold = workingSetThreshold
+        self.memoryLimitBytes = memoryLimitBytes
     }
 }
 

@@ -40,11 +40,11 @@ import Testing
         #expect(
             found == [
                 SampleRunSummary(
-                    run: SampleRun(containerID: "a", fromNanos: .min, untilNanos: 99, workingSetThreshold: 90), count: 6,
+                    run: SampleRun(containerID: "a", fromNanos: .min, untilNanos: 99, workingSetThreshold: 90, memoryLimitBytes: 100), count: 6,
                     peak: WorkingSetReading(timeNanos: 40, workingSetBytes: 95), firstReaching: WorkingSetReading(timeNanos: 40, workingSetBytes: 95),
                     throttling: [ThrottleStretch(fromNanos: 10, untilNanos: 30, periods: 5), ThrottleStretch(fromNanos: 50, untilNanos: 60, periods: 1)]),
                 SampleRunSummary(
-                    run: SampleRun(containerID: "a", fromNanos: 100, untilNanos: .max, workingSetThreshold: 90), count: 3,
+                    run: SampleRun(containerID: "a", fromNanos: 100, untilNanos: .max, workingSetThreshold: 90, memoryLimitBytes: 100), count: 3,
                     peak: WorkingSetReading(timeNanos: 100, workingSetBytes: 30), firstReaching: nil, throttling: []),
                 SampleRunSummary(
                     run: SampleRun(containerID: "b", fromNanos: .min, untilNanos: .max), count: 2, peak: WorkingSetReading(timeNanos: 25, workingSetBytes: 7),
@@ -79,5 +79,41 @@ import Testing
         #expect(notable.first { $0.timeNanos == 40 && $0.event == "memory peak" }?.details == "working set 95B of a 100B limit (95.00%), highest of 6 samples")
         #expect(notable.first { $0.timeNanos == 40 && $0.event == "memory limit reached" }?.details == "working set 95B is 95.00% of 100B")
         #expect(notable.first?.details == "5 CFS periods throttled over 0.0s")
+    }
+
+    /// Container `c` was OOM-killed under a 64 B limit, then started again under 256 B (the inspect snapshots at each
+    /// start say so); container `d` ran without a limit and was given one of 100 B afterwards. Each run is measured
+    /// against the limit it ran under, not the latest one.
+    @Test func eachRunHasTheLimitItRanUnder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        func sample(_ id: String, _ time: Int64, workingSet: Int64, limit: Int64) -> ResourceSample {
+            ResourceSample(
+                containerID: id, timeNanos: time, cpuPercent: nil, cpuPercentOfLimit: nil, cpuThrottledPeriods: 0, memoryUsageBytes: workingSet,
+                memoryWorkingSetBytes: workingSet, memoryLimitBytes: limit, pids: 1, networkRxBytes: 0, networkTxBytes: 0, blockReadBytes: 0,
+                blockWriteBytes: 0)
+        }
+        func inspect(_ id: String, _ time: Int64, memory: Int64) -> EventRecord {
+            EventRecord(
+                timeNanos: time, kind: .inspect, containerID: id,
+                payload: #"{"Id":"\#(id)","State":{"Status":"running"},"Config":{},"HostConfig":{"Memory":\#(memory)}}"#)
+        }
+        try store.append(samples: [
+            sample("c", 10, workingSet: 60, limit: 64), sample("c", 20, workingSet: 62, limit: 64), sample("c", 110, workingSet: 100, limit: 256),
+            sample("d", 10, workingSet: 95, limit: 1_000),
+        ])
+        for record in [
+            inspect("c", 5, memory: 64), EventRecord(timeNanos: 100, kind: .engine, type: "container", action: "start", containerID: "c", payload: "{}"),
+            inspect("c", 101, memory: 256), inspect("d", 5, memory: 0),
+        ] { try store.append(record) }
+        let entries = try Timeline.load(containerIDs: ["c", "d"], since: nil, until: nil, memoryLimits: ["c": 256, "d": 100], from: store, now: 1_000)
+            .entries().filter { ["memory peak", "memory limit reached"].contains($0.event) }
+        #expect(entries.map { "\($0.timeNanos) \($0.containerID ?? "-") \($0.event): \($0.details)" } == [
+            "10 c memory limit reached: working set 60B is 93.75% of 64B",
+            "10 d memory peak: working set 95B, highest of 1 samples",
+            "20 c memory peak: working set 62B of a 64B limit (96.88%), highest of 2 samples",
+            "110 c memory peak: working set 100B of a 256B limit (39.06%), highest of 1 samples",
+        ])
     }
 }
