@@ -1,6 +1,7 @@
 import BlackboxStore
 import DockerEngine
 import Foundation
+import Playbooks
 
 /// How one stored event reads in `events` and other listings.
 enum EventDescription {
@@ -18,10 +19,13 @@ enum EventDescription {
         }
     }
 
-    static func details(_ event: EventRecord) -> String {
+    /// `events` (oldest first) are the listing's others: an `update` shows what it changed from the inspect snapshots
+    /// around it (``ContainerUpdateChange``).
+    static func details(_ event: EventRecord, among events: [EventRecord] = []) -> String {
         let payload = Data(event.payload.utf8)
         switch event.kind {
         case .engine:
+            if let change = ContainerUpdateChange.summary(of: event, in: events) { return change }
             var parts: [String] = []
             if let exitCode = event.exitCode { parts.append("exitCode=\(exitCode)") }
             if let signal = event.signal { parts.append("signal=\(signal)") }

@@ -55,7 +55,7 @@ struct EventsCommand: ParsableCommand {
                     rows: events.map { event in
                         [
                             Timestamp.rfc3339(unixNanos: event.timeNanos), EventDescription.containerName(event, names: names),
-                            EventDescription.title(event), EventDescription.details(event),
+                            EventDescription.title(event), EventDescription.details(event, among: events),
                         ]
                     }))
         }

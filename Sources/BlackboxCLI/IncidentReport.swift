@@ -193,7 +193,7 @@ struct IncidentReport {
         let execs = evidence.events.filter { $0.kind == .engine && ($0.action ?? "").hasPrefix("exec_") }
         for event in evidence.events where event.kind != .engineInfo && !(event.kind == .engine && (event.action ?? "").hasPrefix("exec_")) {
             let title = EventDescription.title(event)
-            let details = EventDescription.details(event)
+            let details = EventDescription.details(event, among: evidence.events)
             if let last = rows.last, last.title == title, last.details == details, event.timeNanos - last.time < 1_000_000_000 {
                 rows[rows.count - 1].count += 1
                 continue

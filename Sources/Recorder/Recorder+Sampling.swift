@@ -32,14 +32,17 @@ extension Recorder {
         await samplers.finish(containerID, generation: generation)
     }
 
-    private func sampleUntilStopped(_ inspect: ContainerInspect, from source: SamplerSelection.Source, generation: Int) async {
-        let containerID = inspect.id
+    /// The limits are the start snapshot's until a `docker update` hands a newer one (``SamplerRegistry/noteUpdate(_:)``).
+    private func sampleUntilStopped(_ started: ContainerInspect, from source: SamplerSelection.Source, generation: Int) async {
+        let containerID = started.id
+        var inspect = started
         let clock = ContinuousClock()
         let files = CgroupFiles()
         var previous: StatsReading?
         var pressure = PressureDetector(policy: configuration.pressure, startedNanos: inspect.state.startedAtNanos ?? 0)
         while await samplers.isActive(containerID, generation: generation), !Task.isCancelled {
             let readAt = clock.now
+            if let updated = await samplers.takeUpdate(containerID, generation: generation) { inspect = updated }
             do {
                 let reading: StatsReading
                 switch source {

@@ -256,6 +256,11 @@ public struct Recorder: Service {
             }
         case ("container", "create"), ("container", "health_status"):
             group.addTask { _ = await self.snapshot(containerID, trigger: trigger) }
+        case ("container", "update"):
+            // The new limits, for the store (old → new in the timeline) and for the running sampler.
+            group.addTask {
+                if let inspect = await self.snapshot(containerID, trigger: trigger) { await self.samplers.noteUpdate(inspect) }
+            }
         case ("container", "start"), ("container", "unpause"):
             group.addTask {
                 if let inspect = await self.snapshot(containerID, trigger: trigger), inspect.state.running {

@@ -1,3 +1,5 @@
+import DockerEngine
+
 /// Which containers have a running sampler, so each container has at most one.
 ///
 /// A sampler asks ``isActive(_:generation:)`` before each reading and ends when it is no longer the current one.
@@ -6,6 +8,8 @@ actor SamplerRegistry {
     nonisolated let origin = ContinuousClock.now
     private var generations: [String: Int] = [:]
     private var next = 0
+    /// Inspect snapshots taken after `docker update`, not yet read by the container's sampler.
+    private var updates: [String: ContainerInspect] = [:]
 
     /// Registers a sampler for `containerID`; nil when one is already active.
     func start(_ containerID: String) -> Int? {
@@ -18,6 +22,7 @@ actor SamplerRegistry {
     /// Ends the sampler of `containerID`, if any, at its next tick.
     func stop(_ containerID: String) {
         generations[containerID] = nil
+        updates[containerID] = nil
     }
 
     /// Ends the sampler of `containerID` only if it is the given one (a sampler that ends by itself).
@@ -29,7 +34,21 @@ actor SamplerRegistry {
         generations[containerID] == generation
     }
 
+    /// Hands the snapshot taken after a `docker update` (new memory, CPU or pids limits) to the container's running
+    /// sampler; ignored when none runs.
+    func noteUpdate(_ inspect: ContainerInspect) {
+        guard generations[inspect.id] != nil else { return }
+        updates[inspect.id] = inspect
+    }
+
+    /// The snapshot of the latest `docker update` since the last call, for the sampler that is current.
+    func takeUpdate(_ containerID: String, generation: Int) -> ContainerInspect? {
+        guard generations[containerID] == generation else { return nil }
+        return updates.removeValue(forKey: containerID)
+    }
+
     func removeAll() {
         generations.removeAll()
+        updates.removeAll()
     }
 }

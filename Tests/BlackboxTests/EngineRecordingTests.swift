@@ -141,6 +141,35 @@ struct EngineRecordingTests {
         try TestEngine.docker("rm", "-f", name)
     }
 
+    /// `docker update` sends an `update` event with no values: the recorder snapshots the container, the timeline
+    /// shows old → new from the snapshots around it, and the running sampler takes the new CPU limit.
+    @Test func aDockerUpdateShowsWhatItChangedAndTheSamplerFollows() throws {
+        let name = TestEngine.uniqueName("updated")
+        let (store, directory) = try record({
+            try TestEngine.docker("run", "-d", "--name", name, "--memory", "64m", "--cpus", "0.5", TestEngine.image, "sh", "-c", "while :; do :; done")
+            Thread.sleep(forTimeInterval: 3)
+            try TestEngine.docker("update", "--memory", "128m", "--memory-swap", "256m", "--cpus", "0.25", "--pids-limit", "50", name)
+        }, until: { store in
+            let ids = try store.containerIDs(matching: name)
+            guard !ids.isEmpty else { return false }
+            return try store.samples(containerIDs: ids).filter { $0.memoryLimitBytes == 128 * 1024 * 1024 && $0.cpuPercent != nil }.count >= 4
+        })
+        defer { directory.remove() }
+        let recorded = try events(store, name)
+        let update = try #require(recorded.first { $0.action == "update" })
+        #expect(recorded.contains { $0.kind == .inspect && $0.deduplicationKey == update.deduplicationKey.map { "inspect|" + $0.dropFirst("engine|".count) } })
+        let timeline = try BlackboxBinary.run(["timeline", name, "--db", directory.storePath])
+        #expect(timeline.status == 0)
+        for change in ["memory 64MiB → 128MiB", "memory-swap 128MiB → 256MiB", "cpus 0.5 → 0.25", "pids-limit none → 50"] {
+            #expect(timeline.stdout.contains(change), "\(change) not in \(timeline.stdout)")
+        }
+        // A busy loop under --cpus 0.25 runs at about a quarter of a CPU: near 100 % of the new limit, which the old
+        // limit (0.5) would have read as at most 50 %.
+        let after = try store.samples(containerIDs: store.containerIDs(matching: name)).filter { $0.memoryLimitBytes == 128 * 1024 * 1024 }.dropFirst()
+        #expect(after.contains { ($0.cpuPercentOfLimit ?? 0) > 60 }, "CPU % of limit after the update: \(after.map { $0.cpuPercentOfLimit ?? 0 })")
+        try TestEngine.docker("rm", "-f", name)
+    }
+
     @Test func credentialsInTheEnvironmentNeverReachTheFile() throws {
         let name = TestEngine.uniqueName("secret")
         let secret = "s3cr3t-\(UUID().uuidString)"
