@@ -70,7 +70,7 @@ public final class EventStore: Sendable {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path: path, configuration: configuration)
             let foreign = try pool.read { db in
                 try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
             }
@@ -90,6 +90,26 @@ public final class EventStore: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
         }
+    }
+
+    /// The pool on `path`. A reader that may not write the store's directory cannot create the `-shm` file SQLite's
+    /// WAL mode needs (SQLite: "attempt to write a readonly database"); when no `-wal` file exists either, no writer
+    /// has the store open, so it is opened as immutable (`file:…?immutable=1`): the data as of now, without the files.
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            guard !FileManager.default.fileExists(atPath: path + "-wal") else { throw error }
+            return try DatabasePool(path: immutableURI(path), configuration: configuration)
+        }
+    }
+
+    /// `file:/var/lib/blackbox/store.sqlite?immutable=1`, with the characters a URI path cannot hold escaped.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     /// Throws ``StoreError/cannotOpen(path:reason:)`` when the file at `path` is an SQLite file with tables but not a

@@ -69,7 +69,7 @@ public final class ReadOnlyQuery: Sendable {
             QueryAuthorizer.install(on: db.sqliteConnection)
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try EventStore.openPool(path: path, configuration: configuration)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: EventStore.reason(error))
         }

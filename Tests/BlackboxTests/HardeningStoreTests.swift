@@ -54,3 +54,42 @@ import Testing
         #expect(stderr.contains("… and 500 more rejected lines"), "\(stderr.suffix(400))")
     }
 }
+
+/// Reading a store without write permission (issue 13).
+@Suite struct HardeningReadOnlyStoreTests {
+    /// A person who may read but not write a store (root's, with no recorder running: no `-wal`, no `-shm`) reads it:
+    /// SQLite's WAL mode would create `-shm` ("attempt to write a readonly database"), so it is opened immutable.
+    /// Runs the binary as `nobody` (uid 65534) through setpriv; the test command runs as root.
+    @Test func aReaderWhoMayNotWriteReadsAnIdleStore() throws {
+        try #require(getuid() == 0, "this test drops to uid 65534 and needs root, as the test command runs")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let store = try EventStore(path: directory.storePath)
+            try store.append(EventRecord(timeNanos: 1_000, kind: .engine, type: "container", action: "create", containerID: "c1", containerName: "readable", payload: "{}"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.storePath + "-wal"), "the store was not closed")
+        let binary = directory.url.appending(path: "blackbox")
+        try FileManager.default.copyItem(at: BlackboxBinary.url, to: binary)
+        for (path, mode) in [(directory.url.path, 0o755), (binary.path, 0o755), (directory.storePath, 0o644)] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        }
+        func asNobody(_ arguments: [String]) throws -> BlackboxBinary.Result {
+            try ProcessRunner.run(
+                URL(fileURLWithPath: "/usr/bin/setpriv"), ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + arguments + ["--db", directory.storePath])
+        }
+        let ps = try asNobody(["ps", "--all"])
+        #expect(ps.status == 0, "\(ps.stderr)")
+        #expect(ps.stdout.contains("readable"))
+        let query = try asNobody(["query", "SELECT count(*) AS n FROM events", "--format", "csv"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stdout == "n\r\n1\r\n", "\(query.stdout)")
+        let status = try asNobody(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.storePath + "-shm"))
+        // Writing still needs permission, and says so.
+        let record = try asNobody(["import", "/dev/null"])
+        #expect(record.status != 0)
+        #expect(record.stderr.contains(directory.storePath), "\(record.stderr)")
+    }
+}
