@@ -43,7 +43,7 @@ public struct IncidentEvidence: Sendable {
                 of: Set(group.seqs), triggers: triggers, from: from, failure: failure, until: nextLifecycle.map { ($0.timeNanos, $0.seq ?? 0) },
                 events: events, linkedKeys: linkedKeys)
             let summary = OccurrenceSummary(
-                number: index + 1, triggers: group.triggers, failedNanos: failure.time, exitCode: Self.exitCode(triggers),
+                number: index + 1, triggers: group.triggers, failedNanos: failure.time, exitCode: Self.exitCode(triggers, events: events),
                 ranForNanos: Self.ranFor(rows, failure: failure.time, triggers: group.triggers))
             history.append(summary)
             let sampleFrom = index == 0 ? incident.openedNanos - IncidentContext.samplesBeforeNanos : from.0
@@ -62,8 +62,10 @@ public struct IncidentEvidence: Sendable {
     /// same kind (the same triggers and exit code) says more — one a playbook that knows a cause explains (the first
     /// one's log tail may not have been read), else the latest one a fallback explains (a restart loop covers every
     /// failure before it). A later failure of another kind (the stop a person timed out after an unhealthy container,
-    /// a fix that failed differently) never replaces the first failure's diagnosis. With no match for the first, the
-    /// first occurrence any playbook explains.
+    /// a fix that failed differently) never replaces the first failure's diagnosis — unless that diagnosis is only a
+    /// warning and the later one is a failure a playbook that knows a cause rates worse, not one of a stop (a
+    /// person's `docker stop` that waited out its timeout, then a `docker start` the engine refused for a taken port:
+    /// the refusal is the incident). With no match for the first, the first occurrence any playbook explains.
     ///
     /// - Parameters:
     ///   - matches: each occurrence's matches, best first, in occurrence order.
@@ -76,10 +78,22 @@ public struct IncidentEvidence: Sendable {
             let (this, that) = (occurrences[index].incident, initial.incident)
             return Set(this.triggerKinds) == Set(that.triggerKinds) && this.exitCode == that.exitCode
         }
-        if knowsACause(0) { return 0 }
-        if let known = matches.indices.dropFirst().first(where: { knowsACause($0) && sameKind($0) }) { return known }
-        if !first.isEmpty { return matches.indices.last { !matches[$0].isEmpty && sameKind($0) } ?? 0 }
-        return matches.firstIndex { !$0.isEmpty } ?? 0
+        let chosen: Int
+        if knowsACause(0) {
+            chosen = 0
+        } else if let known = matches.indices.dropFirst().first(where: { knowsACause($0) && sameKind($0) }) {
+            chosen = known
+        } else if !first.isEmpty {
+            chosen = matches.indices.last { !matches[$0].isEmpty && sameKind($0) } ?? 0
+        } else {
+            chosen = matches.firstIndex { !$0.isEmpty } ?? 0
+        }
+        guard let diagnosis = matches[chosen].first, diagnosis.playbook.severity >= .warning else { return chosen }
+        let worse = matches.indices.first { index in
+            guard index > chosen, knowsACause(index), let best = matches[index].first else { return false }
+            return best.playbook.severity < .warning && best.playbook.failureClass != .stop
+        }
+        return worse ?? chosen
     }
 
     // MARK: - Splitting the window
@@ -158,8 +172,15 @@ public struct IncidentEvidence: Sendable {
         key.firstIndex(of: "|").map { String(key[key.index(after: $0)...]) }
     }
 
-    private static func exitCode(_ triggers: [EventRecord]) -> Int? {
-        triggers.last { $0.kind == .startFailure || $0.kind == .reconciledExit || ($0.kind == .engine && $0.action == "die") }?.exitCode
+    /// The failure's exit code. A refused start leaves `State.ExitCode` as the previous run ended unless that was 0
+    /// (moby sets 128, or 126/127 for a program that cannot run): a start failure carrying the exit code of the `die`
+    /// before it is that run's, not its own (a `docker restart` refused a taken port after a 137), and is nil.
+    static func exitCode(_ triggers: [EventRecord], events: [EventRecord]) -> Int? {
+        guard let trigger = triggers.last(where: { $0.kind == .startFailure || $0.kind == .reconciledExit || ($0.kind == .engine && $0.action == "die") })
+        else { return nil }
+        guard trigger.kind == .startFailure, let code = trigger.exitCode, ![126, 127, 128].contains(code) else { return trigger.exitCode }
+        let previousDie = events.last { $0.kind == .engine && $0.action == "die" && ($0.timeNanos, $0.seq ?? 0) < (trigger.timeNanos, trigger.seq ?? 0) }
+        return previousDie?.exitCode == code ? nil : code
     }
 
     private static func ranFor(_ rows: [EventRecord], failure: Int64, triggers: [String]) -> Int64? {
