@@ -82,7 +82,7 @@ public struct ComposeVariable: Sendable {
     public var literalInComposeFile: Bool
 }
 
-/// One published port (a range is expanded to one entry per port).
+/// One published port (a range is expanded to one entry per port; the checklist folds them back into ranges).
 public struct ComposePort: Sendable {
     /// The host address; nil for every address.
     public var hostIP: String?
