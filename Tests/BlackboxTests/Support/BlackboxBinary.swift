@@ -31,10 +31,30 @@ enum ProcessRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes at once: a child filling one (64 KiB) while the other is read to its end would block forever.
+        let errReader = BackgroundRead(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errReader.wait()
         process.waitUntilExit()
         return BlackboxBinary.Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A file handle read to its end on a queue of its own; ``wait()`` gives the bytes.
+private final class BackgroundRead: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        DispatchQueue.global().async {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
