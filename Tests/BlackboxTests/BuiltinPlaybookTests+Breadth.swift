@@ -183,6 +183,20 @@ import Testing
             says: ["such as /data", "(json-file driver) has no max-size", "docker system df", "--log-opt max-size=10m"],
             nearMiss: .log(["disk check: plenty of space left on device /dev/sda1 (87%)"])),
         BreadthCase(
+            "volume-permission-denied", .die(1), log: ["Unhandled exception. System.UnauthorizedAccessException: Access to the path '/app/Covers/17.jpg' is denied. Permission denied"],
+            inspect: Snapshot.merge(
+                Snapshot.at("Config", "User", .string("1654:1654")),
+                .object([
+                    "Mounts": .array([
+                        .object([
+                            "Type": .string("volume"), "Name": .string("tranga_covers"), "Source": .string("/var/lib/docker/volumes/tranga_covers/_data"),
+                            "Destination": .string("/app/Covers"), "RW": .bool(true),
+                        ])
+                    ])
+                ])),
+            says: ["runs as user 1654:1654", "named volume tranga_covers at /app/Covers", "docker run --rm -v tranga_covers:/app/Covers busybox chown -R 1654:1654 /app/Covers"],
+            nearMiss: .inspect(Snapshot.at("Config", "User", .string("root")))),
+        BreadthCase(
             "sqlite-cannot-open", .die(1), log: ["sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) unable to open database file"],
             inspect: Snapshot.merge(
                 Snapshot.env(["SQLALCHEMY_DATABASE_URI=sqlite:///data/pdnsadmin.db"]),
