@@ -7,13 +7,9 @@ import Foundation
 /// built-in playbooks guard every value that can be missing with a section, so that word never appears in their text.
 public enum TemplateRenderer {
     /// Values every playbook may use without declaring them as evidence.
-    public static let builtins: Set<String> = [
-        "container", "image", "compose_project", "compose_service", "exit_code", "exit_meaning", "signal_name", "occurrences",
-        "trigger", "first_seen", "last_seen", "restart_policy", "user", "state_error", "error_line", "ran_for", "logs_unavailable",
-        "log_driver", "stop_waited",
-    ]
+    public static let builtins = Set(BuiltinValue.allCases.map(\.rawValue))
     /// Built-ins every incident has, so a command may use them without a section.
-    public static let alwaysPresent: Set<String> = ["container", "occurrences", "trigger", "first_seen", "last_seen"]
+    public static let alwaysPresent = Set(BuiltinValue.allCases.filter(\.isAlwaysPresent).map(\.rawValue))
     public static let filters: Set<String> = ["bytes", "mib", "percent", "duration", "list"]
 
     /// What is wrong with the template (errors), given the names it may use.

@@ -50,6 +50,15 @@ import Testing
         ])
     }
 
+    @Test func everyBuiltInValueLintsInATemplate() {
+        for builtin in BuiltinValue.allCases {
+            let section = builtin.isAlwaysPresent ? "`run {{\(builtin.rawValue)}}`" : "{{#\(builtin.rawValue)}}`run {{\(builtin.rawValue)}}`{{/\(builtin.rawValue)}}"
+            let yaml = "id: b\ntitle: t\nseverity: info\nmatch: {trigger: oom}\ndiagnosis: \"\(section)\"\nfix: ok\n"
+            let (playbook, diagnostics) = PlaybookParser.parse(yaml: yaml, file: "b.yaml")
+            #expect(playbook != nil && diagnostics.isEmpty, "\(builtin.rawValue): \(diagnostics.map(\.description))")
+        }
+    }
+
     @Test func lintCatchesMalformedPlaceholdersAndSharedIds() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
