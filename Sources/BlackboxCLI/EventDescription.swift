@@ -58,7 +58,7 @@ enum EventDescription {
         case .kernelOOM:
             guard let oom = try? JSONDecoder().decode(EventRecord.KernelOOM.self, from: payload) else { return "" }
             return "oom_kills=\(oom.oomKillsBefore)→\(oom.oomKillsAfter) from \(oom.file) (cgroup \(oom.cgroup), read at \(oom.readAt))"
-        case .memoryPressure, .cpuPressure, .pidsPressure:
+        case .memoryPressure, .cpuPressure, .pidsPressure, .diskPressure:
             guard let pressure = EventRecord.Pressure.decode(event) else { return "" }
             return PressureDescription.details(pressure)
         case .errorBurst:

@@ -50,7 +50,7 @@ struct Timeline {
                     details: action.dropFirst("health_status".count).trimmingCharacters(in: CharacterSet(charactersIn: ": ")))
             }
             return TimelineEntry(timeNanos: event.timeNanos, containerID: event.containerID, event: action, details: EventDescription.details(event, among: events))
-        case .startFailure, .kernelOOM, .memoryPressure, .cpuPressure, .pidsPressure, .errorBurst, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove:
+        case .startFailure, .kernelOOM, .memoryPressure, .cpuPressure, .pidsPressure, .diskPressure, .errorBurst, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove:
             let title = event.kind.isReconciled ? "\(event.kind.rawValue.dropFirst("reconciled_".count)) (reconciled)" : EventDescription.title(event)
             return TimelineEntry(timeNanos: event.timeNanos, containerID: event.containerID, event: title, details: EventDescription.details(event))
         case .engineInfo, .inspect, .hostFacts, .recorderStart, .recorderStop, .recorderDisconnected, .recorderReconnected, .recorderGap, .rejectedLine:

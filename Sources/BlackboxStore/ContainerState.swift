@@ -23,6 +23,8 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
     /// `State.Error` of the last recorded start failure; nil after a successful start.
     public var error: String?
     public var restartCount: Int
+    /// `HostConfig.RestartPolicy.Name` of the latest inspect snapshot (`no` when empty); nil before one.
+    public var restartPolicy: String?
     /// Signals of the `kill` events since the last start, in order, comma-separated (`15,9` for a stop that timed out).
     public var killSignals: String?
     /// Memory limit, bytes; nil when unlimited.
@@ -45,6 +47,7 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
         case exitCode = "exit_code"
         case oomKilled = "oom_killed"
         case restartCount = "restart_count"
+        case restartPolicy = "restart_policy"
         case killSignals = "kill_signals"
         case memoryLimitBytes = "mem_limit_bytes"
         case cpuLimit = "cpu_limit"
@@ -153,6 +156,7 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
         name = inspect.name
         image = inspect.config.image
         restartCount = inspect.restartCount
+        restartPolicy = inspect.hostConfig.restartPolicy.isEmpty ? "no" : inspect.hostConfig.restartPolicy
         memoryLimitBytes = inspect.hostConfig.memoryBytes > 0 ? inspect.hostConfig.memoryBytes : nil
         cpuLimit = inspect.hostConfig.cpuLimit
         createdNanos = inspect.createdNanos ?? createdNanos

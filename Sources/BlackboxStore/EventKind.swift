@@ -19,11 +19,13 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// cgroup file they came from). The engine sends no event for it.
     case kernelOOM = "kernel_oom"
     /// A resource of a running container near its limit for consecutive samples, or out of it again: the working
-    /// set near `--memory`, CPU throttled under `--cpus`, tasks near `--pids-limit` (payload ``EventRecord/Pressure``:
-    /// `phase` `start` or `end`, the value, the limit, the window and the kernel file). The engine sends no event for it.
+    /// set near `--memory`, CPU throttled under `--cpus`, tasks near `--pids-limit`, a filesystem the container writes
+    /// (its root or a read-write mount) nearly full (payload ``EventRecord/Pressure``: `phase` `start` or `end`, the
+    /// value, the limit, the window and the source). The engine sends no event for it.
     case memoryPressure = "memory_pressure"
     case cpuPressure = "cpu_pressure"
     case pidsPressure = "pids_pressure"
+    case diskPressure = "disk_pressure"
     /// A burst of error lines in a running container's logs, or its end (payload ``EventRecord/ErrorBurst``: the
     /// phase, how many error lines within what window, the lines, redacted, and the most informative one).
     case errorBurst = "error_burst"
@@ -57,7 +59,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// The recorder's warnings about a container that runs on: the pressure rows and `error_burst`.
     public var isWarning: Bool { pressureResource != nil || self == .errorBurst }
 
-    /// The resource of a pressure row (`memory_pressure`, `cpu_pressure`, `pids_pressure`); nil for other kinds.
+    /// The resource of a pressure row (`memory_pressure`, `cpu_pressure`, `pids_pressure`, `disk_pressure`); nil for
+    /// other kinds.
     public var pressureResource: EventRecord.Pressure.Resource? {
         EventRecord.Pressure.Resource.allCases.first { $0.eventKind == self }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// Opens, grows and resolves incidents from the event log. Pure: the result depends only on its inputs.
 ///
 /// - A trigger opens an incident: a `die` with a non-zero exit code (unless the container obeyed a signal it
-///   was sent, as `docker stop` → exit 143), an `oom`, a start failure, `health_status: unhealthy`, a non-zero exit
+///   was sent, as `docker stop` → exit 143) or an exit 0 in a loop under a restart policy (``isCleanExitLoop(_:_:)``), an `oom`, a start failure, `health_status: unhealthy`, a non-zero exit
 ///   or restarts found by a scan with no `die` received (`reconciled`); a `die`
 ///   after a stop that escalated from SIGTERM to SIGKILL is the trigger `stop_timeout`.
 /// - A trigger after the container started again is another occurrence of the open incident (a restart loop
@@ -13,7 +13,7 @@ import Foundation
 /// - The incident resolves when the container is removed, or has run — and, with a health check, been
 ///   healthy — for ``IncidentPolicy/resolveAfterNanos``; a failure after that opens a new incident.
 /// - A warning of a container that runs on — a pressure `start` row (`memory_pressure`, `cpu_pressure`,
-///   `pids_pressure`) or an `error_burst` `start` — opens a warning incident with no `die`; its stable clock runs
+///   `pids_pressure`, `disk_pressure`) or an `error_burst` `start` — opens a warning incident with no `die`; its stable clock runs
 ///   from the `end` row after which no resource is under pressure (or the burst's `end`), or from the container's
 ///   stop or next start. A failure while it is open resolves it as `superseded` and opens an incident of its own; a
 ///   warning while a failure incident is open joins that incident's rows and is no occurrence.
@@ -25,7 +25,7 @@ public enum IncidentFold {
             return .startFailure
         case .kernelOOM:
             return .oom
-        case .memoryPressure, .cpuPressure, .pidsPressure:
+        case .memoryPressure, .cpuPressure, .pidsPressure, .diskPressure:
             return EventRecord.Pressure.decode(event).flatMap { $0.phase == .start ? $0.resource.trigger : nil }
         case .errorBurst:
             return EventRecord.ErrorBurst.decode(event)?.phase == .start ? .errorBurst : nil
@@ -38,7 +38,7 @@ public enum IncidentFold {
             switch event.action ?? "" {
             case "oom": return .oom
             case "health_status: unhealthy": return .unhealthy
-            case "die": return dieTrigger(exitCode: event.exitCode ?? 0, killSignals: container?.killSignals)
+            case "die": return dieTrigger(event, container)
             default: return nil
             }
         default:
@@ -46,13 +46,33 @@ public enum IncidentFold {
         }
     }
 
-    private static func dieTrigger(exitCode: Int, killSignals: String?) -> IncidentTrigger? {
-        guard exitCode != 0 else { return nil }
-        let signals = (killSignals ?? "").split(separator: ",").compactMap { Signal.number(String($0)) }
+    private static func dieTrigger(_ event: EventRecord, _ container: ContainerState?) -> IncidentTrigger? {
+        let exitCode = event.exitCode ?? 0
+        guard exitCode != 0 else { return isCleanExitLoop(event, container) ? .die : nil }
+        let signals = (container?.killSignals ?? "").split(separator: ",").compactMap { Signal.number(String($0)) }
         guard let last = signals.last else { return .die }
         if last == 9 && signals.dropLast().contains(15) { return exitCode == 137 ? .stopTimeout : .die }
         // The container ended on the signal it was sent: a deliberate stop or kill, not a failure.
         return exitCode == 128 + last ? nil : .die
+    }
+
+    /// Restarts by the policy before a clean exit that make it a loop (``isCleanExitLoop(_:_:)``).
+    public static let cleanExitLoopRestarts = 2
+    /// The longest run, nanoseconds, that counts as one turn of a clean-exit loop (10 s: the engine resets its
+    /// restart back-off for a container that ran that long).
+    public static let cleanExitLoopRunNanos: Int64 = 10_000_000_000
+
+    /// An exit 0 that is a failure all the same: the main process ends normally, and the restart policy (`always`,
+    /// `unless-stopped`) starts it again, over and over — a server that daemonizes, a one-shot command under
+    /// `--restart always`. True when the container had already been restarted by its policy
+    /// ``cleanExitLoopRestarts`` times (`RestartCount`, which a manual start resets) and this run lasted under
+    /// ``cleanExitLoopRunNanos``, with no signal sent to it.
+    static func isCleanExitLoop(_ event: EventRecord, _ container: ContainerState?) -> Bool {
+        guard let container, ["always", "unless-stopped"].contains(container.restartPolicy ?? ""), container.killSignals == nil,
+            container.restartCount >= cleanExitLoopRestarts, let started = container.startedNanos
+        else { return false }
+        let ran = event.timeNanos - started
+        return ran >= 0 && ran < cleanExitLoopRunNanos
     }
 
     /// Folds one event (already stored, with its `seq`) into the container's open incident.
@@ -144,7 +164,7 @@ public enum IncidentFold {
     /// an `error_burst` `end`, a `die` (the process is gone), a `start` (a new run); nil for other events.
     private static func warningEnded(_ event: EventRecord, time: Int64) -> Int64? {
         switch (event.kind, event.action ?? "") {
-        case (.memoryPressure, _), (.cpuPressure, _), (.pidsPressure, _):
+        case (.memoryPressure, _), (.cpuPressure, _), (.pidsPressure, _), (.diskPressure, _):
             guard let pressure = EventRecord.Pressure.decode(event), pressure.phase == .end, pressure.active.isEmpty else { return nil }
             return time
         case (.errorBurst, _):

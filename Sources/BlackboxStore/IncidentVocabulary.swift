@@ -12,16 +12,17 @@ public enum IncidentTrigger: String, Sendable, CaseIterable, Codable {
     case stopTimeout = "stop_timeout"
     /// A non-zero exit or missed restarts found by a scan, with no `die` received.
     case reconciled
-    /// A resource of a running container under pressure (a `memory_pressure`, `cpu_pressure` or `pids_pressure` row
-    /// with phase `start`): a warning, with no `die`.
+    /// A resource of a running container under pressure (a `memory_pressure`, `cpu_pressure`, `pids_pressure` or
+    /// `disk_pressure` row with phase `start`): a warning, with no `die`.
     case memoryPressure = "memory_pressure"
     case cpuPressure = "cpu_pressure"
     case pidsPressure = "pids_pressure"
+    case diskPressure = "disk_pressure"
     /// A burst of error lines in a running container's logs (an `error_burst` row with phase `start`): a warning.
     case errorBurst = "error_burst"
 
     /// Whether the container runs on through it (a pressure or an error burst): a warning, not a failure.
-    public var isWarning: Bool { self == .memoryPressure || self == .cpuPressure || self == .pidsPressure || self == .errorBurst }
+    public var isWarning: Bool { self == .errorBurst || EventRecord.Pressure.Resource.allCases.contains { $0.trigger == self } }
 }
 
 /// How an incident ended (`incidents.resolution`).

@@ -80,9 +80,16 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
         public var cpuPeriod: Int64
         /// `HostConfig.RestartPolicy.Name`: `no`, `always`, `unless-stopped`, `on-failure` (or empty).
         public var restartPolicy: String
+        /// `HostConfig.ReadonlyRootfs` (`--read-only`): the container cannot write its root filesystem.
+        public var readonlyRootfs: Bool
+        /// `HostConfig.Tmpfs` (`--tmpfs`): the container paths mounted as tmpfs, which `Mounts` does not list.
+        public var tmpfsDestinations: [String]
+        /// `HostConfig.StorageOpt.size` (`--storage-opt size=20G`): a quota on the container's writable layer, as given.
+        public var storageSize: String?
 
         enum CodingKeys: String, CodingKey {
             case memory = "Memory", nanoCPUs = "NanoCpus", cpuQuota = "CpuQuota", cpuPeriod = "CpuPeriod", restartPolicy = "RestartPolicy"
+            case readonlyRootfs = "ReadonlyRootfs", tmpfs = "Tmpfs", storageOpt = "StorageOpt"
         }
         private struct RestartPolicy: Decodable {
             let Name: String?
@@ -95,6 +102,9 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
             cpuQuota = try c.decodeIfPresent(Int64.self, forKey: .cpuQuota) ?? 0
             cpuPeriod = try c.decodeIfPresent(Int64.self, forKey: .cpuPeriod) ?? 0
             restartPolicy = try c.decodeIfPresent(RestartPolicy.self, forKey: .restartPolicy)?.Name ?? ""
+            readonlyRootfs = try c.decodeIfPresent(Bool.self, forKey: .readonlyRootfs) ?? false
+            tmpfsDestinations = (try? c.decodeIfPresent([String: String].self, forKey: .tmpfs)).flatMap { $0?.keys.sorted() } ?? []
+            storageSize = (try? c.decodeIfPresent([String: String].self, forKey: .storageOpt))?.flatMap { $0["size"] }
         }
 
         /// The container's CPU limit in CPUs (`NanoCpus`, else `CpuQuota/CpuPeriod`); nil when unlimited.
@@ -102,6 +112,33 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
             if nanoCPUs > 0 { return Double(nanoCPUs) / 1e9 }
             if cpuQuota > 0 && cpuPeriod > 0 { return Double(cpuQuota) / Double(cpuPeriod) }
             return nil
+        }
+    }
+
+    /// One entry of `Mounts` (Engine API v1.25+): a volume, bind mount or tmpfs mount of the container.
+    public struct Mount: Sendable, Equatable, Decodable {
+        /// `Type`: `volume`, `bind`, `tmpfs`, `npipe`, `cluster`.
+        public var type: String
+        /// `Name`: the volume's name, for a volume.
+        public var name: String?
+        /// `Source`: the path on the engine's host (empty for tmpfs).
+        public var source: String
+        /// `Destination`: the path inside the container.
+        public var destination: String
+        /// `RW`: whether the container may write it.
+        public var readWrite: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case type = "Type", name = "Name", source = "Source", destination = "Destination", readWrite = "RW"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            type = try c.decodeIfPresent(String.self, forKey: .type) ?? ""
+            name = try c.decodeIfPresent(String.self, forKey: .name).flatMap { $0.isEmpty ? nil : $0 }
+            source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
+            destination = try c.decodeIfPresent(String.self, forKey: .destination) ?? ""
+            readWrite = try c.decodeIfPresent(Bool.self, forKey: .readWrite) ?? false
         }
     }
 
@@ -116,10 +153,12 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
     public var state: State
     public var config: Config
     public var hostConfig: HostConfig
+    /// `Mounts`: the container's volumes, bind mounts and `--mount type=tmpfs` mounts; empty when absent.
+    public var mounts: [Mount]
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", name = "Name", created = "Created", restartCount = "RestartCount"
-        case state = "State", config = "Config", hostConfig = "HostConfig"
+        case state = "State", config = "Config", hostConfig = "HostConfig", mounts = "Mounts"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -132,6 +171,7 @@ public struct ContainerInspect: Sendable, Equatable, Decodable {
         state = try c.decode(State.self, forKey: .state)
         config = try c.decode(Config.self, forKey: .config)
         hostConfig = try c.decode(HostConfig.self, forKey: .hostConfig)
+        mounts = (try? c.decodeIfPresent([Mount].self, forKey: .mounts)) ?? []
     }
 
     /// Decodes an inspect answer.

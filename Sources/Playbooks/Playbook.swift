@@ -166,9 +166,9 @@ public indirect enum EvidenceSource: Sendable {
     /// A field of the dependency the failure depends on — the one that failed just before, else one not ready:
     /// `service`, `container`, `state` (a summary), `incident` (its id), `condition` (the `depends_on` condition).
     case dependency(String)
-    /// A field (a path into the payload) of the last recorder observation of this kind in the window; without a
-    /// field, how many such observations the window holds.
-    case observation(kind: String, field: String?)
+    /// A field (a path into the payload) of the last recorder observation of this kind in the window, optionally
+    /// reduced to the first capture group of a regex; without a field, how many such observations the window holds.
+    case observation(kind: String, field: String?, capture: String?)
 }
 
 /// An engine operation a playbook may perform on the incident's container, only with `--apply`.

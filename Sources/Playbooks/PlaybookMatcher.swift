@@ -175,8 +175,10 @@ public struct PlaybookMatcher: Sendable {
             case "incident": return dependency.incident?.id.map { .number(Double($0)) }
             default: return dependency.condition.map(JSONValue.string)
             }
-        case .observation(let kind, let field):
-            return Self.observationEvidence(kind, field: field, context)
+        case .observation(let kind, let field, let capture):
+            let value = Self.observationEvidence(kind, field: field, context)
+            guard let capture else { return value }
+            return value.flatMap { Self.capture(capture, in: $0.description) }.map(JSONValue.string)
         }
     }
 
@@ -234,31 +236,10 @@ public struct PlaybookMatcher: Sendable {
         return nil
     }
 
-    /// The values every playbook may use.
+    /// The values every playbook may use (``BuiltinValue``), those the incident has.
     static func builtins(_ context: IncidentContext) -> [String: JSONValue] {
-        let incident = context.incident
-        let exitCode = incident.exitCode
-        var values: [String: JSONValue] = [
-            "container": .string(incident.containerName ?? String(incident.containerID.prefix(12))),
-            "occurrences": .number(Double(incident.occurrences)),
-            "trigger": .string(incident.trigger),
-            "first_seen": .string(Timestamp.rfc3339(unixNanos: incident.openedNanos)),
-            "last_seen": .string(Timestamp.rfc3339(unixNanos: incident.lastNanos)),
-        ]
-        values["image"] = incident.image.map(JSONValue.string)
-        values["compose_project"] = incident.composeProject.map(JSONValue.string)
-        values["compose_service"] = incident.composeService.map(JSONValue.string)
-        values["exit_code"] = exitCode.map { .number(Double($0)) }
-        values["exit_meaning"] = exitCode.map { .string(ExitCode.meaning($0)) }
-        values["signal_name"] = exitCode.flatMap(Signal.name(forExitCode:)).map(JSONValue.string)
-        values["restart_policy"] = context.inspect?[path: "HostConfig.RestartPolicy.Name"].map { $0.description.isEmpty ? .string("no") : $0 }
-        values["user"] = context.inspect?[path: "Config.User"].map { $0.description.isEmpty ? .string("root (the image's default)") : $0 }
-        values["state_error"] = context.inspect?[path: "State.Error"].flatMap { $0.description.isEmpty ? nil : $0 }
-        values["error_line"] = ErrorLine.mostInformative(context.logLines).map { .string($0.text) }
-        values["stop_waited"] = Self.stopWaited(context).map { .string(TemplateRenderer.duration(nanos: Double($0))) }
-        values["logs_unavailable"] = context.logsUnavailable.map(JSONValue.string)
-        values["log_driver"] = context.inspect?[path: "HostConfig.LogConfig.Type"].flatMap { $0.description.isEmpty ? nil : $0 }
-        values["ran_for"] = context.history.last?.ranForNanos.map { .string(TemplateRenderer.duration(nanos: Double($0))) }
+        var values: [String: JSONValue] = [:]
+        for builtin in BuiltinValue.allCases { values[builtin.rawValue] = builtin.value(in: context) }
         return values
     }
 }

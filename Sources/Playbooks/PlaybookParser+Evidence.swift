@@ -87,7 +87,7 @@ extension PlaybookParser {
             return .dependency(field)
         case "observation":
             _ = fields(mapping, allowed: ["observation"], required: [], at: node)
-            return observationKind(value, allowed: ["kind", "field"]).map { .observation(kind: $0.kind, field: $0.field) }
+            return observationKind(value, allowed: ["kind", "field", "capture"]).map { .observation(kind: $0.kind, field: $0.field, capture: $0.capture) }
         default:
             _ = fields(mapping, allowed: ["exit_codes"], required: [], at: node)
             return .exitCodes

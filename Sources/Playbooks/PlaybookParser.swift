@@ -210,7 +210,7 @@ public struct PlaybookParser {
 
     /// `{kind: kernel_oom}` (and `field: path` where `allowed` has it): a recorder observation's kind, which must be
     /// one the recorder writes about containers.
-    mutating func observationKind(_ node: Node, allowed: [String]) -> (kind: String, field: String?)? {
+    mutating func observationKind(_ node: Node, allowed: [String]) -> (kind: String, field: String?, capture: String?)? {
         guard let mapping = node.mapping else {
             error(node, "observation takes {\(allowed.joined(separator: ", "))}, as in {kind: kernel_oom}")
             return nil
@@ -221,12 +221,12 @@ public struct PlaybookParser {
             error(keys["kind"], "unknown observation kind '\(kind)': use \(Self.observationKinds.joined(separator: ", "))")
             return nil
         }
-        return (kind, keys["field"].flatMap { string($0, "field") })
+        return (kind, keys["field"].flatMap { string($0, "field") }, keys["capture"].flatMap { regex($0) })
     }
 
     /// The recorder's observations about a container (`events.kind` values other than `engine`).
     static let observationKinds = [
-        EventKind.kernelOOM, .memoryPressure, .cpuPressure, .pidsPressure, .errorBurst, .startFailure, .inspect, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart,
+        EventKind.kernelOOM, .memoryPressure, .cpuPressure, .pidsPressure, .diskPressure, .errorBurst, .startFailure, .inspect, .logTail, .reconciledExit, .reconciledCreate, .reconciledStart, .reconciledRestart,
         .reconciledRemove,
     ].map(\.rawValue)
 

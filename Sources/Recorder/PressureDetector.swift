@@ -1,13 +1,14 @@
 import BlackboxStore
 import DockerEngine
 
-/// Decides, sample by sample, when a running container's memory, CPU or pids come under pressure and when that
+/// Decides, sample by sample, when a running container's memory, CPU, pids or disk come under pressure and when that
 /// pressure ends. Pure: it holds one container's run and returns the transitions; the recorder appends each as a
-/// `memory_pressure`, `cpu_pressure` or `pids_pressure` row (``EventRecord/Pressure``).
+/// `memory_pressure`, `cpu_pressure`, `pids_pressure` or `disk_pressure` row (``EventRecord/Pressure``).
 ///
 /// One transition when an episode starts, one when it ends, never one per sample (``PressurePolicy``). A resource
 /// without a limit is never under pressure. CPU is judged from the rise of the throttled-periods counter between
-/// two samples over the CFS periods elapsed in between, so its first sample decides nothing.
+/// two samples over the CFS periods elapsed in between, so its first sample decides nothing. Disk is the fullest of
+/// the filesystems the container writes (``FilesystemUsage``), judged by `df`'s Use%.
 public struct PressureDetector: Sendable {
     public let policy: PressurePolicy
     /// The container's `State.StartedAt`, Unix nanoseconds: it keys the rows of this run.
@@ -33,6 +34,7 @@ public struct PressureDetector: Sendable {
         var ratio: Double
         var throttled: Int64?
         var periods: Int64?
+        var mount: EventRecord.Pressure.Mount?
     }
 
     public init(policy: PressurePolicy = PressurePolicy(), startedNanos: Int64) {
@@ -40,12 +42,13 @@ public struct PressureDetector: Sendable {
         self.startedNanos = startedNanos
     }
 
-    /// Judges one sample (samples in time order) against the limits; returns the transitions it causes, in the
-    /// order memory, CPU, pids.
-    public mutating func observe(_ sample: ResourceSample, limits: PressureLimits) -> [EventRecord.Pressure] {
+    /// Judges one sample (samples in time order) against the limits, with the usage of the filesystems the container
+    /// writes read at the same time (empty when not read); returns the transitions it causes, in the order memory,
+    /// CPU, pids, disk.
+    public mutating func observe(_ sample: ResourceSample, limits: PressureLimits, filesystems: [FilesystemUsage] = []) -> [EventRecord.Pressure] {
         var changes: [EventRecord.Pressure] = []
         for resource in EventRecord.Pressure.Resource.allCases {
-            guard let reading = reading(resource, sample, limits) else {
+            guard let reading = reading(resource, sample, limits, filesystems) else {
                 if tracks[resource]?.active == false { tracks[resource]?.streak = 0 }
                 continue
             }
@@ -60,7 +63,9 @@ public struct PressureDetector: Sendable {
         }
     }
 
-    private func reading(_ resource: EventRecord.Pressure.Resource, _ sample: ResourceSample, _ limits: PressureLimits) -> Reading? {
+    private func reading(
+        _ resource: EventRecord.Pressure.Resource, _ sample: ResourceSample, _ limits: PressureLimits, _ filesystems: [FilesystemUsage]
+    ) -> Reading? {
         switch resource {
         case .memory:
             guard let configured = limits.memoryBytes else { return nil }
@@ -76,6 +81,9 @@ public struct PressureDetector: Sendable {
         case .pids:
             guard let limit = limits.pids else { return nil }
             return Reading(value: Double(sample.pids), limit: Double(limit), ratio: Double(sample.pids) / Double(limit))
+        case .disk:
+            guard let fullest = filesystems.max(by: { $0.ratio < $1.ratio }) else { return nil }
+            return Reading(value: Double(fullest.usedBytes), limit: Double(fullest.sizeBytes), ratio: fullest.ratio, mount: fullest.mount)
         }
     }
 
@@ -106,7 +114,7 @@ public struct PressureDetector: Sendable {
             threshold: phase == .start ? start : end, peakRatio: track.peak, samples: track.streak, windowNanos: time - track.streakFrom,
             sinceNanos: track.since, throttledPeriods: reading.throttled.map { _ in track.streakThrottled },
             periods: reading.periods.map { _ in track.streakPeriods }, cpuPercentOfLimit: resource == .cpu ? sample.cpuPercentOfLimit : nil,
-            source: limits.sources[resource] ?? "", active: [], startedNanos: startedNanos)
+            source: reading.mount == nil ? limits.sources[resource] ?? "" : "statvfs", mount: reading.mount, active: [], startedNanos: startedNanos)
         track.active.toggle()
         track.streak = 0
         track.streakThrottled = 0

@@ -15,14 +15,18 @@ public struct PressurePolicy: Sendable, Equatable {
     /// Tasks ÷ `pids.max`.
     public var pidsStart: Double
     public var pidsEnd: Double
+    /// Bytes used ÷ size of the fullest filesystem the container writes (`df`'s Use%).
+    public var diskStart: Double
+    public var diskEnd: Double
     public var samplesToStart: Int
     public var samplesToEnd: Int
 
     /// The defaults: memory ≥ 90 % (ends < 80 %), CPU throttled in ≥ 50 % of periods (ends < 10 %), pids ≥ 90 %
-    /// (ends < 80 %), each for 3 consecutive samples (6 s at the default 2 s interval).
+    /// (ends < 80 %), a filesystem ≥ 95 % full (ends < 90 %), each for 3 consecutive samples (6 s at the default 2 s
+    /// interval).
     public init(
         memoryStart: Double = 0.9, memoryEnd: Double = 0.8, cpuStart: Double = 0.5, cpuEnd: Double = 0.1, pidsStart: Double = 0.9,
-        pidsEnd: Double = 0.8, samplesToStart: Int = 3, samplesToEnd: Int = 3
+        pidsEnd: Double = 0.8, diskStart: Double = 0.95, diskEnd: Double = 0.9, samplesToStart: Int = 3, samplesToEnd: Int = 3
     ) {
         self.memoryStart = memoryStart
         self.memoryEnd = memoryEnd
@@ -30,6 +34,8 @@ public struct PressurePolicy: Sendable, Equatable {
         self.cpuEnd = cpuEnd
         self.pidsStart = pidsStart
         self.pidsEnd = pidsEnd
+        self.diskStart = diskStart
+        self.diskEnd = diskEnd
         self.samplesToStart = samplesToStart
         self.samplesToEnd = samplesToEnd
     }
@@ -39,6 +45,7 @@ public struct PressurePolicy: Sendable, Equatable {
         case .memory: (memoryStart, memoryEnd)
         case .cpu: (cpuStart, cpuEnd)
         case .pids: (pidsStart, pidsEnd)
+        case .disk: (diskStart, diskEnd)
         }
     }
 }

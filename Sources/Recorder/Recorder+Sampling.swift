@@ -55,7 +55,9 @@ extension Recorder {
                 }
                 let sample = ResourceSample(containerID: containerID, current: reading, previous: previous, cpuLimit: inspect.hostConfig.cpuLimit)
                 await writer.write(samples: [sample])
-                for change in pressure.observe(sample, limits: pressureLimits(inspect, source, files)) {
+                var filesystems: [FilesystemUsage] = []
+                if case .cgroup(_, let pid) = source { filesystems = FilesystemUsageReader.read(inspect, pid: pid) }
+                for change in pressure.observe(sample, limits: pressureLimits(inspect, source, files), filesystems: filesystems) {
                     await write(.pressure(change, of: inspect, timeNanos: sample.timeNanos))
                 }
                 if let counters = reading.oom {

@@ -156,6 +156,11 @@ import Testing
             says: ["out of memory (Java heap space)", "-Xmx256m", "limit is 512MiB", "-XX:MaxRAMPercentage=75"],
             nearMiss: .log(["INFO heap monitor: no java.lang.OutOfMemoryError since start"])),
         BreadthCase(
+            "clean-exit-loop", .die(0), log: ["Starting nginx: nginx."],
+            inspect: Snapshot.merge(Snapshot.at("HostConfig", "RestartPolicy", .object(["Name": .string("always")])), Snapshot.at("Config", "Cmd", .array([.string("nginx")]))),
+            says: ["keeps exiting with code 0", "restart policy always", "nginx -g 'daemon off;'", "docker update --restart no app"],
+            nearMiss: .inspect(Snapshot.at("HostConfig", "RestartPolicy", .object(["Name": .string("on-failure")])))),
+        BreadthCase(
             "pids-limit-reached", .die(1), log: ["/entrypoint.sh: fork: retry: Resource temporarily unavailable"],
             inspect: Snapshot.at("HostConfig", "PidsLimit", .number(100)),
             says: ["process limit of 100", "docker update --pids-limit 200 app", "pids_limit: 200"],
@@ -345,7 +350,7 @@ import Testing
     ]
 
     /// The warnings about containers that keep running (no `die`, no log tail): their cases are in PressureFoldTests.
-    static let running: Set<String> = ["memory-near-limit", "cpu-throttled", "pids-near-limit", "error-burst"]
+    static let running: Set<String> = ["memory-near-limit", "cpu-throttled", "pids-near-limit", "disk-near-full", "error-burst"]
 
     @Test func everyBreadthPlaybookHasACaseAClassAndSources() throws {
         let library = Self.library

@@ -5,7 +5,7 @@ import Testing
 
 /// Problems inside containers that keep running (issue 18, class 3), on the private engine: the kernel produces the
 /// pressure (a tmpfs file charged to a 32 MiB memory cgroup, a busy loop under `--cpus 0.1`, sleeping children under
-/// `--pids-limit 20`); the recorder's samples decide it, and each opens a warning incident with no `die`, diagnosed by
+/// `--pids-limit 20`, a 20 MiB volume (a local volume on tmpfs) filled to 97.5 %); the recorder's samples decide it, and each opens a warning incident with no `die`, diagnosed by
 /// its own playbook; so does a burst of error lines in a running container's logs, its secret redacted. An idle
 /// container with the same limits opens nothing.
 @Suite(.serialized, .enabled(if: TestEngine.available, TestEngine.skipReason))
@@ -18,7 +18,12 @@ struct EngineRunningTests {
         let pids = TestEngine.uniqueName("forker")
         let burst = TestEngine.uniqueName("worker")
         let idle = TestEngine.uniqueName("idle")
-        defer { _ = try? TestEngine.docker("rm", "-f", memory, cpu, pids, burst, idle) }
+        let disk = TestEngine.uniqueName("filler")
+        defer {
+            _ = try? TestEngine.docker("rm", "-f", memory, cpu, pids, burst, idle, disk)
+            _ = try? TestEngine.docker("volume", "rm", "-f", disk)
+        }
+        try TestEngine.docker("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=20m", disk)
         let recorder = try RecorderProcess(storePath: directory.storePath)
         // 30 MiB in /dev/shm: shared memory is charged to the container's cgroup and cannot be reclaimed without swap.
         try TestEngine.docker(
@@ -32,13 +37,16 @@ struct EngineRunningTests {
             "run", "-d", "--name", burst, TestEngine.image, "sh", "-c",
             #"sleep 1; i=0; while [ $i -lt 6 ]; do echo "job $i failed"; i=$((i+1)); sleep 0.2; done; echo "login failed with password=hunter2secret"; echo "ERROR could not connect to db:5432: connection refused" >&2; sleep 300"#)
         try TestEngine.docker(
+            "run", "-d", "--name", disk, "-v", "\(disk):/data", TestEngine.image, "sh", "-c",
+            "dd if=/dev/zero of=/data/fill bs=1048576 count=19 && dd if=/dev/zero of=/data/more bs=524288 count=1 && sleep 300")
+        try TestEngine.docker(
             "run", "-d", "--name", idle, "--memory", "32m", "--cpus", "0.1", "--pids-limit", "20", TestEngine.image, "sleep", "300")
         let store = try EventStore(path: directory.storePath, readOnly: true)
         func incident(_ name: String) throws -> IncidentState? {
             try store.latestIncident(containerIDs: try store.containerIDs(matching: name))
         }
         let opened = try TestEngine.wait(seconds: 45) {
-            try [memory, cpu, pids, burst].allSatisfy { name in try incident(name).map { try store.bestMatches(incidentIDs: [$0.id ?? 0]).isEmpty == false } ?? false }
+            try [memory, cpu, pids, burst, disk].allSatisfy { name in try incident(name).map { try store.bestMatches(incidentIDs: [$0.id ?? 0]).isEmpty == false } ?? false }
         }
         // The memory pressure ends when the limit is raised (no new process in the full cgroup: an exec would be the
         // OOM killer's victim): one `end` row, and the incident's stable clock runs.
@@ -56,6 +64,10 @@ struct EngineRunningTests {
             (memory, "memory_pressure", "memory-near-limit", ["of its memory limit of 32MiB"], ["docker update --memory 64m --memory-swap 64m \(memory)"]),
             (cpu, "cpu_pressure", "cpu-throttled", ["CPU limit of 0.1 CPUs", "nr_throttled"], ["docker update --cpus 0.2 \(cpu)"]),
             (pids, "pids_pressure", "pids-near-limit", ["of its process limit of 20 (`--pids-limit`)"], ["docker update --pids-limit 40 \(pids)"]),
+            (
+                disk, "disk_pressure", "disk-near-full", ["the filesystem of /data 98 % full: 19.5MiB of 20MiB used, 512KiB left", "It is the volume \(disk) ("],
+                ["docker exec \(disk) du -xsh /data"]
+            ),
             (
                 burst, "error_burst", "error-burst", ["keeps running but wrote a burst of", "the most informative: ERROR could not connect to db:5432: connection refused"],
                 ["docker logs --since 10m \(burst)"]

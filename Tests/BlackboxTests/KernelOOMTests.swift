@@ -206,8 +206,8 @@ import Testing
             fix: ok
             """
         #expect(PlaybookParser.parse(yaml: bad, file: "k.yaml").diagnostics.map(\.description) == [
-            "k.yaml:4: error: unknown observation kind 'kernel_panic': use kernel_oom, memory_pressure, cpu_pressure, pids_pressure, error_burst, start_failure, inspect, log_tail, reconciled_exit, reconciled_create, reconciled_start, reconciled_restart, reconciled_remove",
-            "k.yaml:6: error: unknown key 'other' (expected one of: kind, field)",
+            "k.yaml:4: error: unknown observation kind 'kernel_panic': use kernel_oom, memory_pressure, cpu_pressure, pids_pressure, disk_pressure, error_burst, start_failure, inspect, log_tail, reconciled_exit, reconciled_create, reconciled_start, reconciled_restart, reconciled_remove",
+            "k.yaml:6: error: unknown key 'other' (expected one of: kind, field, capture)",
         ])
     }
 

@@ -6,14 +6,14 @@ extension InMemoryHistory {
     /// A pressure row as the recorder writes it (``EventRecord/pressure(_:of:timeNanos:)``): `value` of `limit`.
     mutating func pressure(
         _ resource: EventRecord.Pressure.Resource, _ phase: EventRecord.Pressure.Phase, value: Double, limit: Double,
-        active: [EventRecord.Pressure.Resource]? = nil, since: Int64? = nil
+        active: [EventRecord.Pressure.Resource]? = nil, since: Int64? = nil, mount: EventRecord.Pressure.Mount? = nil
     ) {
         let ratio = resource == .cpu ? value : value / limit
         let pressure = EventRecord.Pressure(
             resource: resource, phase: phase, value: value, limit: limit, ratio: ratio, threshold: phase == .start ? 0.9 : 0.8,
             peakRatio: ratio, samples: 3, windowNanos: 4_000_000_000, sinceNanos: since ?? now - 4_000_000_000,
-            throttledPeriods: resource == .cpu ? 60 : nil, periods: resource == .cpu ? 60 : nil, source: "/sys/fs/cgroup/\(resource.rawValue)/docker/x",
-            active: active ?? (phase == .start ? [resource] : []), startedNanos: 1)
+            throttledPeriods: resource == .cpu ? 60 : nil, periods: resource == .cpu ? 60 : nil, source: mount == nil ? "/sys/fs/cgroup/\(resource.rawValue)/docker/x" : "statvfs",
+            mount: mount, active: active ?? (phase == .start ? [resource] : []), startedNanos: 1)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         append(
