@@ -154,7 +154,7 @@ public struct PlaybookMatcher: Sendable {
                 }
             }
             return .array(Array(entries.suffix(count)))
-        case .lookup(let name, let argument):
+        case .lookup(let name, let argument, let capture):
             guard let key = values[argument]?.stringValue else { return nil }
             let found: String? =
                 switch name {
@@ -162,7 +162,8 @@ public struct PlaybookMatcher: Sendable {
                 case "path_owner": context.lookups.pathOwner(key)
                 default: context.lookups.portProcess(key)
                 }
-            return found.map(JSONValue.string)
+            guard let capture else { return found.map(JSONValue.string) }
+            return found.flatMap { Self.capture(capture, in: $0) }.map(JSONValue.string)
         case .exitCodes:
             return .array(context.history.compactMap { $0.exitCode.map { .number(Double($0)) } })
         case .dependency(let field):

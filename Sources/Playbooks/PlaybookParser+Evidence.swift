@@ -67,7 +67,7 @@ extension PlaybookParser {
             }
             return .healthLog(count)
         case "lookup":
-            let keys = fields(mapping, allowed: ["lookup", "of"], required: ["of"], at: node)
+            let keys = fields(mapping, allowed: ["lookup", "of", "capture"], required: ["of"], at: node)
             guard let name = string(value, "lookup"), ["port_holder", "path_owner", "port_process"].contains(name) else {
                 error(value, "lookup takes port_holder, path_owner or port_process")
                 return nil
@@ -76,7 +76,7 @@ extension PlaybookParser {
                 error(keys["of"] ?? node, "lookup needs 'of': an evidence name defined above it")
                 return nil
             }
-            return .lookup(name, argument: argument)
+            return .lookup(name, argument: argument, capture: keys["capture"].flatMap { regex($0) })
         case "dependency":
             _ = fields(mapping, allowed: ["dependency"], required: [], at: node)
             let known = ["service", "container", "state", "incident", "condition"]

@@ -156,6 +156,14 @@ import Testing
             says: ["out of memory (Java heap space)", "-Xmx256m", "limit is 512MiB", "-XX:MaxRAMPercentage=75"],
             nearMiss: .log(["INFO heap monitor: no java.lang.OutOfMemoryError since start"])),
         BreadthCase(
+            "socket-permission-denied", .die(1),
+            log: ["Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied"],
+            inspect: Snapshot.merge(
+                Snapshot.mounts([Snapshot.mount(type: "bind", source: "/var/run/docker.sock", destination: "/var/run/docker.sock")]),
+                Snapshot.at("Config", "User", .string("1000:1000"))),
+            says: ["denied connecting to the socket /var/run/docker.sock", "--group-add", "controls the engine"],
+            nearMiss: .inspect(Snapshot.at("Config", "User", .string("root")))),
+        BreadthCase(
             "clean-exit-loop", .die(0), log: ["Starting nginx: nginx."],
             inspect: Snapshot.merge(Snapshot.at("HostConfig", "RestartPolicy", .object(["Name": .string("always")])), Snapshot.at("Config", "Cmd", .array([.string("nginx")]))),
             says: ["keeps exiting with code 0", "restart policy always", "nginx -g 'daemon off;'", "docker update --restart no app"],

@@ -53,7 +53,7 @@ import Testing
             "mount a volume at /cache: add `- api-data:/cache` to api's volumes (and `api-data:` under top-level volumes)",
         ])
         let mounts = findings.filter { $0.check == "bind-mount" }
-        #expect(mounts[0].message == "importer runs as uid 1000 gid 1000 but bind-mount source ./import (\(fixture.path)/import) is uid 0, gid 0, mode 0755: it cannot write to /import")
+        #expect(mounts[0].message == "importer runs as uid 1000 gid 1000 but bind-mount source ./import (\(fixture.path)/import) is uid 0, gid 0, mode 0755, directory: it cannot write to /import")
         #expect(mounts[0].fix?.hasPrefix("chown -R 1000:1000 \(fixture.path)/import") == true)
         #expect(mounts[1].message.contains("does not exist: the engine would create it as an empty directory owned by root"))
         #expect(mounts[1].message.contains("/etc/importer.conf looks like a file, and a file mounted this way becomes an empty directory"))

@@ -58,7 +58,7 @@ struct EngineCleanupTests {
         #expect(result.incidents.count == 1)
         #expect(result.incidents.first?.occurrences == 1, "the removal is not a failure")
         #expect(result.best?.playbookID == "bind-mount-permission-denied")
-        #expect(Self.evidence(result.best, "host_owner") == .string("uid 0, gid 0, mode 0755"), "the owner when it failed, not now")
+        #expect(Self.evidence(result.best, "host_owner") == .string("uid 0, gid 0, mode 0755, directory"), "the owner when it failed, not now")
         #expect(result.best?.fix.contains("`chown -R 1000:1000 \(mount.url.path)`") == true, "\(result.best?.fix ?? "")")
         #expect(result.shown.contains("Diagnosis: Permission denied on a bind mount"), "\(result.shown)")
         #expect(!result.shown.contains("killed"), "\(result.shown)")

@@ -72,7 +72,7 @@ struct EngineComposeTests {
         #expect(check.stdout.contains("\(file):5: error: db: mem_limit 64MiB is below the measured baseline plus 200MiB of headroom (p99 working set"))
         #expect(check.stdout.contains("fix: mem_limit: \(suggested)"), "\(check.stdout)")
         #expect(check.stdout.contains("\(file):11: error: host port \(port) of api is already published by the running container \(holder)"))
-        #expect(check.stdout.contains("\(file):17: error: importer runs as uid 1000 gid 1000 but bind-mount source ./import (\(importDirectory)) is uid 0, gid 0, mode 0755"))
+        #expect(check.stdout.contains("\(file):17: error: importer runs as uid 1000 gid 1000 but bind-mount source ./import (\(importDirectory)) is uid 0, gid 0, mode 0755, directory"))
 
         let json = try BlackboxBinary.run(["check", "-f", file, "-p", project, "--db", directory.storePath, "--window", "1h", "--json"], environment: environment)
         #expect(json.status == 1)

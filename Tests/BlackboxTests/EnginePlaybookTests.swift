@@ -155,7 +155,7 @@ struct EnginePlaybookTests {
         defer { result.directory.remove() }
         #expect(result.evidence("mount_source") == .string(mount.url.path))
         #expect(result.evidence("mount_destination") == .string("/data"))
-        #expect(result.evidence("host_owner") == .string("uid 0, gid 0, mode 0755"))
+        #expect(result.evidence("host_owner") == .string("uid 0, gid 0, mode 0755, directory"))
         #expect(result.best?.diagnosis.contains("runs as user 1000:1000") == true)
         try TestEngine.docker("rm", "-f", name)
     }
