@@ -46,6 +46,13 @@ import Testing
             says: ["ls -ld /home/vallabh/Study/Gsoc/CHAOSS/credentials.cfg"],
             nearMiss: .inspect(Snapshot.stateError("OCI runtime create failed: container_linux.go:296: starting container process caused: permission denied: unknown"))),
         BreadthCase(
+            "mount-type-mismatch", .die(1), log: [#"nginx: [crit] pread() "/etc/nginx/conf.d/site.conf" failed (21: Is a directory)"#],
+            inspect: Snapshot.merge(
+                Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/proxy/site.conf", destination: "/etc/nginx/conf.d/site.conf", rw: false)]),
+                Snapshot.at("State", "StartedAt", .string("2026-12-02T17:58:10.119Z"))),
+            says: ["/etc/nginx/conf.d/site.conf is bind-mounted from /srv/proxy/site.conf", "rmdir /srv/proxy/site.conf", "docker rm app"],
+            nearMiss: .inspect(Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/proxy/conf.d", destination: "/etc/nginx/conf.d", rw: false)]))),
+        BreadthCase(
             "mount-source-missing", .startFailure,
             inspect: Snapshot.merge(
                 Snapshot.mounts([Snapshot.mount(type: "bind", source: "/data/compose/15/configs", destination: "/configs")]),

@@ -228,6 +228,8 @@ struct ObservedIncident {
     static func saysUnknown(_ text: String, quoting quoted: [String]) -> Bool {
         var text = text
         for quote in quoted where !quote.isEmpty { text = text.replacingOccurrences(of: quote, with: "") }
+        // An occurrence's own engine error (a refused start after a run) is quoted at the end of its text.
+        text = text.replacingOccurrences(of: #"Engine error: .*$"#, with: "", options: .regularExpression)
         return text.range(of: #"\bunknown\b"#, options: [.regularExpression, .caseInsensitive]) != nil
     }
 }
