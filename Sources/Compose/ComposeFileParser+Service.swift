@@ -46,6 +46,7 @@ extension ComposeFileParser {
                 let items = value.sequence.map(Array.init) ?? [value]
                 service.tmpfs += items.compactMap { located($0, key) }.map { Located(String($0.value.split(separator: ":").first ?? ""), at: $0.location) }
             case "shm_size": service.shmSizeBytes = bytes(value, key).map { Located($0, at: location(value)) }
+            case "extends": extendsReferences[name] = extends(value, of: name, key: mapping.first { $0.key.string == "extends" }?.key)
             default: break
             }
         }
