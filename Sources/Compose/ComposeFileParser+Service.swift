@@ -135,7 +135,7 @@ extension ComposeFileParser {
                 }
                 for entry in envFile.entries {
                     let at = ComposeLocation(file: written, line: entry.line)
-                    let value = entry.value.map { interpolator.interpolate($0, at: at) }
+                    let value = entry.value.map { interpolator.interpolate($0, at: at, strict: false) }
                     variables.append(ComposeVariable(name: entry.name, value: value, location: at, literalInComposeFile: false))
                 }
             } catch let error as ComposeProblem {
