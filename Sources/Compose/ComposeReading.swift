@@ -32,6 +32,8 @@ final class ComposeReading {
     private(set) var unset: [ComposeProject.UnsetVariable] = []
     /// The files read through `include` and `extends`, as shown, in the order read.
     private(set) var otherFiles: [String] = []
+    /// Whether an include past ``maximumOtherFiles`` was reported (once: the ones after it are skipped silently).
+    private var reportedFileBudget = false
 
     init(workingDirectory: String, read: @escaping ComposeLoader.ReadFile) {
         self.workingDirectory = workingDirectory
@@ -112,8 +114,13 @@ final class ComposeReading {
         var index: [String: Int] = [:]
         for (written, path) in zip(entry.paths, paths) {
             guard otherFiles.count < Self.maximumOtherFiles else {
-                problems.append(
-                    ComposeProblem("more than \(Self.maximumOtherFiles) files read through include and extends; \(written.value) is not read", at: written.location))
+                if !reportedFileBudget {
+                    reportedFileBudget = true
+                    problems.append(
+                        ComposeProblem(
+                            "more than \(Self.maximumOtherFiles) files read through include and extends; \(written.value) and the files included after it are not read",
+                            at: written.location))
+                }
                 break
             }
             let text: String

@@ -130,8 +130,9 @@ import Testing
         for index in 1...100 { wide["w\(index).yaml"] = "services:\n  w\(index): {image: x}\n" }
         let project = try load(wide)
         #expect(project.services.count == ComposeReading.maximumOtherFiles)
-        #expect(project.problems.count == 100 - ComposeReading.maximumOtherFiles)
-        #expect(project.problems.first?.description == "compose.yaml:66: error: more than 64 files read through include and extends; w65.yaml is not read")
+        #expect(project.problems.map(\.description) == [
+            "compose.yaml:66: error: more than 64 files read through include and extends; w65.yaml and the files included after it are not read"
+        ])
     }
 
     @Test func anImportedServiceThatTakesALocalNameConflictsButADiamondDoesNot() throws {
