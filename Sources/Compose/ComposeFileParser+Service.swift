@@ -46,6 +46,7 @@ extension ComposeFileParser {
                 let items = value.sequence.map(Array.init) ?? [value]
                 service.tmpfs += items.compactMap { located($0, key) }.map { Located(String($0.value.split(separator: ":").first ?? ""), at: $0.location) }
             case "shm_size": service.shmSizeBytes = bytes(value, key).map { Located($0, at: location(value)) }
+            case "extends": extendsReferences[name] = extends(value, of: name, key: mapping.first { $0.key.string == "extends" }?.key)
             default: break
             }
         }
@@ -134,7 +135,7 @@ extension ComposeFileParser {
                 }
                 for entry in envFile.entries {
                     let at = ComposeLocation(file: written, line: entry.line)
-                    let value = entry.value.map { interpolator.interpolate($0, at: at) }
+                    let value = entry.value.map { interpolator.interpolate($0, at: at, strict: false) }
                     variables.append(ComposeVariable(name: entry.name, value: value, location: at, literalInComposeFile: false))
                 }
             } catch let error as ComposeProblem {

@@ -11,6 +11,8 @@ struct ComposeFileParser {
     let projectDirectory: String
     var interpolator: Interpolator
     var problems: [ComposeProblem] = []
+    /// Each service's `extends`, by service name, as the services are read.
+    var extendsReferences: [String: ExtendsReference] = [:]
 
     init(file: String, projectDirectory: String, interpolator: Interpolator) {
         self.file = file
@@ -18,38 +20,40 @@ struct ComposeFileParser {
         self.interpolator = interpolator
     }
 
-    /// The file's top-level `name` and its services, in order.
-    mutating func parse(_ yaml: String) -> (name: Located<String>?, services: [ComposeService]) {
+    /// The file's top-level `name`, its services in order, their `extends` and its `include` entries.
+    mutating func parse(_ yaml: String) -> ComposeFileModel {
+        var model = ComposeFileModel(file: file, name: nil, services: [])
         let root: Node?
         do {
             root = try YAMLBounds.compose(yaml, maximumBytes: ComposeLoader.maximumFileBytes, maximumNodes: YAMLBounds.maximumComposeNodes)
         } catch let error as YAMLBounds.Refused {
             problem(nil, "refused: \(error.reason)", line: error.line)
-            return (nil, [])
+            return model
         } catch let error as YamlError {
             problem(nil, "not valid YAML: \(error.summary)", line: error.line(in: yaml))
-            return (nil, [])
+            return model
         } catch {
             problem(nil, "not valid YAML: \(error)")
-            return (nil, [])
+            return model
         }
         guard let root, let top = root.mapping else {
             problem(root, "a compose file is a mapping with `services:`")
-            return (nil, [])
+            return model
         }
         let keys = pairs(top)
-        let name = keys["name"].flatMap { node in string(node, "name").map { Located($0, at: location(node)) } }
-        guard let servicesNode = keys["services"] else { return (name, []) }
+        model.name = keys["name"].flatMap { node in string(node, "name").map { Located($0, at: location(node)) } }
+        model.includes = keys["include"].map { includes($0) } ?? []
+        guard let servicesNode = keys["services"] else { return model }
         guard let services = servicesNode.mapping else {
             problem(servicesNode, "`services` must be a mapping of service names to their definitions")
-            return (name, [])
+            return model
         }
-        var result: [ComposeService] = []
         for (key, value) in services {
             guard let serviceName = key.string else { continue }
-            result.append(service(serviceName, key: key, value))
+            model.services.append(service(serviceName, key: key, value))
         }
-        return (name, result)
+        model.extends = extendsReferences
+        return model
     }
 
     // MARK: - Scalars

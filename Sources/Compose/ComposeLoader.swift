@@ -7,11 +7,19 @@ import Foundation
 /// - Variables: the environment over the project directory's `.env`; `${VAR}` references in values are replaced.
 /// - Merge: a later file's scalar values replace earlier ones; `environment` merges by name, `volumes` by target,
 ///   `depends_on` by service; `ports` and `tmpfs` are appended.
+/// - `extends` and `include` are followed as compose follows them (``ExtendsResolver``, ``ComposeReading``).
 /// - Project name: the one given, else the files' `name:`, else `COMPOSE_PROJECT_NAME`, else the project directory's
 ///   name; lower-cased, keeping only `a-z`, `0-9`, `_` and `-` (as compose normalizes it).
 public enum ComposeLoader {
     public static let defaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"]
     public static let overrideFileNames = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"]
+
+    /// The largest compose file read, bytes (4 MiB); a larger one is refused before it is read.
+    public static let maximumFileBytes = 4 << 20
+
+    /// Reads a compose file by absolute path, with the name findings show it by: its text, or nil when there is no
+    /// file there. Throws ``ComposeProblem`` for a file that exists but is refused or cannot be read.
+    typealias ReadFile = (_ path: String, _ shown: String) throws -> String?
 
     /// Loads the project.
     ///
@@ -20,33 +28,34 @@ public enum ComposeLoader {
     ///   - environment: the shell's environment.
     /// - Throws: ``ComposeProblem`` when no compose file is found, or a named file or `.env` cannot be read or is
     ///   over its size bound (``maximumFileBytes``, ``DotEnvFile/maximumBytes``).
-    ///   Problems inside the files (bad YAML, wrong types) do not throw: they are in ``ComposeProject/problems``.
-    /// The largest compose file read, bytes (4 MiB); a larger one is refused before it is read.
-    public static let maximumFileBytes = 4 << 20
-
+    ///   Problems inside the files (bad YAML, wrong types, `extends` and `include` that cannot be followed) do not
+    ///   throw: they are in ``ComposeProject/problems``.
     public static func load(
         files: [String], projectName: String? = nil, environment: [String: String], workingDirectory: String
+    ) throws -> ComposeProject {
+        try load(files: files, projectName: projectName, environment: environment, workingDirectory: workingDirectory, read: readFromDisk)
+    }
+
+    /// ``load(files:projectName:environment:workingDirectory:)`` reading compose files through `read` (`.env` and
+    /// `env_file` files are read from disk).
+    static func load(
+        files: [String], projectName: String? = nil, environment: [String: String], workingDirectory: String, read: @escaping ReadFile
     ) throws -> ComposeProject {
         let shown = try discover(files, environment: environment, workingDirectory: workingDirectory)
         let paths = shown.map { ComposeFileParser.resolve($0, against: workingDirectory) }
         let directory = (paths[0] as NSString).deletingLastPathComponent
         let dotEnv = try DotEnvFile.read(directory + "/.env", shownAs: directory + "/.env")
         let variables = (dotEnv?.values ?? [:]).merging(environment) { $1 }
-        var interpolator = Interpolator(variables: variables)
+        let reading = ComposeReading(workingDirectory: workingDirectory, read: read)
+        let context = ComposeReading.Context(directory: directory, variables: variables)
         var services: [ComposeService] = []
-        var problems: [ComposeProblem] = []
         var declaredName: String?
         var serviceIndex: [String: Int] = [:]
         for (file, path) in zip(shown, paths) {
-            try ComposeFileSize.check(path, shownAs: file, maximumBytes: maximumFileBytes)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ComposeProblem(
-                    FileManager.default.fileExists(atPath: path) ? "cannot read \(file)" : "\(file) does not exist", at: ComposeLocation(file: file, line: 0))
+            guard let text = try read(path, file) else {
+                throw ComposeProblem("\(file) does not exist", at: ComposeLocation(file: file, line: 0))
             }
-            var parser = ComposeFileParser(file: file, projectDirectory: directory, interpolator: interpolator)
-            let (name, parsed) = parser.parse(text)
-            interpolator = parser.interpolator
-            problems += parser.problems
+            let (name, parsed) = reading.load(text, file: file, path: path, context: context, chain: [path])
             declaredName = name?.value ?? declaredName
             for service in parsed {
                 if let index = serviceIndex[service.name] {
@@ -57,10 +66,24 @@ public enum ComposeLoader {
                 }
             }
         }
+        var listed = Set(shown)
+        let otherFiles = reading.otherFiles.filter { listed.insert($0).inserted }
         let rawName = projectName ?? declaredName ?? variables["COMPOSE_PROJECT_NAME"] ?? (directory as NSString).lastPathComponent
         return ComposeProject(
-            name: normalizedName(rawName), directory: directory, files: shown, services: services, unsetVariables: interpolator.unset,
-            problems: problems + interpolator.problems)
+            name: normalizedName(rawName), directory: directory, files: shown + otherFiles, services: services, unsetVariables: reading.unset,
+            problems: reading.problems)
+    }
+
+    /// A compose file's text from disk; nil when there is no file at `path`.
+    ///
+    /// - Throws: ``ComposeProblem`` when it is not a regular file, is over ``maximumFileBytes``, or cannot be read.
+    static func readFromDisk(_ path: String, shownAs shown: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try ComposeFileSize.check(path, shownAs: shown, maximumBytes: maximumFileBytes)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ComposeProblem("cannot read \(shown)", at: ComposeLocation(file: shown, line: 0))
+        }
+        return text
     }
 
     /// `My App` → `myapp`.

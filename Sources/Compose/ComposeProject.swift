@@ -4,7 +4,7 @@ public struct ComposeProject: Sendable {
     public var name: String
     /// The directory relative paths are resolved against: the first file's directory.
     public var directory: String
-    /// The files read, in merge order.
+    /// The files named (or found), in merge order, then the files read through `include` and `extends`, in the order read.
     public var files: [String]
     /// Services in the order of first definition.
     public var services: [ComposeService]
