@@ -280,6 +280,11 @@ import Testing
             says: ["did not resolve: database"],
             nearMiss: .log(["DEBUG getaddrinfo database -> 172.18.0.3"])),
         BreadthCase(
+            "dependency-name-not-resolved", .die(6), log: ["curl: (6) Could not resolve host: api.github.com", "Temporary failure in name resolution"],
+            inspect: Snapshot.at("HostConfig", "Dns", .array([.string("10.0.0.53")])),
+            says: ["did not resolve: api.github.com", "10.0.0.53, set for this container", "--dns 10.0.0.53"],
+            nearMiss: .log(["INFO resolved api.github.com in 3 ms"])),
+        BreadthCase(
             "dependency-name-not-resolved", .die(1), log: ["dial tcp: lookup redis on 127.0.0.11:53: no such host"],
             says: ["did not resolve: redis"],
             nearMiss: .log(["dial tcp: lookup redis on 127.0.0.11:53: ok"])),
