@@ -22,6 +22,7 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
     case logsUnavailable = "logs_unavailable"
     case logDriver = "log_driver"
     case stopWaited = "stop_waited"
+    case dependsOnAt = "depends_on_at"
 
     /// Whether every incident has the value, so a command may use it without a section.
     public var isAlwaysPresent: Bool {
@@ -37,6 +38,7 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
     ///   `signal_name` are read from it. `restart_policy`, `user`, `state_error`, `log_driver`: the inspect snapshot's
     ///   `HostConfig.RestartPolicy.Name` (`no` when empty), `Config.User` (root when empty), `State.Error`,
     ///   `HostConfig.LogConfig.Type`. `first_seen`/`last_seen`: RFC 3339. `ran_for`, `stop_waited`: durations (`2m30s`).
+    ///   `depends_on_at`: where the compose service's `depends_on` is written, `FILE:LINE` (``ComposeContext/dependsOnLocation``).
     func value(in context: IncidentContext) -> JSONValue? {
         let incident = context.incident
         switch self {
@@ -61,6 +63,7 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
         case .logsUnavailable: return context.logsUnavailable.map(JSONValue.string)
         case .logDriver: return context.inspect?[path: "HostConfig.LogConfig.Type"].flatMap { $0.description.isEmpty ? nil : $0 }
         case .stopWaited: return PlaybookMatcher.stopWaited(context).map { .string(TemplateRenderer.duration(nanos: Double($0))) }
+        case .dependsOnAt: return context.compose?.dependsOnLocation.map(JSONValue.string)
         }
     }
 }

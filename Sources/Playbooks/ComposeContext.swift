@@ -11,6 +11,10 @@ public struct ComposeContext: Sendable {
     public var configFiles: [String]
     /// The services it depends on.
     public var dependsOn: [String]
+    /// Where a fix to the service's `depends_on` goes, as `FILE:LINE`: the `depends_on` key of the service in the
+    /// last compose file that writes one, else the service's key in the last file that defines it; nil when no file
+    /// can be read (the recorder is not on the compose project's host).
+    public var dependsOnLocation: String?
     /// Where ``dependsOn`` came from: `label` (`com.docker.compose.depends_on`, set by compose v2), `compose file`
     /// (read from ``configFiles``: compose v1 sets no such label), or `unknown`.
     public var dependenciesSource: String
@@ -70,10 +74,12 @@ public struct ComposeContext: Sendable {
             guard let otherService = other.composeService else { continue }
             if try Self.dependsOn(otherService, on: service, incident: other, files: files, store: store) { following.append(other) }
         }
-        return ComposeContext(
+        var context = ComposeContext(
             project: project, service: service, configFiles: files, dependsOn: dependsOn, dependenciesSource: source,
             precedingIncidents: preceding.sorted { $0.lastNanos > $1.lastNanos }, dependencies: states,
             followingIncidents: following.sorted { $0.openedNanos < $1.openedNanos })
+        context.dependsOnLocation = dependsOnLocation(of: service, in: files)
+        return context
     }
 
     /// Whether `dependant` (whose `incident` is given) depends on `service`: by its snapshot's
@@ -90,6 +96,23 @@ public struct ComposeContext: Sendable {
             return label.split(separator: ",").contains { $0.split(separator: ":").first.map(String.init) == service }
         }
         return dependencies(of: dependant, in: files)?.contains(service) ?? false
+    }
+
+    /// ``dependsOnLocation``, read from the files.
+    static func dependsOnLocation(of service: String, in files: [String]) -> String? {
+        var dependsOn: String?
+        var defined: String?
+        for file in files {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let root = try? Yams.compose(yaml: text),
+                let services = root["services"]?.mapping
+            else { continue }
+            guard let (key, value) = services.first(where: { $0.key.string == service }) else { continue }
+            if let line = key.mark?.line { defined = "\(file):\(line)" }
+            if let entry = value.mapping?.first(where: { $0.key.string == "depends_on" }), let line = entry.key.mark?.line {
+                dependsOn = "\(file):\(line)"
+            }
+        }
+        return dependsOn ?? defined
     }
 
     /// `services.SERVICE.depends_on` (a list, or a mapping's keys) across the files; nil when no file can be read.
