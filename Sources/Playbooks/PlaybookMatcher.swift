@@ -101,6 +101,11 @@ public struct PlaybookMatcher: Sendable {
             }
         case .observation(let kind):
             return !Self.observations(kind, context).isEmpty
+        case .envNear(let pattern):
+            let names = EnvironmentName.names(in: context.inspect)
+            return context.logLines.contains { line in
+                Self.capture(pattern, in: line.text).flatMap { EnvironmentName.misspelling(of: $0, in: names) } != nil
+            }
         }
     }
 
@@ -180,6 +185,9 @@ public struct PlaybookMatcher: Sendable {
             let value = Self.observationEvidence(kind, field: field, context)
             guard let capture else { return value }
             return value.flatMap { Self.capture(capture, in: $0.description) }.map(JSONValue.string)
+        case .envNear(let name):
+            guard let wanted = values[name]?.stringValue else { return nil }
+            return EnvironmentName.misspelling(of: wanted, in: EnvironmentName.names(in: context.inspect)).map(JSONValue.string)
         }
     }
 
