@@ -276,6 +276,8 @@ public enum ExitCode {
         case 126: "the command cannot be executed (not executable, or permission denied)"
         case 127: "the command was not found"
         case 128: "the container failed to start"
+        // A pipeline's status under `set -o pipefail` as often as a process the signal ended: not "killed".
+        case 141: "SIGPIPE (128 + 13): a write to a pipe whose reader had gone"
         case 129...: "killed by \(Signal.name(forExitCode: code) ?? "a signal") (128 + \(code - 128))"
         default: "the application exited with an error"
         }
