@@ -4,7 +4,8 @@ import Foundation
 /// Picks the most informative error line of a log tail: the one a person would quote when asked why it died.
 ///
 /// Each line is scored: the words runtimes and servers print for a failure (`FATAL`, `panic:`, `Traceback`,
-/// `…Error:`, `permission denied`, `connection refused`, …) raise it; stack frames (`    at …`, `  File "…", line 3`,
+/// `…Error:`, `permission denied`, `connection refused`, …) and a variable named as required (`You must specify
+/// POSTGRES_PASSWORD`) raise it; stack frames (`    at …`, `  File "…", line 3`,
 /// `goroutine 1 [running]:`) and shutdown chatter (`exiting`, `shutting down`) lower it. The highest score wins; on a
 /// tie the later line, since runtimes print the exception after its context (Python's last traceback line). Pure.
 public enum ErrorLine {
@@ -14,6 +15,10 @@ public enum ErrorLine {
         pattern: #"(?i)(\berror\b|\bfail(ed|ure|s)?\b|\bdenied\b|\brefused\b|\bcannot\b|\bcan't\b|\bcould not\b|\bunable to\b|\bnot found\b|\bno such\b|\binvalid\b|\bsegmentation fault\b|\bout of memory\b|\bno space left\b|\btoo many open files\b|\btimed out\b|\btimeout\b|\balready in use\b|\bread-only file system\b|\bexec format\b|\bnot permitted\b|\bmissing\b|\bunknown\b|\bundefined\b|\bunexpected\b|\bno module named\b|\bnot allowed\b|\bunreachable\b|\bkilled\b|\baborted\b)"#)
     private static let frame = try! NSRegularExpression(
         pattern: #"^(\s+at\s|\s+File ".*", line \d+|goroutine \d+ \[|\s+\S+\.(go|py|js|ts|rb|java|rs|c|cc):\d+|\s*\.\.\. \d+ more|\s+from\s\S+:\d+|\s*\^+\s*$|\s+#\d+\s+0x)"#)
+    /// A line that names an upper-case variable (with an underscore: an environment variable's shape) as required or
+    /// missing: `You must specify POSTGRES_PASSWORD to a non-empty value`, `API_TOKEN is not set`.
+    private static let requirement = try! NSRegularExpression(
+        pattern: #"((?i:\bmust (specify|set|provide)|\bneed to specify|\bmissing required|\brequired (environment |env )?variable)\b.*\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b.*(?i:\bis not set|\bnot set\b|\bmust be set|\bis required|\bis missing))"#)
     private static let chatter = try! NSRegularExpression(
         pattern: #"(?i)(\bexiting\b|\bshutting down\b|\bstopping\b|\bgoodbye\b|\bbye\b|received signal|\bterminated\b)"#)
 
@@ -34,6 +39,7 @@ public enum ErrorLine {
         if frame.firstMatch(in: text, range: range) != nil { return -4 }
         var score = 0
         if strong.firstMatch(in: text, range: range) != nil { score += 5 }
+        if requirement.firstMatch(in: text, range: range) != nil { score += 5 }
         score += 4 * min(2, words.numberOfMatches(in: text, range: range))
         if chatter.firstMatch(in: text, range: range) != nil { score -= 3 }
         if score > 0, text.utf8.count > 600 { score -= 1 }

@@ -79,6 +79,9 @@ public indirect enum Predicate: Sendable {
     /// Some recorder observation of this kind (`events.kind`: `kernel_oom`, `start_failure`, …) is in the window:
     /// facts the engine does not send as events.
     case observation(kind: String)
+    /// Some log line matching the regex names (in its first capture group) a variable the container's `Config.Env`
+    /// does not have, while it has a name that is a likely misspelling of it (``EnvironmentName/misspelling(of:in:)``).
+    case envNear(log: String)
 
     var leafCount: Int {
         switch self {
@@ -86,8 +89,9 @@ public indirect enum Predicate: Sendable {
         case .any(let predicates): predicates.map(\.leafCount).max() ?? 0
         case .not(let predicate): predicate.leafCount
         case .inspect(let conditions): conditions.count
-        // A dependency's state joins two facts: the compose relation and what the other container did.
-        case .dependency: 2
+        // A dependency's state joins two facts: the compose relation and what the other container did; a misspelt
+        // variable two too: the name a log line asks for and the near one the environment has.
+        case .dependency, .envNear: 2
         case .sequence(let patterns): patterns.count
         default: 1
         }
@@ -170,6 +174,9 @@ public indirect enum EvidenceSource: Sendable {
     /// A field (a path into the payload) of the last recorder observation of this kind in the window, optionally
     /// reduced to the first capture group of a regex; without a field, how many such observations the window holds.
     case observation(kind: String, field: String?, capture: String?)
+    /// The name in the container's `Config.Env` that is a likely misspelling of the variable named by the evidence
+    /// value `of` (``EnvironmentName/misspelling(of:in:)``); never a value.
+    case envNear(of: String)
 }
 
 /// An engine operation a playbook may perform on the incident's container, only with `--apply`.

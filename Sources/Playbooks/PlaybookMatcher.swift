@@ -101,6 +101,11 @@ public struct PlaybookMatcher: Sendable {
             }
         case .observation(let kind):
             return !Self.observations(kind, context).isEmpty
+        case .envNear(let pattern):
+            let names = EnvironmentName.names(in: context.inspect)
+            return context.logLines.contains { line in
+                Self.capture(pattern, in: line.text).flatMap { EnvironmentName.misspelling(of: $0, in: names) } != nil
+            }
         }
     }
 
@@ -180,6 +185,9 @@ public struct PlaybookMatcher: Sendable {
             let value = Self.observationEvidence(kind, field: field, context)
             guard let capture else { return value }
             return value.flatMap { Self.capture(capture, in: $0.description) }.map(JSONValue.string)
+        case .envNear(let name):
+            guard let wanted = values[name]?.stringValue else { return nil }
+            return EnvironmentName.misspelling(of: wanted, in: EnvironmentName.names(in: context.inspect)).map(JSONValue.string)
         }
     }
 
@@ -268,6 +276,8 @@ public enum ExitCode {
         case 126: "the command cannot be executed (not executable, or permission denied)"
         case 127: "the command was not found"
         case 128: "the container failed to start"
+        // A pipeline's status under `set -o pipefail` as often as a process the signal ended: not "killed".
+        case 141: "SIGPIPE (128 + 13): a write to a pipe whose reader had gone"
         case 129...: "killed by \(Signal.name(forExitCode: code) ?? "a signal") (128 + \(code - 128))"
         default: "the application exited with an error"
         }

@@ -4,7 +4,7 @@ import Yams
 /// The `evidence:` section of a playbook: one source per name.
 extension PlaybookParser {
     static let evidenceKeys = [
-        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency", "observation",
+        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency", "observation", "env_near",
     ]
 
     mutating func evidenceSource(_ node: Node, known: [String]) -> EvidenceSource? {
@@ -88,6 +88,13 @@ extension PlaybookParser {
         case "observation":
             _ = fields(mapping, allowed: ["observation"], required: [], at: node)
             return observationKind(value, allowed: ["kind", "field", "capture"]).map { .observation(kind: $0.kind, field: $0.field, capture: $0.capture) }
+        case "env_near":
+            _ = fields(mapping, allowed: ["env_near"], required: [], at: node)
+            guard let name = value.string, known.contains(name) else {
+                error(value, "env_near takes the evidence name, defined above it, of the variable a log line asks for")
+                return nil
+            }
+            return .envNear(of: name)
         default:
             _ = fields(mapping, allowed: ["exit_codes"], required: [], at: node)
             return .exitCodes

@@ -124,7 +124,7 @@ public struct PlaybookParser {
     // MARK: - Predicates
 
     private static let predicateKeys = [
-        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation",
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near",
     ]
 
     mutating func predicate(_ node: Node) -> Predicate? {
@@ -202,6 +202,18 @@ public struct PlaybookParser {
             return .dependency(failed: failed, ready: ready)
         case "observation":
             return observationKind(value, allowed: ["kind"]).map { .observation(kind: $0.kind) }
+        case "env_near":
+            guard let fields = value.mapping else {
+                error(value, "env_near takes {log: REGEX}, the regex's first group capturing the variable's name")
+                return nil
+            }
+            let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
+            guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
+            guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
+                error(logNode, "env_near's log regex needs a capture group for the variable's name")
+                return nil
+            }
+            return .envNear(log: pattern)
         default:
             error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
             return nil

@@ -332,7 +332,57 @@ import Testing
             inspect: Snapshot.at("Config", "Cmd", .array([.string("/bin/sh"), .string("-c"), .string("python app.py")])),
             says: ["command /bin/sh, -c, python app.py", "exec \"$@\"", "init: true"],
             nearMiss: .inspect(Snapshot.at("Config", "Cmd", .array([.string("python"), .string("app.py")])))),
+        BreadthCase(
+            "env-var-misspelled", .die(1),
+            log: [
+                "Error: Database is uninitialized and superuser password is not specified.",
+                "       You must specify POSTGRES_PASSWORD to a non-empty value for the",
+                "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".",
+            ],
+            inspect: Snapshot.env(["POSTGRES_USER=app", "POSTGRES_PASSWROD=<redacted:8-15>"]),
+            says: [
+                "needs the environment variable POSTGRES_PASSWORD", "the container has POSTGRES_PASSWROD instead",
+                "Its log says: You must specify POSTGRES_PASSWORD to a non-empty value for the", "`docker run -e POSTGRES_PASSWORD=…`",
+                "`-e POSTGRES_PASSWROD=…`",
+            ],
+            // Spelled right, the variable is set: the complaint is about its value.
+            nearMiss: .inspect(Snapshot.env(["POSTGRES_USER=app", "POSTGRES_PASSWORD=<redacted:0>"]))),
+        BreadthCase(
+            "env-var-misspelled", .die(1),
+            log: ["Traceback (most recent call last):", "    raise KeyError(key) from None", "KeyError: 'API_BASE_URL'"],
+            inspect: Snapshot.env(["API_BASE_URI=<redacted:8-15>"]),
+            // Also python-env-var-missing (as specific): the misspelling is the cause it does not see.
+            says: ["needs the environment variable API_BASE_URL", "has API_BASE_URI instead"],
+            nearMiss: .inspect(Snapshot.env(["DATABASE_URL=<redacted:8-15>"]))),
+        BreadthCase(
+            "env-var-misspelled", .die(2), log: ["/entrypoint.sh: line 3: UPSTREAM_TOKEN: parameter not set"],
+            inspect: Snapshot.env(["UPSTREAM_TOKNE=<redacted:8-15>"]),
+            says: ["needs the environment variable UPSTREAM_TOKEN", "has UPSTREAM_TOKNE instead"],
+            nearMiss: .log(["/entrypoint.sh: line 3: UPSTREAM_TOKEN: using the default"])),
+        BreadthCase(
+            "broken-pipe", .die(141), log: ["generating session secret"],
+            inspect: Snapshot.merge(
+                Snapshot.at("Config", "Cmd", .array([.string("sh"), .string("-c"), .string("set -eo pipefail; SECRET=$(tr -dc a-f0-9 </dev/urandom | head -c 32)")])),
+                .object(["Path": .string("sh"), "Args": .array([.string("-c"), .string("set -eo pipefail; SECRET=$(tr -dc a-f0-9 </dev/urandom | head -c 32)")])])),
+            says: [
+                "141 = 128 + SIGPIPE", "Nothing outside the container sent a signal", "its main process is a shell (sh) and its command sets pipefail",
+                "The last line it printed: generating session secret", "after \"generating session secret\"", "set +o pipefail", "|| true",
+            ],
+            // `docker kill -s PIPE` did send it: killed-by-signal is right.
+            nearMiss: .failure(.killed(signal: "13", exitCode: 141))),
+        BreadthCase(
+            "broken-pipe", .die(141),
+            says: ["141 = 128 + SIGPIPE", "Find the pipeline that runs first in the entrypoint or command"],
+            nearMiss: .failure(.die(143))),
     ]
+
+    /// A `docker kill -s PIPE` sent the signal: the fallback that says so is the diagnosis, not a broken pipe.
+    @Test func aSigpipeSentByDockerKillIsKilledBySignal() throws {
+        let context = BreadthCase.context(.killed(signal: "13", exitCode: 141), log: ["generating session secret"], inspect: .object([:]))
+        let matches = PlaybookMatcher(playbooks: Self.library.playbooks).matches(context)
+        #expect(matches.first?.playbook.id == "killed-by-signal", "\(matches.map(\.playbook.id))")
+        #expect(matches.first?.diagnosis.contains("after a `kill` with signal 13") == true, "\(matches.first?.diagnosis ?? "")")
+    }
 
     /// Parsed once: the built-ins are the same for every case.
     static let library = PlaybookLibrary.builtIn

@@ -286,6 +286,13 @@ import Testing
         #expect(Self.pick(["panic: runtime error: invalid memory address or nil pointer dereference", "goroutine 1 [running]:", "main.main()", "\t/src/main.go:12 +0x1d"]) == "panic: runtime error: invalid memory address or nil pointer dereference")
         #expect(Self.pick(["2024-01-01 FATAL:  password authentication failed for user \"app\"", "LOG:  database system is shut down"]) == "2024-01-01 FATAL:  password authentication failed for user \"app\"")
         #expect(Self.pick(["listening on :80", "all good"]) == "all good", "no error line: the last line")
+        // postgres's entrypoint: the line that names the variable, not the generic first line (session env-var-name-typo).
+        #expect(
+            Self.pick([
+                "Error: Database is uninitialized and superuser password is not specified.",
+                "       You must specify POSTGRES_PASSWORD to a non-empty value for the",
+                "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".",
+            ]) == "       You must specify POSTGRES_PASSWORD to a non-empty value for the")
         #expect(Self.pick(["", "  "]) == nil)
     }
 }

@@ -12,10 +12,12 @@ enum BreadthFailure: Sendable {
     case stopTimeout
     /// `docker stop` answered in time, with this exit code (SIGTERM, then the die).
     case stopExit(Int)
+    /// `docker kill -s SIGNAL`, then the die with this exit code.
+    case killed(signal: String, exitCode: Int)
 
     var trigger: String {
         switch self {
-        case .die, .stopExit: "die"
+        case .die, .stopExit, .killed: "die"
         case .startFailure: "start_failure"
         case .unhealthy: "unhealthy"
         case .stopTimeout: "stop_timeout"
@@ -24,7 +26,7 @@ enum BreadthFailure: Sendable {
 
     var exitCode: Int? {
         switch self {
-        case .die(let code), .stopExit(let code): code
+        case .die(let code), .stopExit(let code), .killed(_, let code): code
         case .stopTimeout: 137
         case .startFailure, .unhealthy: nil
         }
@@ -39,6 +41,7 @@ enum BreadthFailure: Sendable {
             case .unhealthy: [("start", nil, nil), ("health_status: unhealthy", nil, nil)]
             case .stopTimeout: [("start", nil, nil), ("kill", nil, "15"), ("kill", nil, "9"), ("die", 137, nil), ("stop", nil, nil)]
             case .stopExit(let code): [("start", nil, nil), ("kill", nil, "15"), ("die", code, nil)]
+            case .killed(let signal, let code): [("start", nil, nil), ("kill", nil, signal), ("die", code, nil)]
             }
         return actions.enumerated().map { index, event in
             var record = EventRecord(
