@@ -42,6 +42,19 @@ public struct PressureDetector: Sendable {
         self.startedNanos = startedNanos
     }
 
+    /// Takes up episodes of this run that an earlier recorder opened and did not end (``EventStore/openPressureEpisodes``):
+    /// they end with an `end` row when the pressure is gone, instead of staying open, and pressure that persists is
+    /// not started a second time.
+    public mutating func resume(_ episodes: [EventRecord.Pressure]) {
+        for episode in episodes where episode.startedNanos == startedNanos && episode.phase == .start {
+            var track = Track()
+            track.active = true
+            track.since = episode.sinceNanos
+            track.peak = episode.peakRatio
+            tracks[episode.resource] = track
+        }
+    }
+
     /// Judges one sample (samples in time order) against the limits, with the usage of the filesystems the container
     /// writes read at the same time (empty when not read); returns the transitions it causes, in the order memory,
     /// CPU, pids, disk.

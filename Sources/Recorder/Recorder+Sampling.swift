@@ -40,6 +40,7 @@ extension Recorder {
         let files = CgroupFiles()
         var previous: StatsReading?
         var pressure = PressureDetector(policy: configuration.pressure, startedNanos: inspect.state.startedAtNanos ?? 0)
+        if let open = try? store.openPressureEpisodes(containerID: containerID, startedNanos: pressure.startedNanos) { pressure.resume(open) }
         while await samplers.isActive(containerID, generation: generation), !Task.isCancelled {
             let readAt = clock.now
             if let updated = await samplers.takeUpdate(containerID, generation: generation) { inspect = updated }

@@ -102,3 +102,52 @@ import Testing
         #expect(IncidentFold.trigger(record, before: nil) == .pidsPressure)
     }
 }
+
+/// A recorder restarted while a container was under pressure takes the open episode up again (issue 18: the pressure
+/// ended while no recorder ran, and the incident stayed open forever; pressure that persisted was started twice).
+@Suite struct PressureResumeTests {
+    static func episode(_ resource: EventRecord.Pressure.Resource, _ phase: EventRecord.Pressure.Phase, since: Int64, started: Int64 = 42, active: [EventRecord.Pressure.Resource]) -> EventRecord.Pressure {
+        EventRecord.Pressure(
+            resource: resource, phase: phase, value: 30, limit: 32, ratio: 0.94, threshold: 0.9, peakRatio: 0.96, samples: 3, windowNanos: 4_000_000_000,
+            sinceNanos: since, source: "memory.current", active: active, startedNanos: started)
+    }
+
+    @Test func aResumedEpisodeEndsOnceAndPersistentPressureIsNotStartedAgain() throws {
+        var ending = PressureDetector(startedNanos: 42)
+        ending.resume([Self.episode(.memory, .start, since: 7, active: [.memory])])
+        let changes = (0..<6).flatMap { ending.observe(PressureDetectorTests.sample($0, memoryPercent: 50), limits: PressureDetectorTests.limited) }
+        #expect(changes.map(\.phase) == [.end])
+        #expect(changes.first?.sinceNanos == 7, "the end names the episode the earlier recorder began")
+        #expect(changes.first?.active == [])
+        var persisting = PressureDetector(startedNanos: 42)
+        persisting.resume([Self.episode(.memory, .start, since: 7, active: [.memory])])
+        #expect((0..<6).flatMap { persisting.observe(PressureDetectorTests.sample($0, memoryPercent: 95), limits: PressureDetectorTests.limited) }.isEmpty)
+        // An episode of an earlier run of the container is not this run's.
+        var restarted = PressureDetector(startedNanos: 43)
+        restarted.resume([Self.episode(.memory, .start, since: 7, active: [.memory])])
+        #expect((0..<6).flatMap { restarted.observe(PressureDetectorTests.sample($0, memoryPercent: 50), limits: PressureDetectorTests.limited) }.isEmpty)
+    }
+
+    @Test func theStoreAnswersWhichEpisodesOfARunAreStillOpen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.storePath)
+        func row(_ pressure: EventRecord.Pressure, at time: Int64) -> EventRecord {
+            let payload = String(decoding: try! JSONEncoder().encode(pressure), as: UTF8.self)
+            return EventRecord(
+                timeNanos: time, kind: pressure.resource.eventKind, containerID: "c1", deduplicationKey: "p|\(time)", payload: payload)
+        }
+        #expect(try store.openPressureEpisodes(containerID: "c1", startedNanos: 42).isEmpty)
+        _ = try store.append(contentsOf: [
+            row(Self.episode(.memory, .start, since: 10, active: [.memory]), at: 10),
+            row(Self.episode(.pids, .start, since: 20, active: [.memory, .pids]), at: 20),
+            row(Self.episode(.memory, .end, since: 10, active: [.pids]), at: 30),
+        ])
+        let open = try store.openPressureEpisodes(containerID: "c1", startedNanos: 42)
+        #expect(open.map(\.resource) == [.pids])
+        #expect(open.first?.sinceNanos == 20)
+        #expect(try store.openPressureEpisodes(containerID: "c1", startedNanos: 99).isEmpty, "another run's episodes are not open in this one")
+        _ = try store.append(row(Self.episode(.pids, .end, since: 20, active: []), at: 40))
+        #expect(try store.openPressureEpisodes(containerID: "c1", startedNanos: 42).isEmpty)
+    }
+}
