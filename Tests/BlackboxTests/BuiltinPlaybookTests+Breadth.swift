@@ -285,6 +285,16 @@ import Testing
             says: ["did not resolve: api.github.com", "10.0.0.53, set for this container", "--dns 10.0.0.53"],
             nearMiss: .log(["INFO resolved api.github.com in 3 ms"])),
         BreadthCase(
+            "dependency-name-not-resolved", .die(1), log: ["Server:    192.0.2.53", "nslookup: can't resolve 'example.org'"],
+            inspect: Snapshot.at("HostConfig", "Dns", .array([.string("192.0.2.53")])),
+            says: ["did not resolve: example.org", "192.0.2.53, set for this container"],
+            nearMiss: .log(["Name:      example.org", "Address 1: 93.184.216.34"])),
+        BreadthCase(
+            "dependency-name-not-resolved", .die(1), log: ["wget: bad address 'db:5432'"],
+            inspect: Snapshot.at("HostConfig", "NetworkMode", .string("default")),
+            says: ["default bridge network", "user-defined network", "docker network create"],
+            nearMiss: .log(["wget: downloaded 'db.tar'"])),
+        BreadthCase(
             "dependency-name-not-resolved", .die(1), log: ["dial tcp: lookup redis on 127.0.0.11:53: no such host"],
             says: ["did not resolve: redis"],
             nearMiss: .log(["dial tcp: lookup redis on 127.0.0.11:53: ok"])),

@@ -39,7 +39,7 @@ import Testing
         let best = try #require(matches[diagnosed].first)
         #expect(best.playbook.id == "clean-exit-loop")
         #expect(best.diagnosis.contains("keeps exiting with code 0"), "\(best.diagnosis)")
-        #expect(best.diagnosis.contains("restart policy always starts it again, over and over (2 restarts by the policy by this exit)"), "\(best.diagnosis)")
+        #expect(best.diagnosis.contains("restart policy always starts it again, over and over (the engine's RestartCount at this exit: 2)"), "\(best.diagnosis)")
         #expect(best.diagnosis.contains("its command: sh, -c, nginx"), "\(best.diagnosis)")
         #expect(best.diagnosis.contains("Its last line before exiting: Starting nginx: nginx."))
         #expect(best.fix.contains("nginx -g 'daemon off;'"))
