@@ -8,13 +8,17 @@ extension EventRecord {
         public var paths: [String: String]
         /// Host ports (decimal, as in `HostConfig.PortBindings`) and who held them then.
         public var ports: [String: PortHolder]
+        /// The failed program by its path in the container (as the kernel's error or `Config.Entrypoint` names it),
+        /// read from the stopped container; nil in recordings made before blackbox read programs.
+        public var programs: [String: ProgramFacts]?
 
-        public init(paths: [String: String] = [:], ports: [String: PortHolder] = [:]) {
+        public init(paths: [String: String] = [:], ports: [String: PortHolder] = [:], programs: [String: ProgramFacts]? = nil) {
             self.paths = paths
             self.ports = ports
+            self.programs = programs
         }
 
-        public var isEmpty: Bool { paths.isEmpty && ports.isEmpty }
+        public var isEmpty: Bool { paths.isEmpty && ports.isEmpty && (programs ?? [:]).isEmpty }
     }
 
     /// Who held a host port when a failure was recorded.

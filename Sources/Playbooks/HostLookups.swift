@@ -33,6 +33,11 @@ public struct HostLookups: EvidenceLookups {
         HostPath.read(path)?.description
     }
 
+    /// Never found: a container's program is read through the engine when the failure is recorded, not from this host.
+    public func program(_ path: String) -> EventRecord.ProgramFacts? {
+        nil
+    }
+
     /// The process listening on the port, TCP (state LISTEN) or UDP (bound), from `/proc/net/{tcp,tcp6,udp,udp6}` and
     /// `/proc/*/fd`; a `docker-proxy` is named with the container it forwards to, when the store knows it.
     public func portProcess(_ port: String) -> String? {

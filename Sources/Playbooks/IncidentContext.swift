@@ -115,4 +115,7 @@ public protocol EvidenceLookups: Sendable {
     func pathOwner(_ path: String) -> String?
     /// The process listening on a TCP port of this host, as `pid 1234 (nginx)`, when it can be found.
     func portProcess(_ port: String) -> String?
+    /// What the program at this path of the failed container is (ELF and its loader, or a script's first line), as
+    /// the recorder read it from the stopped container.
+    func program(_ path: String) -> EventRecord.ProgramFacts?
 }

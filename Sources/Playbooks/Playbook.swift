@@ -163,8 +163,9 @@ public indirect enum EvidenceSource: Sendable {
     /// The last outputs and exit codes of the health check, from every snapshot recorded in the window.
     case healthLog(Int)
     /// A lookup in the store or on the engine's host: `port_holder` (the container publishing a host port),
-    /// `path_owner` (owner and mode of a host path), `port_process` (the process listening on a port); optionally
-    /// reduced to the first capture group of a regex.
+    /// `path_owner` (owner and mode of a host path), `port_process` (the process listening on a port),
+    /// `program_interpreter` and `program_first_line` (an ELF program's dynamic loader, a script's first line, as
+    /// recorded from the failed container); optionally reduced to the first capture group of a regex.
     case lookup(String, argument: String, capture: String?)
     /// The exit codes of the incident's occurrences up to this one, in order.
     case exitCodes

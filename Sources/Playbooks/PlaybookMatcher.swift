@@ -165,6 +165,8 @@ public struct PlaybookMatcher: Sendable {
                 switch name {
                 case "port_holder": context.lookups.portHolder(hostPort: key, excluding: context.incident.containerID)
                 case "path_owner": context.lookups.pathOwner(key)
+                case "program_interpreter": context.lookups.program(key)?.interpreter
+                case "program_first_line": context.lookups.program(key)?.firstLine
                 default: context.lookups.portProcess(key)
                 }
             guard let capture else { return found.map(JSONValue.string) }

@@ -68,8 +68,9 @@ extension PlaybookParser {
             return .healthLog(count)
         case "lookup":
             let keys = fields(mapping, allowed: ["lookup", "of", "capture"], required: ["of"], at: node)
-            guard let name = string(value, "lookup"), ["port_holder", "path_owner", "port_process"].contains(name) else {
-                error(value, "lookup takes port_holder, path_owner or port_process")
+            let lookups = ["port_holder", "path_owner", "port_process", "program_interpreter", "program_first_line"]
+            guard let name = string(value, "lookup"), lookups.contains(name) else {
+                error(value, "lookup takes port_holder, path_owner, port_process, program_interpreter or program_first_line")
                 return nil
             }
             guard let argument = keys["of"].flatMap({ string($0, "of") }), known.contains(argument) else {

@@ -20,6 +20,7 @@ public struct RecordedLookups: EvidenceLookups {
             guard let recorded = try? JSONDecoder().decode(EventRecord.HostFacts.self, from: Data(row.payload.utf8)) else { continue }
             facts.paths.merge(recorded.paths) { $1 }
             facts.ports.merge(recorded.ports) { $1 }
+            if let programs = recorded.programs { facts.programs = (facts.programs ?? [:]).merging(programs) { $1 } }
         }
         self.facts = facts
         self.store = store
@@ -47,5 +48,9 @@ public struct RecordedLookups: EvidenceLookups {
 
     public func portProcess(_ port: String) -> String? {
         facts.ports[port]?.process
+    }
+
+    public func program(_ path: String) -> EventRecord.ProgramFacts? {
+        facts.programs?[path]
     }
 }

@@ -5,13 +5,17 @@ import Playbooks
 
 extension Recorder {
     /// Reads, now that a failure is being recorded, the host facts its diagnosis may need — owner and mode of each
-    /// bind-mount source, who holds each port it publishes or its error names — and appends them as `host_facts` keyed
-    /// to `trigger`. Nothing is appended when there is nothing to read.
+    /// bind-mount source, who holds each port it publishes or its error names, and what the program is when the kernel
+    /// could not start it (`exec /app/server: no such file or directory`) — and appends them as `host_facts` keyed to
+    /// `trigger`. Nothing is appended when there is nothing to read.
     ///
     /// - Parameter inspect: the engine's inspect document of the failure, when it could be read.
     func recordHostFacts(_ containerID: String, name: String?, inspect: Data?, logLines: [LogLine], trigger: String) async {
         let document = inspect.flatMap { JSONValue.parse(String(decoding: $0, as: UTF8.self)) }
-        let facts = HostFactsReader.read(inspect: document, logLines: logLines, containerID: containerID, lookups: HostLookups(store: store))
+        var facts = HostFactsReader.read(inspect: document, logLines: logLines, containerID: containerID, lookups: HostLookups(store: store))
+        if let path = ProgramPath.failed(inspect: document, logLines: logLines), let program = await readProgram(containerID, path: path) {
+            facts.programs = [path: program]
+        }
         guard !facts.isEmpty else { return }
         await write(.hostFacts(facts, containerID: containerID, containerName: name, timeNanos: Timestamp.nowNanos(), trigger: trigger))
     }

@@ -22,11 +22,11 @@ import Testing
             nearMiss: .inspect(Snapshot.stateError("failed to create task for container: failed to create shim task: OCI runtime create failed: unknown"))),
         BreadthCase(
             "interpreter-not-found", .die(255), log: ["exec /entrypoint.sh: no such file or directory"],
-            says: ["program /entrypoint.sh exists", "head -1 /entrypoint.sh | od -c", "eol=lf"],
+            says: ["program /entrypoint.sh exists", "`docker cp app:/entrypoint.sh - | tar -xO | head -c 64 | od -c`", "never on a binary", "eol=lf"],
             nearMiss: .log(["cp: cannot stat '/tmp/seed.sql': No such file or directory", "mkdir: can't create directory '/data/x': No such file or directory"])),
         BreadthCase(
             "interpreter-not-found", .die(1), log: ["standard_init_linux.go:211: exec user process caused \"no such file or directory\""],
-            says: ["head -1 SCRIPT | od -c", "with the script's path"],
+            says: ["`docker cp app:SCRIPT - | tar -xO | head -c 64 | od -c`", "with the script's path"],
             nearMiss: .log(["ls: /docker-entrypoint.d/: No such file or directory"])),
         BreadthCase(
             "mount-type-mismatch", .startFailure,

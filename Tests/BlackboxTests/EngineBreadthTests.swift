@@ -4,8 +4,8 @@ import Playbooks
 import Testing
 
 /// The breadth playbooks on the private engine: failures the kernel and the engine really produce (a directory
-/// mounted onto a file, a removed network, a missing device, a CRLF entry script, dropped capabilities, the
-/// nofile and pids limits, a full tmpfs, the engine's DNS, health probes, a shell as PID 1), recorded by the real
+/// mounted onto a file, a removed network, a missing device, a CRLF entry script, a glibc program without its loader,
+/// dropped capabilities, the nofile and pids limits, a full tmpfs, the engine's DNS, health probes, a shell as PID 1), recorded by the real
 /// `blackbox record` and read back with `blackbox incident show`.
 @Suite(.serialized, .enabled(if: TestEngine.available, TestEngine.skipReason))
 struct EngineBreadthTests {
@@ -76,8 +76,27 @@ struct EngineBreadthTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
             try TestEngine.docker("run", "-d", "--name", name, "-v", "\(script.path):/entrypoint.sh", "--entrypoint", "/entrypoint.sh", TestEngine.image)
         }
-        #expect(shown.contains("head -1 /entrypoint.sh | od -c"))
+        // The recorder read the script from the stopped container, through its bind mount.
+        #expect(shown.contains("`#!/bin/sh\\r`"), "\(shown)")
         #expect(shown.contains("exec /entrypoint.sh: no such file or directory"))
+    }
+
+    /// A glibc program (this host's `/bin/sleep`) in the busybox image, started through a symbolic link: the
+    /// recorder follows the link in the stopped container and reads the ELF's `PT_INTERP`.
+    @Test func aGlibcProgramWithoutItsLoader() throws {
+        let name = TestEngine.uniqueName("loader")
+        let shown = try diagnose(name, expecting: "interpreter-not-found") { directory in
+            let app = directory.url.appending(path: "app")
+            try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: app.appending(path: "sleep").path)
+            try FileManager.default.createSymbolicLink(atPath: app.appending(path: "run").path, withDestinationPath: "sleep")
+            _ = try? TestEngine.docker("run", "-d", "--name", name, "-v", "\(app.path):/app", "--entrypoint", "/app/run", TestEngine.image, "3600")
+        }
+        // Text is wrapped at 100 columns: the words, then the loader in the evidence.
+        #expect(shown.contains("program /app/run is an ELF binary linked against the"), "\(shown)")
+        #expect(shown.contains("  loader          /lib"), "\(shown)")
+        #expect(shown.contains("CGO_ENABLED=0"))
+        #expect(!shown.contains("sed -i"))
     }
 
     @Test func droppedCapabilities() throws {

@@ -169,4 +169,5 @@ struct NoLookups: EvidenceLookups {
     func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
     func pathOwner(_ path: String) -> String? { nil }
     func portProcess(_ port: String) -> String? { nil }
+    func program(_ path: String) -> EventRecord.ProgramFacts? { nil }
 }
