@@ -118,7 +118,7 @@ if ProcessInfo.processInfo.environment["BLACKBOX_FUZZ"] != nil {
     package.products = [.executable(name: "BlackboxFuzz", targets: ["BlackboxFuzz"])]
     package.targets = package.targets.filter { kept.contains($0.name) } + [
         .target(
-            name: "DockerEngine", exclude: ["DockerClient.swift", "DockerClient+Actions.swift", "JSONLineStream.swift"],
+            name: "DockerEngine", exclude: ["DockerClient.swift", "DockerClient+Actions.swift", "DockerClient+Archive.swift", "JSONLineStream.swift"],
             swiftSettings: instrumented),
         .target(
             name: "BlackboxStore",
