@@ -89,7 +89,7 @@ extension Checklist {
             .error, "port", service: service.name, at: port.location,
             "host port \(shared.lowerBound)/\(port.proto) is published twice in the project: by \(service.name) here and by \(other.name) at \(otherPort.location)",
             evidence: evidence,
-            fix: "publish another host port for one of them, e.g. \"\(PublishedPorts.nextFree(above: shared.lowerBound, in: taken)):\(port.containerPort)\"")
+            fix: "publish another host port for one of them, e.g. \"\(PublishedPorts.nextFree(above: shared.lowerBound, in: taken)):\(port.containerPort(for: shared.lowerBound))\"")
     }
 
     /// - Parameters:
@@ -97,7 +97,7 @@ extension Checklist {
     ///   - listening: the ports listened on, when read at once; a port not in it has no process to look for.
     private func holderFinding(_ service: ComposeService, _ port: ComposePort, _ hostPort: Int, holders: [String: String]?, listening: Set<Int>?) throws -> Finding? {
         let evidence = [Finding.Evidence("host_port", Int64(hostPort))]
-        let fix = "stop the holder first, or publish another host port: \"\(hostPort + 1):\(port.containerPort)\""
+        let fix = "stop the holder first, or publish another host port: \"\(hostPort + 1):\(port.containerPort(for: hostPort))\""
         if let holder = holders.map({ $0[String(hostPort)] }) ?? lookups.portHolder(hostPort: String(hostPort), excluding: "") {
             let holderProject = try store.flatMap { store in
                 try store.containerIDs(named: holder).last.flatMap { try store.container($0)?.composeProject }

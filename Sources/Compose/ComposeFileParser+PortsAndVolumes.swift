@@ -5,26 +5,30 @@ import Yams
 extension ComposeFileParser {
     // MARK: - Ports
 
-    mutating func port(_ node: Node) -> [ComposePort] {
+    mutating func port(_ node: Node) -> ComposePort? {
         let at = location(node)
         if let mapping = node.mapping {
             let keys = pairs(mapping)
             guard let target = keys["target"].flatMap({ string($0, "target") }) else {
                 problem(node, "a port in the long syntax needs a target")
-                return []
+                return nil
+            }
+            guard let containerPorts = Self.portRange(target) else {
+                problem(node, "target '\(target)' is not a port (1-65535)")
+                return nil
             }
             let proto = keys["protocol"].flatMap { string($0, "protocol") } ?? "tcp"
             let hostIP = keys["host_ip"].flatMap { string($0, "host_ip") }
             guard let published = keys["published"].flatMap({ string($0, "published") }), !published.isEmpty else {
-                return [ComposePort(hostIP: hostIP, hostPort: nil, containerPort: target, proto: proto, location: at)]
+                return ComposePort(hostIP: hostIP, hostPorts: nil, containerPorts: containerPorts, proto: proto, location: at)
             }
             guard let hosts = Self.portRange(published) else {
                 problem(node, "published port '\(published)' is not a port or a range such as 8000-8010")
-                return []
+                return nil
             }
-            return hosts.map { ComposePort(hostIP: hostIP, hostPort: $0, containerPort: target, proto: proto, location: at) }
+            return ComposePort(hostIP: hostIP, hostPorts: hosts, containerPorts: containerPorts, proto: proto, location: at)
         }
-        guard let text = string(node, "ports") else { return [] }
+        guard let text = string(node, "ports") else { return nil }
         var spec = Substring(text)
         var proto = "tcp"
         if let slash = spec.lastIndex(of: "/") {
@@ -42,28 +46,25 @@ extension ComposeFileParser {
         }
         guard (1...2).contains(parts.count), let containerPorts = Self.portRange(parts.last ?? "") else {
             problem(node, "port '\(text)' is not [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]")
-            return []
+            return nil
         }
         guard parts.count == 2, !parts[0].isEmpty else {
-            return containerPorts.map { ComposePort(hostIP: hostIP, hostPort: nil, containerPort: String($0), proto: proto, location: at) }
+            return ComposePort(hostIP: hostIP, hostPorts: nil, containerPorts: containerPorts, proto: proto, location: at)
         }
         guard let hostPorts = Self.portRange(parts[0]) else {
             problem(node, "host port '\(parts[0])' in '\(text)' is not a port or a range")
-            return []
+            return nil
         }
-        return hostPorts.enumerated().map { index, hostPort in
-            let container = containerPorts.count == hostPorts.count ? containerPorts[index] : containerPorts[0]
-            return ComposePort(hostIP: hostIP, hostPort: hostPort, containerPort: String(container), proto: proto, location: at)
-        }
+        return ComposePort(hostIP: hostIP, hostPorts: hostPorts, containerPorts: containerPorts, proto: proto, location: at)
     }
 
     /// `8080` or `8000-8010`; nil when malformed or out of 1…65535.
-    static func portRange(_ text: String) -> [Int]? {
+    static func portRange(_ text: String) -> ClosedRange<Int>? {
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
         guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, bounds.count <= 2, 1 <= low, low <= high, high <= 65535 else {
             return nil
         }
-        return Array(low...high)
+        return low...high
     }
 
     // MARK: - Volumes

@@ -25,7 +25,7 @@ extension ComposeFileParser {
             case "cpus":
                 if service.cpus == nil, let cpus = number(value, key) { service.cpus = Located(cpus, at: location(value)) }
             case "deploy": deploy(value, into: &service)
-            case "ports": service.ports = sequence(value, key).flatMap { port($0) }
+            case "ports": service.ports = sequence(value, key).compactMap { port($0) }
             case "volumes": service.volumes = sequence(value, key).compactMap { volume($0) }
             case "depends_on": service.dependsOn = dependencies(value)
             case "healthcheck": service.healthcheck = healthcheck(value)

@@ -82,16 +82,24 @@ public struct ComposeVariable: Sendable {
     public var literalInComposeFile: Bool
 }
 
-/// One published port (a range is expanded to one entry per port; the checklist folds them back into ranges).
+/// One entry of `ports`: a port or a range of ports, kept as a range (a `1-65535` entry costs what `80` does).
 public struct ComposePort: Sendable {
     /// The host address; nil for every address.
     public var hostIP: String?
-    /// nil when the engine picks an ephemeral port.
-    public var hostPort: Int?
-    public var containerPort: String
+    /// The host ports, 1…65535: one (`8080...8080`) or a range; nil when the engine picks an ephemeral port.
+    public var hostPorts: ClosedRange<Int>?
+    /// The container ports, 1…65535: one, or a range as long as ``hostPorts`` (port by port).
+    public var containerPorts: ClosedRange<Int>
     /// `tcp` or `udp`.
     public var proto: String
     public var location: ComposeLocation
+
+    /// The container port that host port `hostPort` of ``hostPorts`` forwards to: the same offset into
+    /// ``containerPorts`` when both ranges are as long, else its first port.
+    public func containerPort(for hostPort: Int) -> Int {
+        guard let hostPorts, hostPorts.count == containerPorts.count else { return containerPorts.lowerBound }
+        return containerPorts.lowerBound + (hostPort - hostPorts.lowerBound)
+    }
 }
 
 /// One entry of `volumes`.

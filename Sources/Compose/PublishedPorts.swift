@@ -1,5 +1,5 @@
-/// The consecutive host ports one `ports:` entry publishes (the parser expands a range to one ``ComposePort`` per
-/// port; this folds them back), so duplicate-port checks compare ranges instead of ports.
+/// The consecutive host ports one `ports:` entry publishes, so duplicate-port checks compare ranges instead of
+/// ports.
 struct PublishedPorts: Sendable, Equatable {
     /// The host address; nil for every address.
     var hostIP: String?
@@ -20,21 +20,11 @@ struct PublishedPorts: Sendable, Equatable {
         ports.count == 1 ? "\(ports.lowerBound)/\(proto)" : "\(ports.lowerBound)-\(ports.upperBound) (\(proto))"
     }
 
-    /// `ports` folded into runs, each with the entry it starts at: consecutive entries with the same location,
-    /// address and protocol whose host ports follow each other. Entries without a host port are left out. Linear.
+    /// The entries of `ports` that publish host ports, each as its range with the entry. Linear.
     static func runs(_ ports: [ComposePort]) -> [(run: PublishedPorts, first: ComposePort)] {
-        var runs: [(run: PublishedPorts, first: ComposePort)] = []
-        for port in ports {
-            guard let hostPort = port.hostPort else { continue }
-            if let last = runs.last, last.first.location == port.location, last.run.hostIP == port.hostIP, last.run.proto == port.proto,
-                last.run.ports.upperBound + 1 == hostPort
-            {
-                runs[runs.count - 1].run.ports = last.run.ports.lowerBound...hostPort
-                continue
-            }
-            runs.append((PublishedPorts(hostIP: port.hostIP, ports: hostPort...hostPort, proto: port.proto), port))
+        ports.compactMap { port in
+            port.hostPorts.map { (PublishedPorts(hostIP: port.hostIP, ports: $0, proto: port.proto), port) }
         }
-        return runs
     }
 
     /// Two host addresses collide when they are equal or either is every address.

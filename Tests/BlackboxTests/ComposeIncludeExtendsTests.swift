@@ -173,7 +173,7 @@ import Testing
         #expect(worker.image?.value == "app:1")
         #expect(worker.memoryLimit?.location == ComposeLocation(file: "compose.yaml", line: 4))
         #expect(worker.environment.map { "\($0.name)=\($0.value ?? "")" } == ["MODE=worker", "LOG=info"])
-        #expect(worker.ports.map(\.hostPort) == [8080, 9090])
+        #expect(worker.ports.map(\.hostPorts) == [8080...8080, 9090...9090])
         #expect(project.services.map(\.name) == ["base", "worker"])
     }
 

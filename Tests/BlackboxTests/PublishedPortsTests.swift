@@ -42,13 +42,27 @@ import Testing
         #expect(mixed[3]?.map(\.shared) == [8008...8010, 8080...8080])
     }
 
-    @Test func expandedPortsFoldBackIntoRunsPerEntry() {
+    @Test func eachEntryWithHostPortsIsOneRunAndTheContainerPortFollowsTheHostPort() {
         let at = ComposeLocation(file: "compose.yaml", line: 4)
-        let other = ComposeLocation(file: "compose.yaml", line: 5)
-        let expanded = (1...3).map { ComposePort(hostIP: nil, hostPort: $0, containerPort: "80", proto: "tcp", location: at) }
-            + [ComposePort(hostIP: nil, hostPort: 4, containerPort: "80", proto: "tcp", location: other),
-               ComposePort(hostIP: nil, hostPort: nil, containerPort: "81", proto: "tcp", location: other)]
-        #expect(PublishedPorts.runs(expanded).map(\.run.ports) == [1...3, 4...4])
+        let entries = [
+            ComposePort(hostIP: nil, hostPorts: 8000...8010, containerPorts: 9000...9010, proto: "tcp", location: at),
+            ComposePort(hostIP: nil, hostPorts: 1...65535, containerPorts: 80...80, proto: "tcp", location: at),
+            ComposePort(hostIP: nil, hostPorts: nil, containerPorts: 81...81, proto: "tcp", location: at),
+        ]
+        #expect(PublishedPorts.runs(entries).map(\.run.ports) == [8000...8010, 1...65535])
+        #expect(entries[0].containerPort(for: 8003) == 9003)
+        #expect(entries[1].containerPort(for: 40000) == 80)
+    }
+
+    /// A 4 MiB compose file of `1-65535:1-65535` entries held one value per port (65,535 per entry): gigabytes.
+    @Test func aPortRangeIsParsedAsOneValue() throws {
+        let file = "services:\n  web:\n    image: nginx\n    ports:\n" + String(repeating: "      - \"1-65535:1-65535/udp\"\n", count: 2_000)
+        var parser = ComposeFileParser(file: "compose.yaml", projectDirectory: "/srv", interpolator: Interpolator(variables: [:]))
+        let model = parser.parse(file)
+        #expect(parser.problems.isEmpty)
+        let web = try #require(model.services.first)
+        #expect(web.ports.count == 2_000)
+        #expect(web.ports.allSatisfy { $0.hostPorts == 1...65535 && $0.containerPorts == 1...65535 && $0.proto == "udp" })
     }
 
     @Test func theNextFreePortSkipsEveryPublishedRange() {
