@@ -28,7 +28,7 @@ extension EventStore {
                 return seqs
             }
         } catch {
-            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+            throw StoreError.notWritable(path: path, reason: Self.reason(error, path: path))
         }
     }
 
@@ -43,7 +43,7 @@ extension EventStore {
                 for sample in samples { try Self.insert(sample, db, keys: &keys) }
             }
         } catch {
-            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+            throw StoreError.notWritable(path: path, reason: Self.reason(error, path: path))
         }
     }
 

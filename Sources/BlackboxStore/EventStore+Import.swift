@@ -73,7 +73,7 @@ extension EventStore {
                 return (counts, refused)
             }
         } catch {
-            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+            throw StoreError.notWritable(path: path, reason: Self.reason(error, path: path))
         }
     }
 }

@@ -120,7 +120,7 @@ extension EventStore {
                 }
             }
         } catch {
-            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+            throw StoreError.notWritable(path: path, reason: Self.reason(error, path: path))
         }
     }
 

@@ -46,7 +46,7 @@ extension EventStore {
                 "DELETE FROM container_keys WHERE key IN (SELECT key FROM container_keys k WHERE \(Self.containerKeyIsPrunable) LIMIT :batch)",
                 arguments, batchRows: policy.batchRows, &report)
         } catch {
-            throw StoreError.notWritable(path: path, reason: Self.reason(error))
+            throw StoreError.notWritable(path: path, reason: Self.reason(error, path: path))
         }
         return report
     }

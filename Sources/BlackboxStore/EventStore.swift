@@ -52,11 +52,12 @@ public final class EventStore: Sendable {
             if !directory.isEmpty, !fileManager.fileExists(atPath: directory) {
                 throw StoreError.notWritable(path: path, reason: "the directory \(directory) does not exist")
             }
+            if fileManager.fileExists(atPath: path) ? !fileManager.isWritableFile(atPath: path) : !fileManager.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
+                let facts = StoreFileFacts.read(path)
+                throw StoreError.notWritable(path: path, reason: "permission denied: " + (facts.cause(of: .SQLITE_READONLY, directory: directory.isEmpty ? "." : directory) ?? "uid \(facts.uid) may not write it"))
+            }
             // A file that is not a store is refused before anything (the WAL journal mode, a migration) changes it.
             if fileManager.fileExists(atPath: path) { try Self.refuseForeign(path) }
-            if fileManager.fileExists(atPath: path) ? !fileManager.isWritableFile(atPath: path) : !fileManager.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
-                throw StoreError.notWritable(path: path, reason: "permission denied")
-            }
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -88,7 +89,7 @@ public final class EventStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
+            throw StoreError.cannotOpen(path: path, reason: Self.reason(error, path: path))
         }
     }
 
@@ -123,7 +124,7 @@ public final class EventStore: Sendable {
                 try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
             }
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: reason(error))
+            throw StoreError.cannotOpen(path: path, reason: reason(error, path: path))
         }
         if foreign {
             throw StoreError.cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
@@ -151,8 +152,16 @@ public final class EventStore: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? DatabaseError { return error.message ?? error.description }
+    /// What went wrong, as a phrase: SQLite's message, and when its code is one the file system can explain (a disk
+    /// I/O error, a full disk, a read-only file, a file that cannot be opened) the cause read from `path`'s facts.
+    static func reason(_ error: any Error, path: String? = nil) -> String {
+        if let error = error as? DatabaseError {
+            let message = error.message ?? error.description
+            guard let path else { return message }
+            let directory = (path as NSString).deletingLastPathComponent
+            guard let cause = StoreFileFacts.read(path).cause(of: error.resultCode, directory: directory.isEmpty ? "." : directory) else { return message }
+            return "\(message): \(cause)"
+        }
         if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError {
             return underlying.localizedDescription
         }

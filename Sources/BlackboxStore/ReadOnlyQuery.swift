@@ -71,7 +71,7 @@ public final class ReadOnlyQuery: Sendable {
         do {
             pool = try EventStore.openPool(path: path, configuration: configuration)
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: EventStore.reason(error))
+            throw StoreError.cannotOpen(path: path, reason: EventStore.reason(error, path: path))
         }
     }
 

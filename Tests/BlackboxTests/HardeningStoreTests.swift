@@ -1,4 +1,5 @@
-import BlackboxStore
+@testable import BlackboxStore
+import GRDB
 import Foundation
 import Testing
 
@@ -91,5 +92,28 @@ import Testing
         let record = try asNobody(["import", "/dev/null"])
         #expect(record.status != 0)
         #expect(record.stderr.contains(directory.storePath), "\(record.stderr)")
+        #expect(record.stderr.contains("uid 65534 may not write it (owner uid 0, mode 0644): run as root or as its owner"), "\(record.stderr)")
+    }
+
+    /// SQLite's bare codes ("disk I/O error", "attempt to write a readonly database") get the cause the file system
+    /// knows, most telling first; a code the file system cannot explain keeps SQLite's message alone.
+    @Test func aStoreFailureNamesTheCauseTheFileSystemKnows() {
+        let healthy = StoreFileFacts(availableBytes: 10 << 30, fileWritable: true, owner: 0, mode: 0o644, uid: 0)
+        #expect(healthy.cause(of: .SQLITE_IOERR, directory: "/var/lib/blackbox") == nil)
+        var full = healthy
+        full.availableBytes = 4096
+        #expect(full.cause(of: .SQLITE_IOERR_WRITE, directory: "/var/lib/blackbox") == "the filesystem holding it is full (4096 bytes free); free space there or choose another path with --db")
+        #expect(full.cause(of: .SQLITE_CORRUPT, directory: "/var/lib/blackbox") == nil, "a corrupt file is not the disk's fault")
+        var readOnly = full
+        readOnly.readOnlyFilesystem = true
+        #expect(readOnly.cause(of: .SQLITE_READONLY, directory: "/var/lib/blackbox") == "the filesystem holding it is mounted read-only")
+        var someoneElses = healthy
+        someoneElses.fileWritable = false
+        someoneElses.uid = 1000
+        #expect(someoneElses.cause(of: .SQLITE_READONLY, directory: "/var/lib/blackbox") == "uid 1000 may not write it (owner uid 0, mode 0644): run as root or as its owner")
+        var lockedDirectory = healthy
+        lockedDirectory.directoryWritable = false
+        lockedDirectory.uid = 1000
+        #expect(lockedDirectory.cause(of: .SQLITE_CANTOPEN, directory: "/var/lib/blackbox")?.hasPrefix("uid 1000 may not create files in /var/lib/blackbox, where SQLite keeps") == true)
     }
 }
