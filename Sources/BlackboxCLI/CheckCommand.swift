@@ -27,14 +27,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: [.customShort("p"), .customLong("project")], help: ArgumentHelp("The project name (default: the files' name:, else $COMPOSE_PROJECT_NAME, else the directory's name).", valueName: "name"))
     var project: String?
 
-    @Option(help: ArgumentHelp("How far back measured baselines reach.", valueName: "duration"))
-    var window: String = "7d"
-
-    func validate() throws {
-        guard let nanos = Timestamp.durationNanos(window), nanos > 0 else {
-            throw ValidationError("--window must be a duration such as 7d, 24h or 30m (got '\(window)')")
-        }
-    }
+    @Option(help: ArgumentHelp("How far back measured baselines reach (7d, 24h, 30m).", valueName: "duration"))
+    var window = DurationArgument("7d")
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -54,7 +48,7 @@ struct CheckCommand: ParsableCommand {
         let address = try engine.address()
         let checklist = Checklist(
             project: composeProject, store: store, lookups: HostLookups(store: store), onEngineHost: Self.isLocal(address),
-            windowNanos: Timestamp.durationNanos(window) ?? Checklist.defaultWindowNanos, now: Timestamp.nowNanos())
+            windowNanos: window.nanos, now: Timestamp.nowNanos())
         let findings = try checklist.run()
         if output.json {
             JSONOutput.print(findings.map(Self.json))

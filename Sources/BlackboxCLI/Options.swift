@@ -13,23 +13,30 @@ struct StoreOptions: ParsableArguments {
         help: ArgumentHelp(
             "How long a container must run (and stay healthy) after a failure for its incident to resolve (default 5m; also $BLACKBOX_RESOLVE_AFTER).",
             valueName: "duration"))
-    var resolveAfter: String?
+    var resolveAfter: DurationArgument?
 
     var resolvedPath: String { StoreLocation.resolve(flag: path, environment: ProcessInfo.processInfo.environment) }
 
-    private var resolveAfterText: String? { resolveAfter ?? ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"] }
-
-    func validate() throws {
-        if path?.isEmpty == true { throw ValidationError("--db must name a store file (got an empty path)") }
-        guard let text = resolveAfterText else { return }
-        guard let nanos = Timestamp.durationNanos(text), nanos > 0 else {
-            throw ValidationError("--resolve-after must be a duration such as 5m or 1h (got '\(text)')")
+    /// `--resolve-after`, else `$BLACKBOX_RESOLVE_AFTER`.
+    private var resolveAfterNanos: Int64? {
+        get throws {
+            if let resolveAfter { return resolveAfter.nanos }
+            guard let text = ProcessInfo.processInfo.environment["BLACKBOX_RESOLVE_AFTER"] else { return nil }
+            guard let duration = DurationArgument(argument: text) else {
+                throw ValidationError("BLACKBOX_RESOLVE_AFTER must be a duration such as 5m or 1h (got '\(text)')")
+            }
+            return duration.nanos
         }
     }
 
-    /// The incident policy from `--resolve-after` / `BLACKBOX_RESOLVE_AFTER`.
+    func validate() throws {
+        if path?.isEmpty == true { throw ValidationError("--db must name a store file (got an empty path)") }
+        _ = try resolveAfterNanos
+    }
+
+    /// The incident policy from `--resolve-after` / `BLACKBOX_RESOLVE_AFTER` (checked by ``validate()``).
     var incidentPolicy: IncidentPolicy {
-        resolveAfterText.flatMap(Timestamp.durationNanos).map { IncidentPolicy(resolveAfterNanos: $0) } ?? IncidentPolicy()
+        ((try? resolveAfterNanos) ?? nil).map { IncidentPolicy(resolveAfterNanos: $0) } ?? IncidentPolicy()
     }
 
     /// Opens the store for reading; it must exist.
@@ -77,19 +84,13 @@ struct OutputOptions: ParsableArguments {
 /// `--log-level`.
 struct LoggingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: String = "info"
-
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("unknown log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
-        }
-    }
+    var logLevel: Logger.Level = .info
 
     /// Bootstraps swift-log once (to standard error) and returns a logger at the chosen level.
     func makeLogger(label: String) -> Logger {
         LoggingBootstrap.once()
         var logger = Logger(label: label)
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = logLevel
         return logger
     }
 }

@@ -42,7 +42,7 @@ struct PruneCommand: ParsableCommand {
             return
         }
         if report.isEmpty {
-            print("Nothing to prune: nothing is older than the retention periods (samples \(retention.keepSamples), roll-ups \(retention.keepRollups), events \(retention.keepEvents)).")
+            print("Nothing to prune: nothing is older than the retention periods (samples \(retention.keepSamples.text), roll-ups \(retention.keepRollups.text), events \(retention.keepEvents.text)).")
             return
         }
         print(

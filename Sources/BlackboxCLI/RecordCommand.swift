@@ -25,7 +25,7 @@ struct RecordCommand: AsyncParsableCommand {
     @OptionGroup var retention: RetentionOptions
 
     @Option(help: ArgumentHelp("Time between two resource samples of a running container (500ms, 2s, 1m).", valueName: "duration"))
-    var interval: String = "2s"
+    var interval = DurationArgument("2s")
 
     @Option(
         name: [.customLong("redact-pattern"), .customLong("redact")],
@@ -38,24 +38,18 @@ struct RecordCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Where resource samples come from: cgroup (the container's cgroup files; the engine must be on this host), api (the engine's stats API), or auto (cgroup when it can, else api).",
             valueName: "api|cgroup|auto"))
-    var sampler: String = SamplerMode.auto.rawValue
+    var sampler = SamplerMode.auto
 
     @Option(
         name: .customLong("error-bursts"),
         help: ArgumentHelp(
             "Follow the logs of running containers (at most 32, the last 200 lines every 5 s) and open a warning incident on a burst of error lines (5 within 10 s): on or off.",
             valueName: "on|off"))
-    var errorBursts: String = "on"
+    var errorBursts = Switch.on
 
     func validate() throws {
-        guard SamplerMode(rawValue: sampler) != nil else {
-            throw ValidationError("--sampler must be api, cgroup or auto (got '\(sampler)')")
-        }
-        guard errorBursts == "on" || errorBursts == "off" else {
-            throw ValidationError("--error-bursts must be on or off (got '\(errorBursts)')")
-        }
-        guard let nanos = Timestamp.durationNanos(interval), nanos >= 100_000_000 else {
-            throw ValidationError("--interval must be a duration of at least 100ms, such as 2s or 500ms (got '\(interval)')")
+        guard interval.nanos >= 100_000_000 else {
+            throw ValidationError("--interval must be at least 100ms, such as 2s or 500ms (got '\(interval.text)')")
         }
     }
 
@@ -63,10 +57,10 @@ struct RecordCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "blackbox.record")
         let fromEnvironment = (ProcessInfo.processInfo.environment["BLACKBOX_REDACT"] ?? "").split(separator: ",").map(String.init)
         let configuration = RecorderConfiguration(
-            sampleInterval: .nanoseconds(Timestamp.durationNanos(interval) ?? 2_000_000_000),
+            sampleInterval: .nanoseconds(interval.nanos),
             redactor: CredentialRedactor(patterns: CredentialRedactor.defaultPatterns + redact + fromEnvironment),
-            retention: retention.policy, sampler: SamplerMode(rawValue: sampler) ?? .auto,
-            errorBursts: errorBursts == "on" ? ErrorBurstPolicy() : nil)
+            retention: retention.policy, sampler: sampler,
+            errorBursts: errorBursts == .on ? ErrorBurstPolicy() : nil)
         let address = try engine.address()
         if configuration.sampler == .cgroup, case .tcp = address.transport {
             throw ValidationError("--sampler cgroup needs the engine on this host (a unix socket); \(address) is a tcp address: use --sampler api or auto")

@@ -18,6 +18,21 @@ import Testing
 
     /// A fix's command is never broken across lines (the fresh-user check found `docker ps --filter` / `publish=18080`
     /// on two lines); a span longer than the width gets a line of its own.
+    /// Options that are enumerations or durations are parsed into their types by the argument parser.
+    @Test func enumerationAndDurationOptionsAreTyped() throws {
+        let record = try RecordCommand.parse(["--sampler", "cgroup", "--error-bursts", "off", "--interval", "1h30m", "--keep-events", "12h", "--log-level", "debug"])
+        #expect(record.sampler == .cgroup)
+        #expect(record.errorBursts == .off)
+        #expect(record.interval.nanos == 5_400_000_000_000)
+        #expect(record.retention.policy.keepEventsNanos == 43_200_000_000_000)
+        #expect(record.retention.policy.keepSamplesNanos == 7 * 86_400_000_000_000, "the default, 7d")
+        #expect(record.logging.logLevel == .debug)
+        #expect(throws: (any Error).self) { try RecordCommand.parse(["--sampler", "proc"]) }
+        #expect(throws: (any Error).self) { try RecordCommand.parse(["--interval", "10ms"]) }
+        #expect(throws: (any Error).self) { try CheckCommand.parse(["--window", "0s"]) }
+        #expect(DurationArgument(argument: "-5m") == nil)
+    }
+
     @Test func wrapsBetweenWordsButNotInsideACommand() {
         let fix = "find the holder with `docker ps --filter publish=18080` and stop it, e.g. `docker stop web`"
         #expect(
