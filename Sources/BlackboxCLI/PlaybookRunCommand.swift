@@ -71,7 +71,7 @@ struct PlaybookRunCommand: AsyncParsableCommand {
             if apply { throw CLIError("the playbook does not match \(inspect.name); nothing was done") }
             return
         }
-        let operations = playbook.actions.compactMap { ContainerOperation(rawValue: $0.rawValue) }
+        let operations = playbook.actions
         guard !operations.isEmpty else {
             print("\nThis playbook has no actions.")
             return

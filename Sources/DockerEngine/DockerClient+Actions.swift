@@ -2,21 +2,13 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
-/// The only operations that change the engine's state. blackbox calls them solely for `playbook run --apply`.
-public enum ContainerOperation: String, Sendable, CaseIterable {
-    case start, stop, restart, remove
-
+extension ContainerOperation {
     /// The Engine API request: method and path (`POST /containers/{id}/restart`).
     public func request(containerID: String) -> (method: HTTPMethod, path: String) {
         switch self {
         case .remove: (.DELETE, "/containers/\(containerID)")
         default: (.POST, "/containers/\(containerID)/\(rawValue)")
         }
-    }
-
-    /// What a user would type for the same thing.
-    public func dockerCommand(container: String) -> String {
-        self == .remove ? "docker rm \(container)" : "docker \(rawValue) \(container)"
     }
 }
 

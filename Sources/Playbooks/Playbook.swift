@@ -1,3 +1,5 @@
+import DockerEngine
+
 /// A playbook: when it matches an incident, what evidence it gathers, its diagnosis and fix, and its actions.
 ///
 /// Read from YAML by ``PlaybookParser``; the format is documented in `playbooks/README.md`.
@@ -33,7 +35,7 @@ public struct Playbook: Sendable {
     public var diagnosis: String
     public var fix: String
     /// Engine operations `playbook run --apply` performs, in order.
-    public var actions: [PlaybookAction]
+    public var actions: [ContainerOperation]
     /// Where it was read from (`playbooks/oom-kill.yaml` or `built-in:oom-kill.yaml`).
     public var source: String
     /// The YAML it was read from.
@@ -178,9 +180,4 @@ public indirect enum EvidenceSource: Sendable {
     /// The name in the container's `Config.Env` that is a likely misspelling of the variable named by the evidence
     /// value `of` (``EnvironmentName/misspelling(of:in:)``); never a value.
     case envNear(of: String)
-}
-
-/// An engine operation a playbook may perform on the incident's container, only with `--apply`.
-public enum PlaybookAction: String, Sendable, Equatable, CaseIterable {
-    case start, stop, restart, remove
 }

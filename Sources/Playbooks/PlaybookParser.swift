@@ -102,13 +102,13 @@ public struct PlaybookParser {
             for problem in TemplateRenderer.problems(in: template, names: names) { error(keys[key], problem) }
             for problem in TemplateRenderer.warnings(in: template) { warning(keys[key], "\(key): \(problem)") }
         }
-        var actions: [PlaybookAction] = []
+        var actions: [ContainerOperation] = []
         if let node = keys["actions"] {
             for item in node.sequence.map(Array.init) ?? [node] {
-                if let name = item.string, let action = PlaybookAction(rawValue: name) {
+                if let name = item.string, let action = ContainerOperation(rawValue: name) {
                     actions.append(action)
                 } else {
-                    error(item, "unknown action '\(item.string ?? "?")': use \(PlaybookAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                    error(item, "unknown action '\(item.string ?? "?")': use \(ContainerOperation.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
         }
