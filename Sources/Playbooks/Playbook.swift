@@ -164,11 +164,10 @@ public indirect enum EvidenceSource: Sendable {
     case maximum([JSONValue])
     /// The last outputs and exit codes of the health check, from every snapshot recorded in the window.
     case healthLog(Int)
-    /// A lookup in the store or on the engine's host: `port_holder` (the container publishing a host port),
-    /// `path_owner` (owner and mode of a host path), `port_process` (the process listening on a port),
-    /// `program_interpreter` and `program_first_line` (an ELF program's dynamic loader, a script's first line, as
-    /// recorded from the failed container); optionally reduced to the first capture group of a regex.
-    case lookup(String, argument: String, capture: String?)
+    /// A lookup (``LookupName``) keyed by the evidence value `argument`: in the store, on the engine's host, in the
+    /// host facts recorded at the failure or in its inspect snapshot; optionally reduced to the first capture group of
+    /// a regex.
+    case lookup(LookupName, argument: String, capture: String?)
     /// The exit codes of the incident's occurrences up to this one, in order.
     case exitCodes
     /// A field of the dependency the failure depends on — the one that failed just before, else one not ready:

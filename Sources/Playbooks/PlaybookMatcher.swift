@@ -161,14 +161,7 @@ public struct PlaybookMatcher: Sendable {
             return .array(Array(entries.suffix(count)))
         case .lookup(let name, let argument, let capture):
             guard let key = values[argument]?.stringValue else { return nil }
-            let found: String? =
-                switch name {
-                case "port_holder": context.lookups.portHolder(hostPort: key, excluding: context.incident.containerID)
-                case "path_owner": context.lookups.pathOwner(key)
-                case "program_interpreter": context.lookups.program(key)?.interpreter
-                case "program_first_line": context.lookups.program(key)?.firstLine
-                default: context.lookups.portProcess(key)
-                }
+            let found = name.answer(key, context)
             guard let capture else { return found.map(JSONValue.string) }
             return found.flatMap { Self.capture(capture, in: $0) }.map(JSONValue.string)
         case .exitCodes:

@@ -68,9 +68,8 @@ extension PlaybookParser {
             return .healthLog(count)
         case "lookup":
             let keys = fields(mapping, allowed: ["lookup", "of", "capture"], required: ["of"], at: node)
-            let lookups = ["port_holder", "path_owner", "port_process", "program_interpreter", "program_first_line"]
-            guard let name = string(value, "lookup"), lookups.contains(name) else {
-                error(value, "lookup takes port_holder, path_owner, port_process, program_interpreter or program_first_line")
+            guard let name = string(value, "lookup").flatMap(LookupName.init(rawValue:)) else {
+                error(value, "lookup takes \(LookupName.written)")
                 return nil
             }
             guard let argument = keys["of"].flatMap({ string($0, "of") }), known.contains(argument) else {

@@ -6,7 +6,7 @@ import Testing
 
 extension BuiltinPlaybookBreadthTests {
     /// The cases of the failures an evaluation took from public reports and reproduced (issue 18: sessions
-    /// docker-socket-permission-denied, main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
+    /// docker-socket-permission-denied, docker-socket-unreachable, main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
     /// env-var-name-typo, sigpipe-pipefail), and of the tester's attempts to break their diagnoses.
     static let realFailureCases: [BreadthCase] = [
         BreadthCase(
@@ -24,6 +24,15 @@ extension BuiltinPlaybookBreadthTests {
                 Snapshot.at("Config", "User", .string("1000:1000"))),
             says: ["denied connecting to the socket /var/run/docker.sock", "--group-add", "controls the engine"],
             nearMiss: .inspect(Snapshot.at("Config", "User", .string("root")))),
+        BreadthCase(
+            "docker-socket-unreachable", .die(1),
+            log: [#"level=fatal msg="Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json\": dial unix /var/run/docker.sock: connect: no such file or directory""#],
+            inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/run/docker.sock", destination: "/run/docker.sock", rw: false)]),
+            says: [
+                "Nothing is mounted at /var/run/docker.sock in the container", "mounted at /run/docker.sock instead",
+                "-v /run/docker.sock:/var/run/docker.sock", "DOCKER_HOST=unix:///run/docker.sock",
+            ],
+            nearMiss: .log(["level=info msg=\"connected to the Docker engine at unix:///var/run/docker.sock\""])),
         BreadthCase(
             "clean-exit-loop", .die(0), log: ["Starting nginx: nginx."],
             inspect: Snapshot.merge(Snapshot.at("HostConfig", "RestartPolicy", .object(["Name": .string("always")])), Snapshot.at("Config", "Cmd", .array([.string("nginx")]))),

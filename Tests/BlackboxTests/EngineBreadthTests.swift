@@ -5,7 +5,8 @@ import Testing
 
 /// The breadth playbooks on the private engine: failures the kernel and the engine really produce (a directory
 /// mounted onto a file, a removed network, a missing device, a CRLF entry script, a glibc program without its loader,
-/// dropped capabilities, the nofile and pids limits, a full tmpfs, the engine's DNS, health probes, a shell as PID 1), recorded by the real
+/// dropped capabilities, the nofile and pids limits, a full tmpfs, the engine's DNS, health probes, a shell as PID 1, a socket path
+/// that is not the engine's), recorded by the real
 /// `blackbox record` and read back with `blackbox incident show`.
 @Suite(.serialized, .enabled(if: TestEngine.available, TestEngine.skipReason))
 struct EngineBreadthTests {
@@ -178,5 +179,20 @@ struct EngineBreadthTests {
             try TestEngine.docker("stop", "-t", "1", name)
         }
         #expect(shown.contains("its main process is a shell"))
+    }
+
+    /// A socket path that does not exist on the host: the engine creates an empty directory there and mounts it, and
+    /// the client in the container finds no socket (GhostWriters/DockSTARTer#1664).
+    @Test func aDockerSocketPathThatIsNotTheEngines() throws {
+        let name = TestEngine.uniqueName("socket")
+        var source = ""
+        let shown = try diagnose(name, expecting: "docker-socket-unreachable") { directory in
+            source = directory.url.appending(path: "run/user/1000/docker.sock").path
+            _ = try? TestEngine.docker(
+                "run", "-d", "--name", name, "-v", "\(source):/var/run/docker.sock", TestEngine.image, "sh", "-c",
+                #"[ -S /var/run/docker.sock ] || { echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1; }"#)
+        }
+        #expect(shown.contains("it is a directory, not a socket"), "\(shown)")
+        #expect(shown.contains("rmdir \(source)"))
     }
 }

@@ -1,0 +1,47 @@
+import BlackboxStore
+
+/// What an evidence `lookup:` asks for, by the name a playbook writes. The parser accepts exactly these names and
+/// the matcher answers each one.
+public enum LookupName: String, Sendable, Equatable, CaseIterable {
+    /// The running container publishing the host port (from the store's snapshots, or as recorded at the failure).
+    case portHolder = "port_holder"
+    /// The host process listening on the port (`/proc/net/tcp{,6}`; on the engine's host, or as recorded).
+    case portProcess = "port_process"
+    /// Owner, mode and type of a host path (`uid 0, gid 105, mode 0660, socket`).
+    case pathOwner = "path_owner"
+    /// The dynamic loader (`PT_INTERP`) of the ELF program at a container path, as recorded from the stopped container.
+    case programInterpreter = "program_interpreter"
+    /// The first line of the script at a container path (a CR shown as `\r`), as recorded.
+    case programFirstLine = "program_first_line"
+    /// The host path bind-mounted (or the volume's host path) at a container path, from the inspect snapshot's
+    /// `Mounts` (`Destination` equal to the path); missing when nothing is mounted there.
+    case mountSource = "mount_source"
+
+    /// The names, for an error message: `port_holder, port_process, …`.
+    static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The answer for `key` (an evidence value).
+    func answer(_ key: String, _ context: IncidentContext) -> String? {
+        switch self {
+        case .portHolder: context.lookups.portHolder(hostPort: key, excluding: context.incident.containerID)
+        case .portProcess: context.lookups.portProcess(key)
+        case .pathOwner: context.lookups.pathOwner(key)
+        case .programInterpreter: context.lookups.program(key)?.interpreter
+        case .programFirstLine: context.lookups.program(key)?.firstLine
+        case .mountSource: Self.mountSource(at: key, in: context.inspect)
+        }
+    }
+
+    /// The `Source` of the mount whose `Destination` is `destination` (trailing slashes ignored).
+    static func mountSource(at destination: String, in inspect: JSONValue?) -> String? {
+        guard case .array(let mounts)? = inspect?[path: "Mounts"] else { return nil }
+        let wanted = normalized(destination)
+        return mounts.first { ($0[path: "Destination"]?.stringValue).map(normalized) == wanted }?[path: "Source"]?.stringValue
+    }
+
+    private static func normalized(_ path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        return String(path)
+    }
+}
