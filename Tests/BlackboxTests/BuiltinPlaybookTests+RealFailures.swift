@@ -6,7 +6,7 @@ import Testing
 
 extension BuiltinPlaybookBreadthTests {
     /// The cases of the failures an evaluation took from public reports and reproduced (issue 18: sessions
-    /// docker-socket-permission-denied, docker-socket-unreachable, main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
+    /// docker-socket-permission-denied, docker-socket-unreachable, node-heap-out-of-memory, main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
     /// env-var-name-typo, sigpipe-pipefail), and of the tester's attempts to break their diagnoses.
     static let realFailureCases: [BreadthCase] = [
         BreadthCase(
@@ -33,6 +33,15 @@ extension BuiltinPlaybookBreadthTests {
                 "-v /run/docker.sock:/var/run/docker.sock", "DOCKER_HOST=unix:///run/docker.sock",
             ],
             nearMiss: .log(["level=info msg=\"connected to the Docker engine at unix:///var/run/docker.sock\""])),
+        BreadthCase(
+            "node-heap-out-of-memory", .die(134),
+            log: [
+                "[1:0x5581d6a4e2c0]  7904197 ms: Mark-sweep 2025.0 (2051.1) -> 2024.4 (2051.4) MB, 1549.9 / 0.0 ms  (average mu = 0.105, current mu = 0.003) allocation failure scavenge might not succeed",
+                "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory",
+            ],
+            inspect: Snapshot.at("HostConfig", "Memory", .number(4_294_967_296)),
+            says: ["ran out of JavaScript heap", "2024.4 MB", "no --max-old-space-size in NODE_OPTIONS", "4GiB", "--max-old-space-size=MIB"],
+            nearMiss: .log(["FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal."])),
         BreadthCase(
             "clean-exit-loop", .die(0), log: ["Starting nginx: nginx."],
             inspect: Snapshot.merge(Snapshot.at("HostConfig", "RestartPolicy", .object(["Name": .string("always")])), Snapshot.at("Config", "Cmd", .array([.string("nginx")]))),

@@ -6,7 +6,7 @@ import Testing
 /// The breadth playbooks on the private engine: failures the kernel and the engine really produce (a directory
 /// mounted onto a file, a removed network, a missing device, a CRLF entry script, a glibc program without its loader,
 /// dropped capabilities, the nofile and pids limits, a full tmpfs, the engine's DNS, health probes, a shell as PID 1, a socket path
-/// that is not the engine's), recorded by the real
+/// that is not the engine's, Node's heap limit), recorded by the real
 /// `blackbox record` and read back with `blackbox incident show`.
 @Suite(.serialized, .enabled(if: TestEngine.available, TestEngine.skipReason))
 struct EngineBreadthTests {
@@ -194,5 +194,18 @@ struct EngineBreadthTests {
         }
         #expect(shown.contains("it is a directory, not a socket"), "\(shown)")
         #expect(shown.contains("rmdir \(source)"))
+    }
+
+    /// V8's heap limit under a container limit: Node prints its FATAL ERROR and aborts (134), the kernel kills nothing.
+    @Test func aNodeHeapLimitBelowTheContainerLimit() throws {
+        let name = TestEngine.uniqueName("node-heap")
+        let shown = try diagnose(name, expecting: "node-heap-out-of-memory") { _ in
+            try TestEngine.docker(
+                "run", "-d", "--name", name, "--memory", "256m", "-e", "NODE_OPTIONS=--max-old-space-size=128", TestEngine.image, "sh", "-c",
+                #"echo "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory" >&2; sh -c 'kill -ABRT $$'; exit $?"#)
+        }
+        #expect(shown.contains("exit code    134"), "\(shown)")
+        #expect(shown.contains("--max-old-space-size=128"))
+        #expect(shown.contains("256MiB"))
     }
 }
