@@ -6,7 +6,8 @@ import Testing
 
 extension BuiltinPlaybookBreadthTests {
     /// The cases of the failures an evaluation took from public reports and reproduced (issue 18: sessions
-    /// docker-socket-permission-denied, docker-socket-unreachable, node-heap-out-of-memory, main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
+    /// docker-socket-permission-denied, docker-socket-unreachable, node-heap-out-of-memory, privileged-port-non-root, secret-file-too-open,
+    /// main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
     /// env-var-name-typo, sigpipe-pipefail), and of the tester's attempts to break their diagnoses.
     static let realFailureCases: [BreadthCase] = [
         BreadthCase(
@@ -42,6 +43,16 @@ extension BuiltinPlaybookBreadthTests {
             inspect: Snapshot.at("HostConfig", "Memory", .number(4_294_967_296)),
             says: ["ran out of JavaScript heap", "2024.4 MB", "no --max-old-space-size in NODE_OPTIONS", "4GiB", "--max-old-space-size=MIB"],
             nearMiss: .log(["FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal."])),
+        BreadthCase(
+            "secret-file-too-open", .die(1), log: ["time=\"2026-12-02T22:10:05Z\" level=error msg=\"The ACME resolver \\\"le\\\" is skipped from the resolvers list because: unable to get ACME account: permissions 644 for /acme.json are too open, please use 600\""],
+            inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/traefik/acme.json", destination: "/acme.json")]),
+            says: ["the key file /acme.json", "bind-mounted from /srv/traefik/acme.json", "`chmod 0600 /srv/traefik/acme.json`"],
+            nearMiss: .log(["permissions 600 for /acme.json are fine"])),
+        BreadthCase(
+            "privileged-port-denied", .die(1), log: ["Error: listen EACCES: permission denied 0.0.0.0:443"],
+            inspect: Snapshot.merge(Snapshot.at("Config", "User", .string("node")), Snapshot.at("HostConfig", "NetworkMode", .string("host"))),
+            says: ["runs as user node", "listening on port 443", "with --network host the host's value applies", "8443 for 443"],
+            nearMiss: .inspect(Snapshot.at("Config", "User", .string("root")))),
         BreadthCase(
             "clean-exit-loop", .die(0), log: ["Starting nginx: nginx."],
             inspect: Snapshot.merge(Snapshot.at("HostConfig", "RestartPolicy", .object(["Name": .string("always")])), Snapshot.at("Config", "Cmd", .array([.string("nginx")]))),
