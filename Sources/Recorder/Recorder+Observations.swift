@@ -46,8 +46,8 @@ extension Recorder {
     /// Returns the lines as stored (redacted), nil when none were read.
     ///
     /// The first read happens at once, to beat `--rm`; the engine copies a container's last output to its log
-    /// asynchronously, so a second read half a second later is kept when it holds more, and a tail still empty then
-    /// is read once more 1.5 s later.
+    /// asynchronously, so a second read half a second later is kept when it holds more text (or more lines), and a
+    /// tail still without text then is read once more 1.5 s later.
     @discardableResult
     func captureLogTail(_ containerID: String, name: String?, trigger: String) async -> [LogLine]? {
         let time = Timestamp.nowNanos()
@@ -56,14 +56,18 @@ extension Recorder {
         var failure: String?
         do {
             lines = try await client.logs(containerID, tail: configuration.logTailLines, tty: tty)
-            // A tail still empty after the second read gets a third, later one: a loaded engine (Podman's conmon
-            // under the test suite's load, measured) may not have copied the last output yet.
+            // A tail still without text after the second read gets a third, later one: a loaded engine (Podman's
+            // conmon under the test suite's load, measured) may not have copied the last output yet, or has copied
+            // only an empty line of it so far.
+            func textLines(_ tail: [LogLine]?) -> Int { tail?.count { !$0.text.isEmpty } ?? 0 }
             for delay in [Duration.milliseconds(500), .milliseconds(1500)] {
                 try await Task.sleep(for: delay)
-                if let later = try? await client.logs(containerID, tail: configuration.logTailLines, tty: tty), later.count > lines?.count ?? 0 {
+                if let later = try? await client.logs(containerID, tail: configuration.logTailLines, tty: tty),
+                    (textLines(later), later.count) > (textLines(lines), lines?.count ?? 0)
+                {
                     lines = later
                 }
-                if lines?.isEmpty == false { break }
+                if textLines(lines) > 0 { break }
             }
         } catch EngineError.notFound {
             failure = "the container was removed before its logs could be read (run with --rm or removed at once)"
