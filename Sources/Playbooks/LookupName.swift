@@ -16,6 +16,10 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     /// The host path bind-mounted (or the volume's host path) at a container path, from the inspect snapshot's
     /// `Mounts` (`Destination` equal to the path); missing when nothing is mounted there.
     case mountSource = "mount_source"
+    /// Where a container path lies on the host when a bind mount or volume holds it: the `Source` of the mount whose
+    /// `Destination` is the path or its closest parent, with the rest of the path appended; missing when the path is
+    /// in the container's own filesystem, or is not absolute and clean (a `..` or `.` component).
+    case hostPath = "host_path"
 
     /// The names, for an error message: `port_holder, port_process, …`.
     static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -29,6 +33,7 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         case .programInterpreter: context.lookups.program(key)?.interpreter
         case .programFirstLine: context.lookups.program(key)?.firstLine
         case .mountSource: Self.mountSource(at: key, in: context.inspect)
+        case .hostPath: Self.hostPath(of: key, in: context.inspect)
         }
     }
 
@@ -37,6 +42,27 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         guard case .array(let mounts)? = inspect?[path: "Mounts"] else { return nil }
         let wanted = normalized(destination)
         return mounts.first { ($0[path: "Destination"]?.stringValue).map(normalized) == wanted }?[path: "Source"]?.stringValue
+    }
+
+    /// The host path of the container path `path` (see ``hostPath``).
+    static func hostPath(of path: String, in inspect: JSONValue?) -> String? {
+        let components = path.split(separator: "/")
+        guard path.hasPrefix("/"), !components.contains(where: { $0 == ".." || $0 == "." }),
+            case .array(let mounts)? = inspect?[path: "Mounts"]
+        else { return nil }
+        var best: (depth: Int, source: String)?
+        for mount in mounts {
+            guard let destination = mount[path: "Destination"]?.stringValue, let source = mount[path: "Source"]?.stringValue,
+                source.hasPrefix("/")
+            else { continue }
+            let parent = destination.split(separator: "/")
+            guard !parent.isEmpty, parent.count <= components.count, components.starts(with: parent), parent.count > best?.depth ?? 0 else { continue }
+            best = (parent.count, source)
+        }
+        guard let best else { return nil }
+        let rest = components.dropFirst(best.depth).joined(separator: "/")
+        let source = normalized(best.source)
+        return rest.isEmpty ? source : (source == "/" ? "/" : source + "/") + rest
     }
 
     private static func normalized(_ path: String) -> String {

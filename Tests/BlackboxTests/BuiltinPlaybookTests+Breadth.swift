@@ -29,6 +29,15 @@ import Testing
             says: ["`docker cp app:SCRIPT - | tar -xO | head -c 64 | od -c`", "with the script's path"],
             nearMiss: .log(["ls: /docker-entrypoint.d/: No such file or directory"])),
         BreadthCase(
+            "interpreter-not-found", .die(127), log: ["env: can't execute 'sh\r': No such file or directory"],
+            inspect: Snapshot.at("Config", "Entrypoint", .array([.string("/docker-entrypoint.sh")])),
+            says: ["starts with an env line for sh (`#!/usr/bin/env sh` or `#!/bin/env sh`) and was saved with Windows line ends", "exited 127", "(entrypoint /docker-entrypoint.sh)", "sed -i 's/\\r$//'"],
+            nearMiss: .log(["env: can't execute 'sh': No such file or directory"])),
+        BreadthCase(
+            "interpreter-not-found", .die(127), log: ["/usr/bin/env: ‘bash\\r’: No such file or directory"],
+            says: ["`#!/usr/bin/env bash`", "a program named bash followed by a carriage return"],
+            nearMiss: .log(["/usr/bin/env: 'bash': No such file or directory"])),
+        BreadthCase(
             "mount-type-mismatch", .startFailure,
             inspect: Snapshot.merge(
                 Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/dockerfiles/crowdsec/yml/acquis.yaml", destination: "/etc/crowdsec/acquis.yaml")]),

@@ -6,7 +6,7 @@ import Testing
 
 extension BuiltinPlaybookBreadthTests {
     /// The cases of the failures an evaluation took from public reports and reproduced (issue 18: sessions
-    /// docker-socket-permission-denied, docker-socket-unreachable, node-heap-out-of-memory, privileged-port-non-root, secret-file-too-open,
+    /// docker-socket-permission-denied, docker-socket-unreachable, node-heap-out-of-memory, privileged-port-non-root, secret-file-too-open, stale-pid-file,
     /// main-process-daemonized, bind-file-became-directory, dns-server-unreachable,
     /// env-var-name-typo, sigpipe-pipefail), and of the tester's attempts to break their diagnoses.
     static let realFailureCases: [BreadthCase] = [
@@ -48,6 +48,15 @@ extension BuiltinPlaybookBreadthTests {
             inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/traefik/acme.json", destination: "/acme.json")]),
             says: ["the key file /acme.json", "bind-mounted from /srv/traefik/acme.json", "`chmod 0600 /srv/traefik/acme.json`"],
             nearMiss: .log(["permissions 600 for /acme.json are fine"])),
+        BreadthCase(
+            "stale-pid-file", .die(1),
+            log: ["=> Booting Puma", "A server is already running. Check /mastodon/tmp/pids/server.pid.", "Exiting"],
+            inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/mastodon", destination: "/mastodon")]),
+            says: [
+                "the pid file /mastodon/tmp/pids/server.pid", "on the host, at /srv/mastodon/tmp/pids/server.pid",
+                "`rm -f /srv/mastodon/tmp/pids/server.pid`", "--tmpfs /mastodon/tmp/pids",
+            ],
+            nearMiss: .log(["=> Booting Puma", "* Listening on http://0.0.0.0:3000"])),
         BreadthCase(
             "privileged-port-denied", .die(1), log: ["Error: listen EACCES: permission denied 0.0.0.0:443"],
             inspect: Snapshot.merge(Snapshot.at("Config", "User", .string("node")), Snapshot.at("HostConfig", "NetworkMode", .string("host"))),
