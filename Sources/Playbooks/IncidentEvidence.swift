@@ -61,7 +61,7 @@ public struct IncidentEvidence: Sendable {
     /// The occurrence whose matches are the incident's diagnosis: the first failure's, unless a later failure of the
     /// same kind (the same triggers and exit code) says more — one a playbook that knows a cause explains (the first
     /// one's log tail may not have been read), else the latest one a fallback explains (a restart loop covers every
-    /// failure before it). A later failure of another kind (the stop a person timed out after an unhealthy container,
+    /// failure before it; the latest whose log tail was read, when the last one's was not). A later failure of another kind (the stop a person timed out after an unhealthy container,
     /// a fix that failed differently) never replaces the first failure's diagnosis — unless that diagnosis is only a
     /// warning and the later one is a failure a playbook that knows a cause rates worse, not one of a stop (a
     /// person's `docker stop` that waited out its timeout, then a `docker start` the engine refused for a taken port:
@@ -84,7 +84,12 @@ public struct IncidentEvidence: Sendable {
         } else if let known = matches.indices.dropFirst().first(where: { knowsACause($0) && sameKind($0) }) {
             chosen = known
         } else if !first.isEmpty {
-            chosen = matches.indices.last { !matches[$0].isEmpty && sameKind($0) } ?? 0
+            // The latest failure a fallback explains, unless its log tail could not be read (a `docker rm -f` during
+            // the loop removed it first) and an earlier one's was: that one shows the error line.
+            func wasRead(_ index: Int) -> Bool { occurrences.indices.contains(index) && !occurrences[index].logLines.isEmpty }
+            let explained = matches.indices.filter { !matches[$0].isEmpty && sameKind($0) }
+            let latest = explained.last ?? 0
+            chosen = wasRead(latest) ? latest : (explained.last(where: wasRead) ?? latest)
         } else {
             chosen = matches.firstIndex { !$0.isEmpty } ?? 0
         }

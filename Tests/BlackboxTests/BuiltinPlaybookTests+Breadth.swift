@@ -357,7 +357,7 @@ import Testing
     static let original: Set<String> = [
         "oom-kill", "oom-child", "port-already-allocated", "address-in-use", "bind-mount-permission-denied", "read-only-mount",
         "read-only-rootfs", "command-cannot-run", "restart-loop", "unhealthy", "sigterm-ignored", "killed-by-signal",
-        "aborted", "killed", "segfault", "mount-source-invalid", "start-failure", "unrecognised-exit", "dependency-failed-first",
+        "killed", "segfault", "mount-source-invalid", "start-failure", "unrecognised-exit", "dependency-failed-first",
         "dependency-not-ready",
     ]
 

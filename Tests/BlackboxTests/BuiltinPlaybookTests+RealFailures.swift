@@ -49,6 +49,11 @@ extension BuiltinPlaybookBreadthTests {
             says: ["the key file /acme.json", "bind-mounted from /srv/traefik/acme.json", "`chmod 0600 /srv/traefik/acme.json`"],
             nearMiss: .log(["permissions 600 for /acme.json are fine"])),
         BreadthCase(
+            "aborted", .die(134),
+            log: ["terminate called after throwing an instance of 'std::runtime_error'", "  what():  cannot open /data/index.lock", "Aborted (core dumped)"],
+            says: ["aborted itself (SIGABRT, exit code 134)", "Log: what():  cannot open /data/index.lock"],
+            nearMiss: .failure(.die(1))),
+        BreadthCase(
             "stale-pid-file", .die(1),
             log: ["=> Booting Puma", "A server is already running. Check /mastodon/tmp/pids/server.pid.", "Exiting"],
             inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/mastodon", destination: "/mastodon")]),

@@ -109,6 +109,35 @@ import Testing
         #expect(!Self.texts(matches).joined().contains("unknown"), "\(Self.texts(matches))")
     }
 
+    /// A `docker rm -f` during the loop removes the container before the last failure's log tail is read: the loop is
+    /// diagnosed with the latest failure whose tail was read, so its error line is still shown.
+    @Test func aRestartLoopRemovedMidwayShowsTheErrorLineOfTheLastTailRead() throws {
+        var history = InMemoryHistory(name: "api")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "always"]]]
+        for _ in 0..<4 {
+            history.start()
+            history.advance(seconds: 0.5)
+            history.die(3, log: ["booting", "config: key 'listen' wants a number, got \"eighty\"", "bye"], restarting: true)
+            history.advance(seconds: 1)
+        }
+        history.start()
+        history.advance(seconds: 0.5)
+        let die = history.engine("die", exitCode: 3)
+        history.append(
+            .logTail(
+                containerID: history.containerID, containerName: "api", lines: nil,
+                failure: "the container was removed before its logs could be read (run with --rm or removed at once)", timeNanos: history.now, trigger: die,
+                redacted: nil))
+        history.engine("destroy")
+        let incident = try #require(history.incidents.first)
+        let (matches, diagnosed) = history.diagnose(incident)
+        #expect(matches.count == 5)
+        #expect(diagnosed == 3, "the fourth failure: the fifth's tail was never read")
+        let best = try #require(matches[diagnosed].first)
+        #expect(best.playbook.id == "restart-loop")
+        #expect(best.diagnosis.contains("config: key 'listen' wants a number"), "\(best.diagnosis)")
+    }
+
     @Test func theEnginesErrorOutranksTheExitCode() throws {
         var history = InMemoryHistory(name: "web")
         history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
