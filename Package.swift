@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
+        // What several modules share: the JSON value model, human units, host path facts, bounded YAML.
+        .target(name: "BlackboxCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "DockerEngine",
             dependencies: [
@@ -40,6 +42,7 @@ let package = Package(
         .target(
             name: "Playbooks",
             dependencies: [
+                "BlackboxCore",
                 "DockerEngine",
                 "BlackboxStore",
                 .product(name: "Yams", package: "Yams"),
@@ -49,8 +52,10 @@ let package = Package(
         .target(
             name: "Compose",
             dependencies: [
+                "BlackboxCore",
                 "DockerEngine",
                 "BlackboxStore",
+                // The host lookups diagnosis uses (who holds a port), for `check`'s port findings.
                 "Playbooks",
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -58,6 +63,7 @@ let package = Package(
         .target(
             name: "Recorder",
             dependencies: [
+                "BlackboxCore",
                 "DockerEngine",
                 "BlackboxStore",
                 "Playbooks",
@@ -68,6 +74,7 @@ let package = Package(
         .target(
             name: "BlackboxCLI",
             dependencies: [
+                "BlackboxCore",
                 "DockerEngine",
                 "BlackboxStore",
                 "Recorder",
@@ -97,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "BlackboxTests",
             dependencies: [
-                "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox", "Compose",
+                "BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox", "Compose",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -117,6 +124,7 @@ if ProcessInfo.processInfo.environment["BLACKBOX_FUZZ"] != nil {
     let kept = ["EmbedFiles", "EmbedFilesPlugin"]
     package.products = [.executable(name: "BlackboxFuzz", targets: ["BlackboxFuzz"])]
     package.targets = package.targets.filter { kept.contains($0.name) } + [
+        .target(name: "BlackboxCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: instrumented),
         .target(
             name: "DockerEngine", exclude: ["DockerClient.swift", "DockerClient+Actions.swift", "DockerClient+Archive.swift", "JSONLineStream.swift"],
             swiftSettings: instrumented),
@@ -125,13 +133,13 @@ if ProcessInfo.processInfo.environment["BLACKBOX_FUZZ"] != nil {
             dependencies: ["DockerEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
         .target(
-            name: "Playbooks", dependencies: ["DockerEngine", "BlackboxStore", .product(name: "Yams", package: "Yams")],
+            name: "Playbooks", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", .product(name: "Yams", package: "Yams")],
             swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
         .target(
-            name: "Compose", dependencies: ["DockerEngine", "BlackboxStore", "Playbooks", .product(name: "Yams", package: "Yams")],
+            name: "Compose", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", .product(name: "Yams", package: "Yams")],
             swiftSettings: instrumented),
         .executableTarget(
-            name: "BlackboxFuzz", dependencies: ["DockerEngine", "BlackboxStore", "Playbooks", "Compose"], path: "Fuzz/BlackboxFuzz",
+            name: "BlackboxFuzz", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", "Compose"], path: "Fuzz/BlackboxFuzz",
             swiftSettings: instrumented, linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]),
     ]
 }

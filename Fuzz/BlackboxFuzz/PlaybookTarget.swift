@@ -5,6 +5,7 @@
 //
 // Invariants: no input traps, loops or grows without bound (libFuzzer's -timeout and -rss_limit_mb catch those); a
 // refused playbook has a diagnostic; every diagnostic names the file.
+import BlackboxCore
 @testable import BlackboxStore
 @testable import DockerEngine
 @testable import Playbooks

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -64,7 +65,7 @@ enum EventDescription {
         case .errorBurst:
             guard let burst = EventRecord.ErrorBurst.decode(event) else { return "" }
             let most = burst.mostInformative.map { " most informative: \($0.prefix(80))" } ?? ""
-            return "\(burst.phase.rawValue): \(burst.errorLines) error lines\(burst.phase == .start ? " within \(Units.span(burst.windowNanos))" : "")\(most)"
+            return "\(burst.phase.rawValue): \(burst.errorLines) error lines\(burst.phase == .start ? " within \(Units.span(nanos: burst.windowNanos))" : "")\(most)"
         case .reconciledExit:
             guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }
             let code = exit.exitCode.map(String.init) ?? "unknown"

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -91,7 +92,7 @@ struct IncidentReport {
         lines.append(
             "when         \(Timestamp.rfc3339(unixNanos: incident.openedNanos)) (\(Units.ago(incident.openedNanos, now: now))), \(incident.occurrences) occurrence\(plural), last \(Timestamp.rfc3339(unixNanos: incident.lastNanos))"
         )
-        if let ran = context.history.last?.ranForNanos { lines.append("had run for  \(TemplateRenderer.duration(nanos: Double(ran)))") }
+        if let ran = context.history.last?.ranForNanos { lines.append("had run for  \(Units.span(nanos: ran))") }
         if let code = context.incident.exitCode {
             lines.append("exit code    \(code): \(ExitCode.meaning(code))")
         }
@@ -112,12 +113,12 @@ struct IncidentReport {
             lines.append("depends on   \(compose.dependsOn.joined(separator: ", ")) (from the \(compose.dependenciesSource))")
         }
         for dependency in compose.precedingIncidents {
-            let before = TemplateRenderer.duration(nanos: Double(incident.openedNanos - dependency.lastNanos))
+            let before = Units.span(nanos: incident.openedNanos - dependency.lastNanos)
             lines.append(
                 "after        \(dependency.composeService ?? "?") had incident \(dependency.id ?? 0) (\(dependency.triggerKinds.joined(separator: ", "))) \(before) before: `blackbox incident show \(dependency.id ?? 0)`")
         }
         for dependant in compose.followingIncidents {
-            let after = TemplateRenderer.duration(nanos: Double(max(0, dependant.openedNanos - incident.lastNanos)))
+            let after = Units.span(nanos: max(0, dependant.openedNanos - incident.lastNanos))
             lines.append(
                 "followed by  \(dependant.composeService ?? "?") had incident \(dependant.id ?? 0) (\(dependant.triggerKinds.joined(separator: ", "))) \(after) after: `blackbox incident show \(dependant.id ?? 0)`")
         }
@@ -135,7 +136,7 @@ struct IncidentReport {
             if codes.last?.code == code { codes[codes.count - 1].count += 1 } else { codes.append((code, 1)) }
         }
         let pattern = codes.map { $0.count > 1 ? "\($0.code) ×\($0.count)" : $0.code }.joined(separator: ", ")
-        let span = TemplateRenderer.duration(nanos: Double(last.failedNanos - first.failedNanos))
+        let span = Units.span(nanos: last.failedNanos - first.failedNanos)
         let shape = "\(history.count) failures in \(span) (exit codes \(pattern))"
         // Without a restart policy the engine restarted nothing: someone started it again (`docker start`, a fix).
         guard let policy = RestartPolicyOutcome(inspect: evidence.occurrences.last?.inspect), policy.name != "no" else {
@@ -182,8 +183,8 @@ struct IncidentReport {
         let peak = Double(samples.map(\.memoryWorkingSetBytes).max() ?? 0)
         // Without `--memory` the cgroup's limit is the host's memory: say so rather than call it the container's limit.
         let limited = (context.inspect?[path: "HostConfig.Memory"]?.numberValue ?? 0) > 0
-        let bound = limited ? "of a \(TemplateRenderer.bytes(limit)) limit" : "with no memory limit (the host has \(TemplateRenderer.bytes(limit)))"
-        return "memory       \(spark) \(TemplateRenderer.bytes(Double(first.memoryWorkingSetBytes))) → peak \(TemplateRenderer.bytes(peak)) \(bound) (\(samples.count) sample\(samples.count == 1 ? "" : "s"))"
+        let bound = limited ? "of a \(Units.bytes(limit)) limit" : "with no memory limit (the host has \(Units.bytes(limit)))"
+        return "memory       \(spark) \(Units.bytes(Double(first.memoryWorkingSetBytes))) → peak \(Units.bytes(peak)) \(bound) (\(samples.count) sample\(samples.count == 1 ? "" : "s"))"
     }
 
     /// Events of the window with times relative to the first failure; repeats of one event are folded (`×22`),
@@ -204,7 +205,7 @@ struct IncidentReport {
         return execNote + rows.map { row in
             let offset = Double(row.time - incident.openedNanos)
             let sign = offset < 0 ? "-" : "+"
-            let relative = sign + TemplateRenderer.duration(nanos: abs(offset))
+            let relative = sign + Units.span(nanos: abs(offset))
             let repeats = row.count > 1 ? " ×\(row.count)" : ""
             return relative.padding(toLength: 9, withPad: " ", startingAt: 0) + row.title + repeats + (row.details.isEmpty ? "" : "  " + (row.details.count > 160 ? row.details.prefix(159) + "…" : row.details))
         }

@@ -1,3 +1,4 @@
+import BlackboxCore
 import ArgumentParser
 import BlackboxStore
 import DockerEngine

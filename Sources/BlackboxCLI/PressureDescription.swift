@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 
 /// How a pressure row (`memory_pressure`, `cpu_pressure`, `pids_pressure`, `disk_pressure`) reads in `events` and
@@ -19,7 +20,7 @@ enum PressureDescription {
                     + "\(Units.bytes(Int64(pressure.value))) of \(Units.bytes(Int64(pressure.limit))) used (\(percent))"
                     + (pressure.mount.map { ", \(Units.bytes($0.availableBytes)) free" } ?? "")
             }
-        return "\(pressure.phase.rawValue): \(what) for \(pressure.samples) samples (\(Units.span(pressure.windowNanos))) from \(pressure.source)"
+        return "\(pressure.phase.rawValue): \(what) for \(pressure.samples) samples (\(Units.span(nanos: pressure.windowNanos))) from \(pressure.source)"
     }
 
     /// `/data (volume pgdata)`, `/srv (bind /home/me/srv)`, `/ (the container's root filesystem)`.

@@ -1,3 +1,4 @@
+import BlackboxCore
 import Foundation
 
 /// A one-line progress bar on standard error, drawn only when standard error is a terminal and the file is large.

@@ -1,3 +1,4 @@
+import BlackboxCore
 import ArgumentParser
 import BlackboxStore
 import DockerEngine
@@ -52,7 +53,7 @@ struct PsCommand: ParsableCommand {
         switch container.status {
         case "running":
             let health = container.health.map { " (\($0))" } ?? ""
-            return "Up " + (container.startedNanos.map { Units.duration($0, now: now) } ?? "") + health
+            return "Up " + (container.startedNanos.map { Units.elapsed(since: $0, now: now) } ?? "") + health
         case "exited":
             let code = container.exitCode.map { " (\($0))" } ?? ""
             return "Exited\(code)" + (container.finishedNanos.map { " " + Units.ago($0, now: now) } ?? "")

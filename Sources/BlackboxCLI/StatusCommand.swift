@@ -1,3 +1,4 @@
+import BlackboxCore
 import ArgumentParser
 import BlackboxStore
 import DockerEngine
@@ -62,7 +63,7 @@ struct StatusCommand: ParsableCommand {
         print(TableRenderer.render(headers: ["TABLE", "ROWS"], rows: tables.map { [$0.table, String($0.rows)] }))
         let rows = newest.map { window in
             [
-                Self.time(window.fromNanos), window.untilNanos.map(Self.time) ?? "now", Units.span((window.untilNanos ?? now) - window.fromNanos),
+                Self.time(window.fromNanos), window.untilNanos.map(Self.time) ?? "now", Units.span(nanos: (window.untilNanos ?? now) - window.fromNanos),
                 window.reason, Self.recovered(window),
             ]
         }

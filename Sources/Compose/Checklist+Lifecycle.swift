@@ -1,6 +1,6 @@
+import BlackboxCore
 import BlackboxStore
 import Foundation
-import Playbooks
 
 extension Checklist {
     /// Check 8, static: a command that runs a compound script under `sh -c` (without `exec` and without `init: true`)
@@ -64,6 +64,6 @@ extension Checklist {
 
     private func gracePeriod(_ service: ComposeService) -> String {
         let nanos = service.stopGracePeriodNanos?.value ?? 10_000_000_000
-        return TemplateRenderer.duration(nanos: Double(nanos)) + (service.stopGracePeriodNanos == nil ? " (the default stop_grace_period)" : "")
+        return Units.span(nanos: nanos) + (service.stopGracePeriodNanos == nil ? " (the default stop_grace_period)" : "")
     }
 }

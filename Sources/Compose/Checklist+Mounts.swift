@@ -1,5 +1,5 @@
+import BlackboxCore
 import BlackboxStore
-import Playbooks
 
 extension Checklist {
     /// Check 4: a bind-mount source that does not exist (the engine creates an empty root-owned directory in its

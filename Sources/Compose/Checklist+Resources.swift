@@ -1,6 +1,6 @@
+import BlackboxCore
 import BlackboxStore
 import Foundation
-import Playbooks
 
 extension Checklist {
     /// Check 1: a memory limit must hold the measured baseline (p99 working set over the window) plus
@@ -19,12 +19,12 @@ extension Checklist {
                 Finding.Evidence("p99_working_set_bytes", usage.workingSetP99Bytes), .init("peak_working_set_bytes", usage.workingSetMaxBytes),
                 .init("samples", Int64(usage.samples)), .init("window", windowText), .init("suggested_limit_bytes", suggested),
             ]
-            let measured = "p99 working set \(Self.bytes(usage.workingSetP99Bytes)) over \(usage.samples) samples in the last \(windowText)"
+            let measured = "p99 working set \(Units.bytes(usage.workingSetP99Bytes)) over \(usage.samples) samples in the last \(windowText)"
             if let limit, limit.value.bytes < usage.workingSetP99Bytes + Self.memoryHeadroomBytes {
                 findings.append(
                     Finding(
                         .error, "memory-limit", service: service.name, at: limit.location,
-                        "\(service.name): \(key) \(Self.bytes(limit.value.bytes)) is below the measured baseline plus \(Self.bytes(Self.memoryHeadroomBytes)) of headroom (\(measured))",
+                        "\(service.name): \(key) \(Units.bytes(limit.value.bytes)) is below the measured baseline plus \(Units.bytes(Self.memoryHeadroomBytes)) of headroom (\(measured))",
                         evidence: [.init("memory_limit_bytes", limit.value.bytes)] + evidence, fix: "\(key): \(ComposeUnits.composeSize(suggested))"))
             } else if limit == nil {
                 findings.append(
@@ -38,7 +38,7 @@ extension Checklist {
             findings.append(
                 Finding(
                     .error, "oom", service: service.name, at: limit.location,
-                    "\(service.name) was OOM-killed with this same limit of \(Self.bytes(limit.value.bytes)): \(Self.cite(oom))",
+                    "\(service.name) was OOM-killed with this same limit of \(Units.bytes(limit.value.bytes)): \(Self.cite(oom))",
                     evidence: [
                         .init("memory_limit_bytes", limit.value.bytes), .init("incident", Int64(oom.id ?? 0)), .init("oom_killed_ns", oom.lastNanos),
                         .init("suggested_limit_bytes", suggested),
@@ -58,7 +58,7 @@ extension Checklist {
             findings.append(
                 Finding(
                     .warning, "memory-limit", service: service.name, at: limit.location,
-                    "\(service.name): \(limit.value.key) \(Self.bytes(limit.value.bytes)) is more than the engine host's memory (\(Self.bytes(hostMemory))): it never applies",
+                    "\(service.name): \(limit.value.key) \(Units.bytes(limit.value.bytes)) is more than the engine host's memory (\(Units.bytes(hostMemory))): it never applies",
                     evidence: [.init("memory_limit_bytes", limit.value.bytes), .init("host_memory_bytes", hostMemory)],
                     fix: "\(limit.value.key): the measured baseline plus 200MiB, at most \(ComposeUnits.composeSize(hostMemory / 2)) on this host"))
         }
@@ -67,7 +67,7 @@ extension Checklist {
             findings.append(
                 Finding(
                     .warning, "memory-limit", service: nil, at: ComposeLocation(file: first.1.location.file, line: 0),
-                    "the project's memory limits add up to \(Self.bytes(total)), more than the engine host's memory (\(Self.bytes(hostMemory))): the host can run out of memory before any limit applies",
+                    "the project's memory limits add up to \(Units.bytes(total)), more than the engine host's memory (\(Units.bytes(hostMemory))): the host can run out of memory before any limit applies",
                     evidence: [.init("limits_total_bytes", total), .init("host_memory_bytes", hostMemory)],
                     fix: "lower the limits to what each service measures plus 200MiB, or run the stack on a host with more memory"))
         }
@@ -98,10 +98,6 @@ extension Checklist {
                 ],
                 fix: "cpus: \(Self.number(suggested)) (its demand above the limit cannot be measured while it is throttled; check again after a day)")
         ]
-    }
-
-    static func bytes(_ value: Int64) -> String {
-        TemplateRenderer.bytes(Double(value))
     }
 
     static func roundedToMiB(_ bytes: Int64) -> Int64 {

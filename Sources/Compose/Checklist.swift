@@ -1,6 +1,7 @@
+import BlackboxCore
 import BlackboxStore
-import DockerEngine
 import Playbooks
+import DockerEngine
 
 /// The pre-deployment checklist: a compose project measured against the store's history of the same project and
 /// against this host.

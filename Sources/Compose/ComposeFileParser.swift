@@ -1,5 +1,5 @@
+import BlackboxCore
 import Foundation
-import Playbooks
 import Yams
 
 /// Reads one compose file into services, from Yams nodes so that every value keeps its line. Interpolates every

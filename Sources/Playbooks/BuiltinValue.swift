@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -59,10 +60,10 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
             return context.inspect?[path: "Config.User"].map { $0.description.isEmpty ? .string("root (the image's default)") : $0 }
         case .stateError: return context.inspect?[path: "State.Error"].flatMap { $0.description.isEmpty ? nil : $0 }
         case .errorLine: return ErrorLine.mostInformative(context.logLines).map { .string($0.text) }
-        case .ranFor: return context.history.last?.ranForNanos.map { .string(TemplateRenderer.duration(nanos: Double($0))) }
+        case .ranFor: return context.history.last?.ranForNanos.map { .string(Units.span(nanos: $0)) }
         case .logsUnavailable: return context.logsUnavailable.map(JSONValue.string)
         case .logDriver: return context.inspect?[path: "HostConfig.LogConfig.Type"].flatMap { $0.description.isEmpty ? nil : $0 }
-        case .stopWaited: return PlaybookMatcher.stopWaited(context).map { .string(TemplateRenderer.duration(nanos: Double($0))) }
+        case .stopWaited: return PlaybookMatcher.stopWaited(context).map { .string(Units.span(nanos: $0)) }
         case .dependsOnAt: return context.compose?.dependsOnLocation.map(JSONValue.string)
         }
     }

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import Foundation
 
@@ -44,7 +45,7 @@ public enum ContainerUpdateChange {
             return policy.label
         case "Memory", "MemorySwap", "MemoryReservation":
             guard let bytes = value?.numberValue, bytes > 0 else { return bytes(value) }
-            return TemplateRenderer.bytes(bytes)
+            return Units.bytes(bytes)
         case "PidsLimit":
             guard let limit = value?.numberValue, limit > 0 else { return "none" }
             return String(Int64(limit))

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import Foundation
 
@@ -39,7 +40,7 @@ public struct DependencyState: Sendable, Equatable {
     public var summary: String {
         var parts = [status]
         if let health { parts.append("health \(health)") }
-        if let started = startedBeforeNanos { parts.append("started \(TemplateRenderer.duration(nanos: Double(started))) before") }
+        if let started = startedBeforeNanos { parts.append("started \(Units.span(nanos: started)) before") }
         if let incident { parts.append("incident \(incident.id ?? 0) (\(incident.triggerKinds.joined(separator: ", ")))") }
         return parts.joined(separator: ", ")
     }

@@ -1,3 +1,4 @@
+import BlackboxCore
 /// The variable names of a container's environment (`Config.Env`), and which of them a program probably meant.
 ///
 /// Only names are read, never values: the store keeps `NAME=<redacted:…>`, and nothing here may print a value. Pure.

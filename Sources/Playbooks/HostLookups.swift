@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import Foundation
 

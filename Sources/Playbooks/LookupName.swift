@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 
 /// What an evidence `lookup:` asks for, by the name a playbook writes. The parser accepts exactly these names and

@@ -1,3 +1,4 @@
+import BlackboxCore
 import DockerEngine
 
 /// A playbook: when it matches an incident, what evidence it gathers, its diagnosis and fix, and its actions.

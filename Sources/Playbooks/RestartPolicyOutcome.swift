@@ -1,3 +1,4 @@
+import BlackboxCore
 /// What a container's restart policy did after a failure, read from the inspect snapshot taken at its `die`
 /// (`GET /containers/{id}/json`, Engine API v1.25+: `HostConfig.RestartPolicy.Name` and `.MaximumRetryCount`,
 /// `RestartCount`, `State.Status`, `State.ExitCode`).

@@ -1,3 +1,4 @@
+import BlackboxCore
 import Foundation
 
 /// A diagnosis or fix template, parsed: text, `{{name}}` / `{{name|filter}}` placeholders, and sections.

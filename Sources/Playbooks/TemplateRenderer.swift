@@ -1,3 +1,4 @@
+import BlackboxCore
 import Foundation
 
 /// Fills `{{name}}` and `{{name|filter}}` in diagnosis and fix texts with evidence values (see ``Template`` for sections).
@@ -56,13 +57,13 @@ public enum TemplateRenderer {
         guard let value, value != .null else { return "unknown" }
         switch filter {
         case "bytes":
-            return value.numberValue.map { bytes($0) } ?? value.description
+            return value.numberValue.map { Units.bytes($0) } ?? value.description
         case "mib":
             return value.numberValue.map { String(Int64(($0 / 1_048_576).rounded(.up))) } ?? value.description
         case "percent":
             return value.numberValue.map { String(format: "%.0f %%", $0 * 100) } ?? value.description
         case "duration":
-            return value.numberValue.map { duration(nanos: $0) } ?? value.description
+            return value.numberValue.map { Units.span(nanos: $0) } ?? value.description
         case "list":
             if case .array(let items) = value { return items.map(\.description).joined(separator: ", ") }
             return value.description
@@ -70,27 +71,5 @@ public enum TemplateRenderer {
             if case .array(let items) = value { return items.map(\.description).joined(separator: ", ") }
             return value.description
         }
-    }
-
-    /// Bytes as `docker stats` prints them: `16.5MiB`, `232MiB`, `1.95GiB`, `512B`.
-    public static func bytes(_ value: Double) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var amount = value
-        var index = 0
-        while abs(amount) >= 1024, index < units.count - 1 {
-            amount /= 1024
-            index += 1
-        }
-        return index == 0 ? "\(Int64(value))B" : String(format: amount >= 100 ? "%.0f" : "%.3g", amount) + units[index]
-    }
-
-    /// `2m30s`, `450ms`, `3h0m`.
-    public static func duration(nanos: Double) -> String {
-        let seconds = nanos / 1e9
-        if seconds < 1 { return String(format: "%.0fms", seconds * 1000) }
-        if seconds < 60 { return String(format: "%.1fs", seconds) }
-        let whole = Int(seconds)
-        if whole < 3600 { return "\(whole / 60)m\(whole % 60)s" }
-        return "\(whole / 3600)h\(whole % 3600 / 60)m"
     }
 }

@@ -1,3 +1,4 @@
+import BlackboxCore
 @testable import BlackboxCLI
 import Foundation
 import Testing
@@ -46,9 +47,14 @@ import Testing
     @Test func alignsTablesLikeTheDockerCLI() {
         let table = TableRenderer.render(headers: ["NAME", "STATUS"], rows: [["web", "Up 5 minutes"], ["database", "Exited (137)"]])
         #expect(table == "NAME       STATUS\nweb        Up 5 minutes\ndatabase   Exited (137)")
-        #expect(Units.bytes(64 * 1024 * 1024) == "64MiB")
-        #expect(Units.bytes(512) == "512B")
-        #expect(Units.bytes(1536) == "1.5KiB")
+        #expect(Units.bytes(Int64(64 * 1024 * 1024)) == "64MiB")
+        #expect(Units.bytes(Int64(512)) == "512B")
+        #expect(Units.bytes(Int64(1536)) == "1.5KiB")
+        #expect(Units.span(nanos: Int64(3_725_000_000_000)) == "1h02m")
+        #expect(Units.span(nanos: Int64(185_000_000_000)) == "3m05s")
+        #expect(Units.span(nanos: Double.infinity) == "106751d23h", "clamped, not a crash")
+        #expect(Units.span(nanos: Int64(-5)) == "0ms")
+        #expect(Units.elapsed(since: .min, now: .max) == "106751 days", "no overflow")
     }
 
     @Test func anUnreachableEngineNamesTheAddressAndExitsNonZero() throws {

@@ -1,3 +1,4 @@
+import BlackboxCore
 import Playbooks
 import Testing
 

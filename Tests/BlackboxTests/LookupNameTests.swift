@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 @testable import Playbooks
 import Testing

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 @testable import DockerEngine
 import Foundation

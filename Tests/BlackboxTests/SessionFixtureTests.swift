@@ -1,3 +1,4 @@
+import BlackboxCore
 import Foundation
 import Testing
 
