@@ -1,4 +1,3 @@
-import BlackboxCore
 import ArgumentParser
 import BlackboxStore
 import DockerEngine

@@ -1,4 +1,3 @@
-import BlackboxCore
 import BlackboxStore
 import Playbooks
 import Testing

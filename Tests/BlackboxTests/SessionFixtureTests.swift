@@ -1,4 +1,3 @@
-import BlackboxCore
 import Foundation
 import Testing
 
