@@ -221,8 +221,13 @@ public enum Signal {
         return names.first { $0.value == name }?.key
     }
 
-    /// The signal that ended a process with this exit code (128+n), e.g. 137 → SIGKILL; nil below 129.
+    /// Linux's highest signal number (SIGRTMAX): an exit code above 128 + 64 is the program's own, not a signal's
+    /// (npm exits 243 for EACCES).
+    public static let highest = 64
+
+    /// The signal that ended a process with this exit code (128+n), e.g. 137 → SIGKILL; nil below 129 and above
+    /// 128 + ``highest``.
     public static func name(forExitCode exitCode: Int) -> String? {
-        exitCode > 128 ? names[exitCode - 128] ?? "signal \(exitCode - 128)" : nil
+        (129...128 + highest).contains(exitCode) ? names[exitCode - 128] ?? "signal \(exitCode - 128)" : nil
     }
 }

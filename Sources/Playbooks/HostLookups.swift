@@ -23,11 +23,32 @@ public struct HostLookups: EvidenceLookups {
             guard let inspect = JSONValue.parse(payload), case .object(let bindings)? = inspect[path: "HostConfig.PortBindings"] else { continue }
             for case .array(let hosts) in bindings.values {
                 if hosts.contains(where: { $0[path: "HostPort"]?.stringValue == hostPort }) {
-                    return inspect[path: "Name"]?.stringValue.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } ?? String(id.prefix(12))
+                    return Self.name(of: inspect, id: id)
                 }
             }
         }
         return nil
+    }
+
+    public func volumeUser(volume: String, excluding containerID: String) -> String? {
+        guard let snapshots = try? store?.latestSnapshots(status: "running") else { return nil }
+        return Self.volumeUser(volume: volume, excluding: containerID, snapshots: snapshots)
+    }
+
+    /// The container among `snapshots` (inspect payloads by container id) that mounts the named volume, by name.
+    static func volumeUser(volume: String, excluding containerID: String, snapshots: [String: String]) -> String? {
+        for (id, payload) in snapshots.sorted(by: { $0.key < $1.key }) where id != containerID {
+            guard let inspect = JSONValue.parse(payload), case .array(let mounts)? = inspect[path: "Mounts"],
+                mounts.contains(where: { $0[path: "Type"]?.stringValue == "volume" && $0[path: "Name"]?.stringValue == volume })
+            else { continue }
+            return Self.name(of: inspect, id: id)
+        }
+        return nil
+    }
+
+    /// A container's name without the engine's leading `/`, else its short id.
+    static func name(of inspect: JSONValue, id: String) -> String {
+        inspect[path: "Name"]?.stringValue.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } ?? String(id.prefix(12))
     }
 
     public func pathOwner(_ path: String) -> String? {

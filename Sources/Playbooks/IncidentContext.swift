@@ -112,6 +112,9 @@ public struct OccurrenceSummary: Sendable, Equatable, Codable {
 public protocol EvidenceLookups: Sendable {
     /// The name of another running container that publishes this host port, if any.
     func portHolder(hostPort: String, excluding containerID: String) -> String?
+    /// The name of another running container that mounts the named volume (a `Mounts` entry of type `volume` with
+    /// that `Name`), if any: two servers on one data directory.
+    func volumeUser(volume: String, excluding containerID: String) -> String?
     /// Owner, group and mode of a host path, as `uid 0, gid 0, mode 0755`, when the path is visible here.
     func pathOwner(_ path: String) -> String?
     /// The process listening on a TCP port of this host, as `pid 1234 (nginx)`, when it can be found.

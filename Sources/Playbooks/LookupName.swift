@@ -21,6 +21,8 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     /// `Destination` is the path or its closest parent, with the rest of the path appended; missing when the path is
     /// in the container's own filesystem, or is not absolute and clean (a `..` or `.` component).
     case hostPath = "host_path"
+    /// Another running container that mounts the named volume (from the store's snapshots at the failure).
+    case volumeUser = "volume_user"
 
     /// The names, for an error message: `port_holder, port_process, …`.
     static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -35,6 +37,7 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         case .programFirstLine: context.lookups.program(key)?.firstLine
         case .mountSource: Self.mountSource(at: key, in: context.inspect)
         case .hostPath: Self.hostPath(of: key, in: context.inspect)
+        case .volumeUser: context.lookups.volumeUser(volume: key, excluding: context.incident.containerID)
         }
     }
 

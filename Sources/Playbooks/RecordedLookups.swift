@@ -39,6 +39,12 @@ public struct RecordedLookups: EvidenceLookups {
         return HostLookups.portHolder(hostPort: hostPort, excluding: containerID, snapshots: later)
     }
 
+    /// From the store's snapshots of the containers running at the failure.
+    public func volumeUser(volume: String, excluding containerID: String) -> String? {
+        guard let snapshots = try? store?.runningSnapshots(atNanos: atNanos) else { return nil }
+        return HostLookups.volumeUser(volume: volume, excluding: containerID, snapshots: snapshots)
+    }
+
     /// How long after a failure the snapshot of a container started with it may be stored (nanoseconds).
     static let holderSnapshotLagNanos: Int64 = 2_000_000_000
 

@@ -49,6 +49,25 @@ extension BuiltinPlaybookBreadthTests {
             says: ["the key file /acme.json", "bind-mounted from /srv/traefik/acme.json", "`chmod 0600 /srv/traefik/acme.json`"],
             nearMiss: .log(["permissions 600 for /acme.json are fine"])),
         BreadthCase(
+            "tls-ca-missing", .die(1),
+            log: ["requests.exceptions.SSLError: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))"],
+            says: ["could not verify the TLS certificate of pypi.org", "apk add --no-cache ca-certificates", "Keep certificate verification on"],
+            nearMiss: .log(["requests.exceptions.ConnectionError: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded"])),
+        BreadthCase(
+            "illegal-instruction", .die(132), log: ["Illegal instruction (core dumped)"],
+            says: ["killed by SIGILL (exit code 132)", "not from a sender", "AVX or AVX2", "-march=x86-64-v2", "/proc/cpuinfo"],
+            nearMiss: .failure(.die(1))),
+        BreadthCase(
+            "home-not-writable", .die(1), log: ["PermissionError: [Errno 13] Permission denied: '/.cache'"],
+            inspect: Snapshot.at("Config", "User", .string("1000")),
+            says: ["runs as user 1000", "HOME to `/`", "/.cache", "-e HOME=/tmp"],
+            nearMiss: .inspect(Snapshot.merge(Snapshot.at("Config", "User", .string("1000")), Snapshot.env(["HOME=/home/app"])))),
+        BreadthCase(
+            "data-dir-locked", .die(1), log: ["2024-01-05 10:00:01 0 [ERROR] mariadbd: Can't lock aria control file '/var/lib/mysql/aria_log_control' for exclusive use, error: 11. Will retry for 30 seconds"],
+            inspect: Snapshot.mounts([.object(["Type": .string("volume"), "Name": .string("db-data"), "Source": .string("/var/lib/docker/volumes/db-data/_data"), "Destination": .string("/var/lib/mysql"), "RW": .bool(true)])]),
+            says: ["another server is using the same data directory, the volume db-data", "`docker ps --filter volume=db-data`", "Do not delete"],
+            nearMiss: .log(["2024-01-05 10:00:01 0 [Note] InnoDB: Using Linux native AIO"])),
+        BreadthCase(
             "aborted", .die(134),
             log: ["terminate called after throwing an instance of 'std::runtime_error'", "  what():  cannot open /data/index.lock", "Aborted (core dumped)"],
             says: ["aborted itself (SIGABRT, exit code 134)", "Log: what():  cannot open /data/index.lock"],

@@ -10,6 +10,7 @@ import Testing
         let path: String
         let facts: EventRecord.ProgramFacts?
         func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
+        func volumeUser(volume: String, excluding containerID: String) -> String? { nil }
         func pathOwner(_ path: String) -> String? { nil }
         func portProcess(_ port: String) -> String? { nil }
         func program(_ path: String) -> EventRecord.ProgramFacts? { path == self.path ? facts : nil }

@@ -138,6 +138,24 @@ import Testing
         #expect(best.diagnosis.contains("config: key 'listen' wants a number"), "\(best.diagnosis)")
     }
 
+    /// 128 + n is a signal only up to SIGRTMAX (64): npm's 243 is its own code, and no one is told to look for a sender.
+    @Test func anExitCodeAboveEveryLinuxSignalIsNoSignal() throws {
+        #expect(Signal.name(forExitCode: 243) == nil)
+        #expect(Signal.name(forExitCode: 192) == "signal 64")
+        #expect(Signal.name(forExitCode: 132) == "SIGILL")
+        #expect(!ExitCode.meaning(243).contains("signal 115"), "\(ExitCode.meaning(243))")
+        #expect(ExitCode.meaning(243).contains("a code of its own"))
+        var history = InMemoryHistory(name: "web")
+        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+        history.start()
+        history.advance(seconds: 2)
+        history.die(243, log: ["npm ERR! code E243"])
+        let incident = try #require(history.incidents.first)
+        let (matches, _) = history.diagnose(incident)
+        #expect(!matches[0].contains { $0.playbook.id == "killed-by-signal" }, "\(matches[0].map(\.playbook.id))")
+        #expect(matches[0].first?.playbook.id == "unrecognised-exit")
+    }
+
     @Test func theEnginesErrorOutranksTheExitCode() throws {
         var history = InMemoryHistory(name: "web")
         history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]

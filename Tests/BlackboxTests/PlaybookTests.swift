@@ -167,6 +167,7 @@ import Testing
 /// No host lookups: unit tests must not depend on this machine's ports and files.
 struct NoLookups: EvidenceLookups {
     func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
+    func volumeUser(volume: String, excluding containerID: String) -> String? { nil }
     func pathOwner(_ path: String) -> String? { nil }
     func portProcess(_ port: String) -> String? { nil }
     func program(_ path: String) -> EventRecord.ProgramFacts? { nil }

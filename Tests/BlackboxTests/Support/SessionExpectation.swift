@@ -193,10 +193,13 @@ struct ObservedIncident {
     var occurrenceDiagnoses: [ObservedDiagnosis]?
     var text: String
     var containerName: String?
+    /// The texts of the incident's last log lines (`log_tail`): the container's words, which may say "unknown".
+    var logLines: [String]
 
     init(json object: [String: Any], text: String) {
         id = object["id"] as? Int ?? 0
         containerName = object["container_name"] as? String
+        logLines = (object["log_tail"] as? [[String: Any]] ?? []).compactMap { ($0["text"] as? String)?.trimmingCharacters(in: .whitespaces) }
         occurrences = object["occurrences"] as? Int ?? 0
         diagnosis = ObservedDiagnosis(playbook: object["playbook"] as? String, matches: object["matches"] as? [[String: Any]] ?? [])
         occurrenceDiagnoses = (object["occurrence_diagnoses"] as? [[String: Any]])?.map { occurrence in
@@ -218,10 +221,12 @@ struct ObservedIncident {
     }
 
     /// Every rendered diagnosis or fix, of the incident and of each occurrence, that says "unknown" outside the
-    /// engine's own words and the container's name.
+    /// engine's own words, the container's name and the log lines it quotes (`x509: certificate signed by unknown
+    /// authority`).
     var unknowns: [String] {
         let texts = diagnosis.texts + (occurrenceDiagnoses ?? []).flatMap(\.texts)
-        return Array(Set(texts.filter { Self.saysUnknown($0, quoting: [engineError, containerName].compactMap { $0 }) })).sorted()
+        let quoted = [engineError, containerName].compactMap { $0 } + logLines
+        return Array(Set(texts.filter { Self.saysUnknown($0, quoting: quoted) })).sorted()
     }
 
     /// Whether the text says "unknown" outside the `quoted` texts (the engine's error, the container's name).
