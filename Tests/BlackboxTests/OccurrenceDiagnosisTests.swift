@@ -90,15 +90,21 @@ import Testing
         #expect(matches[4].map(\.playbook.id).contains("restart-loop"), "the loop is still named, as an alternative")
     }
 
-    @Test func aRestartLoopWithAnUnknownCauseShowsItsErrorLine() throws {
+    /// A container under `--restart always` that fails `failures` times with exit 3 and a line no playbook knows.
+    static func unknownCauseLoop(failures: Int) -> InMemoryHistory {
         var history = InMemoryHistory(name: "api")
         history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "always"]]]
-        for _ in 0..<4 {
+        for _ in 0..<failures {
             history.start()
             history.advance(seconds: 0.5)
             history.die(3, log: ["booting", "config: key 'listen' wants a number, got \"eighty\"", "bye"], restarting: true)
             history.advance(seconds: 1)
         }
+        return history
+    }
+
+    @Test func aRestartLoopWithAnUnknownCauseShowsItsErrorLine() throws {
+        let history = Self.unknownCauseLoop(failures: 4)
         let incident = try #require(history.incidents.first)
         let (matches, diagnosed) = history.diagnose(incident)
         #expect(diagnosed == 3, "the last occurrence, whose loop covers every failure before it")
@@ -112,14 +118,7 @@ import Testing
     /// A `docker rm -f` during the loop removes the container before the last failure's log tail is read: the loop is
     /// diagnosed with the latest failure whose tail was read, so its error line is still shown.
     @Test func aRestartLoopRemovedMidwayShowsTheErrorLineOfTheLastTailRead() throws {
-        var history = InMemoryHistory(name: "api")
-        history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "always"]]]
-        for _ in 0..<4 {
-            history.start()
-            history.advance(seconds: 0.5)
-            history.die(3, log: ["booting", "config: key 'listen' wants a number, got \"eighty\"", "bye"], restarting: true)
-            history.advance(seconds: 1)
-        }
+        var history = Self.unknownCauseLoop(failures: 4)
         history.start()
         history.advance(seconds: 0.5)
         let die = history.engine("die", exitCode: 3)
