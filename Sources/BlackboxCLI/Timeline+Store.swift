@@ -5,7 +5,7 @@ extension Timeline {
     /// `until` (Unix nanoseconds, inclusive; nil for no bound), every diagnosis, and the blind windows that overlap.
     /// `memoryLimits` are bytes by container id, for the runs without an inspect snapshot.
     ///
-    /// - Throws: `DatabaseError` when the store cannot be read.
+    /// - Throws: `StoreError.cannotRead` when the store cannot be read.
     static func load(
         containerIDs ids: [String], since: Int64?, until: Int64?, memoryLimits: [String: Int64], from store: EventStore, now: Int64
     ) throws -> Timeline {

@@ -40,7 +40,7 @@ extension EventStore {
     /// those derived from its lifecycle rows: a stop until the next start, and a start with no stop before it from the
     /// row before it.
     public func blindWindows(since: Int64? = nil, until: Int64? = nil) throws -> [BlindWindow] {
-        let rows = try pool.read { db in
+        let rows = try read { db in
             try Row.fetchAll(db, sql: Self.sessionRowsSQL)
         }
         var windows: [BlindWindow] = []

@@ -7,7 +7,7 @@ extension EventStore {
     ///
     /// - Throws: the database error when the store cannot be read.
     public func undiagnosedIncidents() throws -> [IncidentState] {
-        try pool.read { db in
+        try read { db in
             try IncidentState.fetchAll(
                 db, sql: "SELECT * FROM incidents WHERE diagnosed_seq IS NULL OR diagnosed_seq < last_event_seq ORDER BY id")
         }

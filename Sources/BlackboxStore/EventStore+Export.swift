@@ -32,7 +32,7 @@ extension EventStore {
             conditions.append("(container_id IN (\(databaseQuestionMarks(count: ids.count))) OR (container_id IS NULL AND kind != 'engine'))")
             arguments += StatementArguments(ids)
         }
-        return try pool.read { db in
+        return try read { db in
             var events = 0
             let cursor = try EventRecord.fetchCursor(
                 db, sql: "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq", arguments: arguments)
@@ -65,7 +65,7 @@ extension EventStore {
 
     /// The ids of the containers of a compose project (label `com.docker.compose.project`), from the containers projection.
     public func containerIDs(project: String) throws -> [String] {
-        try pool.read { db in
+        try read { db in
             try String.fetchAll(db, sql: "SELECT container_id FROM containers WHERE compose_project = ? ORDER BY container_id", arguments: [project])
         }
     }

@@ -62,7 +62,7 @@ public struct IncidentDiagnosisRecords: Sendable, Equatable {
 extension EventStore {
     /// Incidents whose latest trigger is at or after `since` (Unix nanoseconds), newest first.
     public func incidents(since: Int64? = nil, project: String? = nil) throws -> [IncidentState] {
-        try pool.read { db in
+        try read { db in
             try IncidentState.fetchAll(
                 db,
                 sql: """
@@ -75,12 +75,12 @@ extension EventStore {
 
     /// One incident by id.
     public func incident(_ id: Int64) throws -> IncidentState? {
-        try pool.read { db in try IncidentState.fetchOne(db, key: id) }
+        try read { db in try IncidentState.fetchOne(db, key: id) }
     }
 
     /// The latest incident of any of these containers.
     public func latestIncident(containerIDs: [String]) throws -> IncidentState? {
-        try pool.read { db in
+        try read { db in
             try IncidentState.fetchOne(
                 db,
                 sql: "SELECT * FROM incidents WHERE container_id IN (\(databaseQuestionMarks(count: containerIDs.count))) ORDER BY last_ns DESC, id DESC LIMIT 1",
@@ -127,9 +127,9 @@ extension EventStore {
     /// Each occurrence's playbook matches, best first, by occurrence number (1 for the first failure); an occurrence
     /// that nothing matched is absent.
     ///
-    /// - Throws: a `DatabaseError` when the store cannot be read.
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func occurrenceMatches(incidentID: Int64) throws -> [Int: [PlaybookMatchRecord]] {
-        let rows = try pool.read { db in
+        let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM occurrence_matches WHERE incident_id = ? ORDER BY occurrence, rank", arguments: [incidentID])
         }
         var result: [Int: [PlaybookMatchRecord]] = [:]
@@ -144,14 +144,14 @@ extension EventStore {
 
     /// An incident's playbook matches, best first.
     public func matches(incidentID: Int64) throws -> [PlaybookMatchRecord] {
-        try pool.read { db in
+        try read { db in
             try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE incident_id = ? ORDER BY rank", arguments: [incidentID])
         }
     }
 
     /// The first-ranked match of each incident (of these incidents only, when given), by incident id.
     public func bestMatches(incidentIDs: [Int64]? = nil) throws -> [Int64: PlaybookMatchRecord] {
-        let rows = try pool.read { db in
+        let rows = try read { db in
             guard let ids = incidentIDs else {
                 return try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE rank = 1")
             }
@@ -165,7 +165,7 @@ extension EventStore {
     /// The incidents of these containers that were open at some moment between `since` and `until` (Unix
     /// nanoseconds, inclusive; nil for no bound), newest first; read through `incidents_by_container`.
     public func incidents(containerIDs: [String], since: Int64?, until: Int64?) throws -> [IncidentState] {
-        try pool.read { db in
+        try read { db in
             try IncidentState.fetchAll(
                 db,
                 sql: """

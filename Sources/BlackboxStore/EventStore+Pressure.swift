@@ -9,7 +9,7 @@ extension EventStore {
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func openPressureEpisodes(containerID: String, startedNanos: Int64) throws -> [EventRecord.Pressure] {
         let kinds = EventRecord.Pressure.Resource.allCases.map(\.eventKind.rawValue)
-        let rows = try pool.read { db in
+        let rows = try read { db in
             // Through events_by_container: a run's pressure rows are few, its other rows are read and skipped.
             try EventRecord.fetchAll(
                 db,

@@ -74,7 +74,7 @@ extension EventStore {
     /// The ids of the containers that ever had this name (a leading `/` is ignored), oldest first.
     public func containerIDs(named name: String) throws -> [String] {
         let name = name.hasPrefix("/") ? String(name.dropFirst()) : name
-        return try pool.read { db in try String.fetchAll(db, sql: Self.containerIDsByNameSQL, arguments: [name]) }
+        return try read { db in try String.fetchAll(db, sql: Self.containerIDsByNameSQL, arguments: [name]) }
     }
 
     /// The statement of ``containerIDs(named:)`` (one argument: the name); `QueryPlanTests` explains it.
@@ -83,7 +83,7 @@ extension EventStore {
     /// The ids of the recorded containers whose id starts with `prefix` (hex digits only).
     public func containerIDs(withPrefix prefix: String) throws -> [String] {
         guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit) else { return [] }
-        return try pool.read { db in
+        return try read { db in
             try String.fetchAll(
                 db, sql: "SELECT container_id FROM containers WHERE container_id LIKE ? || '%' ORDER BY container_id", arguments: [prefix])
         }
@@ -91,7 +91,7 @@ extension EventStore {
 
     /// The time of the newest engine event stored, Unix nanoseconds; nil when there is none.
     public func latestEngineEventTime() throws -> Int64? {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events WHERE kind = 'engine'") }
+        try read { db in try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events WHERE kind = 'engine'") }
     }
 
     /// Events matching `filter`, oldest first (by time, then append order).
@@ -117,12 +117,12 @@ extension EventStore {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         var sql = "SELECT * FROM events \(whereClause) ORDER BY ts_ns DESC, seq DESC"
         if let limit = filter.limit { sql += " LIMIT \(max(limit, 0))" }
-        return try pool.read { db in try EventRecord.fetchAll(db, sql: sql, arguments: arguments) }.reversed()
+        return try read { db in try EventRecord.fetchAll(db, sql: sql, arguments: arguments) }.reversed()
     }
 
     /// The containers projection, by name; removed containers only when `includeRemoved`.
     public func containers(includeRemoved: Bool = true) throws -> [ContainerState] {
-        try pool.read { db in
+        try read { db in
             try ContainerState.fetchAll(
                 db, sql: "SELECT * FROM containers \(includeRemoved ? "" : "WHERE status != 'removed'") ORDER BY name, container_id")
         }
@@ -130,7 +130,7 @@ extension EventStore {
 
     /// The latest sample of each container that has one, by container id.
     public func latestSamples() throws -> [String: SampleRecord] {
-        let rows = try pool.read { db in
+        let rows = try read { db in
             try SampleRecord.fetchAll(
                 db,
                 sql: """
@@ -144,7 +144,7 @@ extension EventStore {
 
     /// Samples of `containerIDs` between `since` and `until` (Unix nanoseconds, inclusive), oldest first.
     public func samples(containerIDs: [String], since: Int64? = nil, until: Int64? = nil) throws -> [SampleRecord] {
-        try pool.read { db in
+        try read { db in
             try SampleRecord.fetchAll(
                 db,
                 sql: """
@@ -159,12 +159,12 @@ extension EventStore {
 
     /// The projection's row for one container.
     public func container(_ containerID: String) throws -> ContainerState? {
-        try pool.read { db in try ContainerState.fetchOne(db, key: containerID) }
+        try read { db in try ContainerState.fetchOne(db, key: containerID) }
     }
 
     /// How many events and samples the store holds.
     public func counts() throws -> (events: Int, samples: Int) {
-        try pool.read { db in
+        try read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM samples") ?? 0)
         }
     }
@@ -180,7 +180,7 @@ extension EventStore {
 
     /// The latest inspect snapshot (JSON) of every container the projection shows with this status, by container id.
     public func latestSnapshots(status: String) throws -> [String: String] {
-        let rows = try pool.read { db in
+        let rows = try read { db in
             try Row.fetchAll(db, sql: Self.latestSnapshotsSQL, arguments: [status])
         }
         return Dictionary(rows.map { ($0["container_id"] as String, $0["payload"] as String) }, uniquingKeysWith: { $1 })
@@ -191,9 +191,9 @@ extension EventStore {
     /// The inspect payload of every container whose latest snapshot at or before `atNanos` (Unix nanoseconds) shows it
     /// running, by container id: who was running then.
     ///
-    /// - Throws: a `DatabaseError` when the store cannot be read.
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func runningSnapshots(atNanos: Int64) throws -> [String: String] {
-        let rows = try pool.read { db in
+        let rows = try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -213,10 +213,10 @@ extension EventStore {
     /// engine `create`, `start`, `restart`, `unpause`, `die`, `destroy`, `health_status: …` and inspect snapshots —
     /// a container's state at a moment, without reading its health-check `exec_*` events (one a second or more).
     ///
-    /// - Throws: a `DatabaseError` when the store cannot be read.
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func lifecycleRows(containerIDs: [String], until: Int64, limit: Int = 64) throws -> [EventRecord] {
         guard !containerIDs.isEmpty else { return [] }
-        return try pool.read { db in
+        return try read { db in
             try EventRecord.fetchAll(
                 db,
                 sql: """

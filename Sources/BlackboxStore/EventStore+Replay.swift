@@ -3,7 +3,7 @@ import GRDB
 extension EventStore {
     /// The incidents whose latest folded event has a `seq` at or after `seq` (every incident for 0), by id.
     public func incidents(touchedSince seq: Int64) throws -> [IncidentState] {
-        try pool.read { db in
+        try read { db in
             try IncidentState.fetchAll(db, sql: "SELECT * FROM incidents WHERE last_event_seq >= ? ORDER BY id", arguments: [seq])
         }
     }

@@ -33,7 +33,7 @@ extension EventStore {
             var arguments = cutoffs.arguments(batchRows: policy.batchRows)
             report.incidentsDeleted = try deleteInBatches(
                 "DELETE FROM incidents WHERE id IN (SELECT id FROM incidents i WHERE \(Self.incidentIsPrunable) LIMIT :batch)", arguments, batchRows: policy.batchRows, &report)
-            arguments += ["keep": try pool.read { db in try Self.protectedEventSeqs(db, arguments) }]
+            arguments += ["keep": try read { db in try Self.protectedEventSeqs(db, arguments) }]
             report.eventsDeleted = try deleteInBatches(
                 "DELETE FROM events WHERE seq IN (SELECT seq FROM events e WHERE \(Self.eventIsPrunable) ORDER BY e.ts_ns LIMIT :batch)", arguments,
                 batchRows: policy.batchRows, &report)
@@ -55,7 +55,7 @@ extension EventStore {
     /// (`transactions` is 0).
     public func prunable(policy: RetentionPolicy, now: Int64) throws -> PruneReport {
         let cutoffs = RetentionCutoffs(policy: policy, now: now, resolveAfterNanos: incidentPolicy.resolveAfterNanos)
-        return try pool.read { db in
+        return try read { db in
             var arguments = cutoffs.arguments(batchRows: policy.batchRows)
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
             var report = PruneReport()

@@ -117,7 +117,7 @@ extension EventStore {
 
     /// The container keys that have rows in `table` (keyed by container key and `timeColumn`) from before `cutoff`.
     private func containerKeys(withRowsIn table: String, timeColumn: String, before cutoff: Int64) throws -> [Int64] {
-        try pool.read { db in
+        try read { db in
             try Int64.fetchAll(
                 db, sql: "SELECT key FROM container_keys k WHERE EXISTS (SELECT 1 FROM \(table) WHERE container_key = k.key AND \(timeColumn) < ?)",
                 arguments: [cutoff])

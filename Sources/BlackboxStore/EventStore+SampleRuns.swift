@@ -74,9 +74,9 @@ extension EventStore {
     /// per run, short reads in time order for the peak and the threshold, and, only when the throttled-period counter
     /// changed in the run, one pass over its times and counter values.
     ///
-    /// - Throws: `DatabaseError` when the store cannot be read.
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func summaries(of runs: [SampleRun]) throws -> [SampleRunSummary] {
-        try pool.read { db in
+        try read { db in
             var keys: [String: Int64?] = [:]
             var summaries: [SampleRunSummary] = []
             for run in runs {

@@ -39,7 +39,7 @@ extension EventStore {
     /// The ids of every container recorded as part of the compose `project` and `service` (either may be nil: any),
     /// oldest first: a service's containers across recreations.
     public func containerIDs(project: String?, service: String?) throws -> [String] {
-        try pool.read { db in
+        try read { db in
             try String.fetchAll(
                 db,
                 sql: """
@@ -54,7 +54,7 @@ extension EventStore {
     /// The measured use of a compose service between `since` and `until` (Unix nanoseconds, inclusive); nil when the
     /// store holds no sample of it in that window.
     public func serviceUsage(project: String, service: String, since: Int64, until: Int64 = Int64.max) throws -> ServiceUsage? {
-        try pool.read { db in
+        try read { db in
             let scope = """
                 FROM samples s JOIN container_keys k ON k.key = s.container_key JOIN containers c ON c.container_id = k.container_id
                 WHERE c.compose_project = ?1 AND c.compose_service = ?2 AND s.ts_ns BETWEEN ?3 AND ?4
@@ -99,7 +99,7 @@ extension EventStore {
 
     /// The incidents of a compose service's containers, newest first.
     public func incidents(project: String, service: String) throws -> [IncidentState] {
-        try pool.read { db in
+        try read { db in
             try IncidentState.fetchAll(
                 db, sql: "SELECT * FROM incidents WHERE compose_project = ? AND compose_service = ? ORDER BY last_ns DESC, id DESC",
                 arguments: [project, service])
@@ -109,7 +109,7 @@ extension EventStore {
 
     /// The engine host's memory (`MemTotal` of `GET /info` in the latest `engine_info`), bytes; nil when none is recorded.
     public func engineHostMemoryBytes() throws -> Int64? {
-        try pool.read { db in
+        try read { db in
             try Int64.fetchOne(db, sql: "SELECT json_extract(payload, '$.info.MemTotal') FROM events WHERE kind = 'engine_info' ORDER BY seq DESC LIMIT 1")
         }
     }

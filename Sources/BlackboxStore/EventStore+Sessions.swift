@@ -11,7 +11,7 @@ extension EventStore {
 
     /// The previous recorder session, for the blind window until the next one starts; nil for an empty store.
     public func previousSession() throws -> PreviousSession? {
-        try pool.read { db in
+        try read { db in
             let lastEvent = try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events")
             // One primary-key look-up per container instead of a scan of every sample.
             let lastSample = try Int64.fetchOne(
@@ -27,7 +27,7 @@ extension EventStore {
     /// Whether the log holds, for a container, an engine event with one of `actions` or a row of one of `kinds`
     /// whose time lies in `from...until` (Unix nanoseconds).
     public func hasEvent(containerID: String, actions: [String], kinds: [EventKind] = [], from: Int64, until: Int64) throws -> Bool {
-        try pool.read { db in
+        try read { db in
             try Bool.fetchOne(
                 db,
                 sql: """
@@ -41,7 +41,7 @@ extension EventStore {
 
     /// How many engine events with `action` a container has in `from...until` (Unix nanoseconds).
     public func countEngineEvents(containerID: String, action: String, from: Int64, until: Int64) throws -> Int {
-        try pool.read { db in
+        try read { db in
             try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM events WHERE container_id = ? AND kind = 'engine' AND action = ? AND ts_ns BETWEEN ? AND ?",
                 arguments: [containerID, action, from, until]) ?? 0
@@ -50,13 +50,13 @@ extension EventStore {
 
     /// Containers the projection holds as existing (any status but `removed`).
     public func existingContainerIDs() throws -> [String] {
-        try pool.read { db in try String.fetchAll(db, sql: "SELECT container_id FROM containers WHERE status != 'removed'") }
+        try read { db in try String.fetchAll(db, sql: "SELECT container_id FROM containers WHERE status != 'removed'") }
     }
 }
 
 extension EventStore {
     /// Whether an event with this deduplication key is stored.
     public func hasKey(_ deduplicationKey: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE dedup_key = ?)", arguments: [deduplicationKey]) ?? false }
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE dedup_key = ?)", arguments: [deduplicationKey]) ?? false }
     }
 }

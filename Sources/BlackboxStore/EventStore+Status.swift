@@ -17,7 +17,7 @@ extension EventStore {
     /// The recorder's history as the log tells it (its blind windows: ``blindWindows(since:until:)``).
     public func recordingStatus() throws -> RecordingStatus {
         let previous = try previousSession()
-        return try pool.read { db in
+        return try read { db in
             let lifecycle = try EventRecord.fetchOne(
                 db,
                 sql: "SELECT * FROM events WHERE kind IN ('recorder_start', 'recorder_stop', 'recorder_disconnected', 'recorder_reconnected') ORDER BY seq DESC LIMIT 1")
@@ -31,7 +31,7 @@ extension EventStore {
 
     /// Rows in every table of the store (the schema's own bookkeeping excluded), by table name, in name order.
     public func tableCounts() throws -> [(table: String, rows: Int)] {
-        try pool.read { db in
+        try read { db in
             let tables = try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")

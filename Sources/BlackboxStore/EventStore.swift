@@ -72,14 +72,14 @@ public final class EventStore: Sendable {
         }
         do {
             pool = try Self.openPool(path: path, configuration: configuration)
-            let foreign = try pool.read { db in
+            let foreign = try read { db in
                 try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
             }
             if foreign {
                 throw StoreError.cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
             }
             if readOnly {
-                let applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
+                let applied = try read { db in try Self.migrator.appliedIdentifiers(db) }
                 guard Set(applied).isSuperset(of: Self.migrationNames) else {
                     throw StoreError.cannotOpen(path: path, reason: "its schema is older than this blackbox; run `blackbox record` once to migrate it")
                 }
@@ -144,16 +144,28 @@ public final class EventStore: Sendable {
 
     /// The migrations applied to this file, in order.
     public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Self.migrator.appliedIdentifiers(db) }.sorted()
+        try read { db in try Self.migrator.appliedIdentifiers(db) }.sorted()
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
-        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
     /// What went wrong, as a phrase: SQLite's message, and when its code is one the file system can explain (a disk
     /// I/O error, a full disk, a read-only file, a file that cannot be opened) the cause read from `path`'s facts.
+    /// Runs `body` on a read connection of the store: every read of the store goes through here.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when SQLite fails, with the path and the cause; an error
+    ///   `body` throws itself, as it is.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError.cannotRead(path: path, reason: Self.reason(error, path: path))
+        }
+    }
+
     static func reason(_ error: any Error, path: String? = nil) -> String {
         if let error = error as? DatabaseError {
             let message = error.message ?? error.description

@@ -10,6 +10,9 @@ public enum StoreError: Error, Sendable, LocalizedError {
     case missing(path: String)
     /// Another `blackbox record` is recording into this store.
     case locked(path: String)
+    /// A read of the open store failed (a damaged page, an I/O error, a file removed underneath), with SQLite's words
+    /// and the cause when it is knowable.
+    case cannotRead(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -19,6 +22,8 @@ public enum StoreError: Error, Sendable, LocalizedError {
             "cannot open the store at \(path): \(reason)"
         case .locked(let path):
             "another `blackbox record` is already recording into \(path); stop it first, or record into another file with --db"
+        case .cannotRead(let path, let reason):
+            "cannot read the store at \(path): \(reason) (`blackbox query 'PRAGMA integrity_check'` checks the file)"
         case .missing(let path):
             "no store at \(path): run `blackbox record` first, or point --db / BLACKBOX_DB at an existing store"
         }

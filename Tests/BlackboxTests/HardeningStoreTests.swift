@@ -28,6 +28,30 @@ import Testing
         withExtendedLifetime(held) {}
     }
 
+    /// A read that SQLite fails (a damaged page) is a `StoreError` naming the store's path, not a bare SQLite error.
+    @Test func aDamagedPageIsAStoreErrorWithThePath() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let store = try EventStore(path: directory.storePath)
+            let payload = String(repeating: "x", count: 2000)
+            _ = try store.append(contentsOf: (0..<400).map { EventRecord(timeNanos: 1_700_000_000_000_000_000 + Int64($0), kind: .engine, payload: #"{"p":"\#(payload)"}"#) })
+        }
+        // Everything after the first pages (the schema) becomes garbage: the events table's pages.
+        let handle = try FileHandle(forWritingTo: directory.url.appending(path: "blackbox.sqlite"))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size / 4)))
+        try handle.close()
+        let store = try EventStore(path: directory.storePath, readOnly: true)
+        #expect {
+            _ = try store.events(EventFilter())
+        } throws: { error in
+            guard case StoreError.cannotRead(let path, let reason) = error else { return false }
+            return path == directory.storePath && reason.contains("malformed")
+        }
+    }
+
     @Test func anEmptyDbIsAUsageError() throws {
         let result = try BlackboxBinary.run(["events", "--db", ""])
         #expect(result.status == 64)
