@@ -72,9 +72,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "BlackboxViews",
+            dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks"]
+        ),
+        .target(
             name: "BlackboxCLI",
             dependencies: [
                 "BlackboxCore",
+                "BlackboxViews",
                 "DockerEngine",
                 "BlackboxStore",
                 "Recorder",
@@ -104,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "BlackboxTests",
             dependencies: [
-                "BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox", "Compose",
+                "BlackboxCore", "BlackboxViews", "DockerEngine", "BlackboxStore", "Playbooks", "Recorder", "BlackboxCLI", "blackbox", "Compose",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),

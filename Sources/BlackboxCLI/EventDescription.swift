@@ -1,5 +1,6 @@
 import BlackboxCore
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 import Playbooks
@@ -7,9 +8,7 @@ import Playbooks
 /// How one stored event reads in `events` and other listings.
 enum EventDescription {
     static func containerName(_ event: EventRecord, names: [String: String]) -> String {
-        if let name = event.containerName, !name.isEmpty { return name }
-        if let id = event.containerID { return names[id].flatMap { $0.isEmpty ? nil : $0 } ?? String(id.prefix(12)) }
-        return "-"
+        event.containerID.map { EventView.containerName(event, id: $0, names: names) } ?? "-"
     }
 
     /// `container die`, `network disconnect`, `inspect`, `log tail`, `start failure`, …
@@ -81,20 +80,5 @@ enum EventDescription {
             if let api = object["api_version"] as? String { parts.append("api=\(api)") }
             return parts.joined(separator: " ")
         }
-    }
-
-    static func json(_ event: EventRecord, names: [String: String]) -> [String: Any] {
-        var object: [String: Any] = [
-            "seq": event.seq ?? 0, "ts_ns": event.timeNanos, "time": Timestamp.rfc3339(unixNanos: event.timeNanos),
-            "kind": event.kind.rawValue, "payload": JSONOutput.embedded(event.payload),
-        ]
-        let optional: [(String, Any?)] = [
-            ("type", event.type), ("action", event.action), ("actor_id", event.actorID), ("container_id", event.containerID),
-            ("container_name", event.containerID.map { _ in containerName(event, names: names) }), ("image", event.image),
-            ("compose_project", event.composeProject), ("compose_service", event.composeService), ("exit_code", event.exitCode),
-            ("signal", event.signal),
-        ]
-        for (key, value) in optional { if let value { object[key] = value } }
-        return object
     }
 }

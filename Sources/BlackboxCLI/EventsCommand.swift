@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 
@@ -47,7 +48,7 @@ struct EventsCommand: ParsableCommand {
         let events = try store.events(filter)
         let names = Dictionary(try store.containers().map { ($0.containerID, $0.name ?? "") }, uniquingKeysWith: { $1 })
         if output.json {
-            JSONOutput.print(events.map { EventDescription.json($0, names: names) })
+            JSONOutput.print(events.map { EventView($0, names: names) })
         } else {
             print(
                 TableRenderer.render(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 import Playbooks
@@ -35,40 +36,13 @@ struct IncidentShowCommand: ParsableCommand {
         let report = IncidentReport(
             incident: incident, matches: matches, occurrenceMatches: occurrenceMatches, evidence: evidence, policy: store.incidentPolicy, now: now)
         if output.json {
-            var object = IncidentJSON.summary(incident, best: matches.first, now: now, policy: store.incidentPolicy)
-            object["diagnosed_occurrence"] = report.diagnosed.occurrence
-            object["matches"] = matches.map(Self.json)
-            object["occurrence_diagnoses"] = evidence.occurrences.map { context -> [String: Any] in
-                let summary = context.history.last
-                var occurrence: [String: Any] = [
-                    "occurrence": context.occurrence, "trigger": summary?.triggers.first ?? incident.trigger, "triggers": summary?.triggers ?? [],
-                    "time_ns": summary?.failedNanos ?? incident.lastNanos, "matches": (occurrenceMatches[context.occurrence] ?? []).map(Self.json),
-                ]
-                occurrence["exit_code"] = summary?.exitCode
-                occurrence["ran_for_ns"] = summary?.ranForNanos
-                occurrence["playbook"] = occurrenceMatches[context.occurrence]?.first?.playbookID ?? NSNull()
-                occurrence["error_line"] = ErrorLine.mostInformative(context.logLines)?.text
-                return occurrence
-            }
-            let diagnosed = report.diagnosed
-            object["log_tail"] = diagnosed.logLines.indices.map { index -> [String: Any] in
-                let line = diagnosed.logLines[index]
-                let redacted = diagnosed.redactedPerLine.indices.contains(index) ? diagnosed.redactedPerLine[index] : 0
-                return ["stream": line.stream.rawValue, "text": line.text, "time_ns": line.timeNanos ?? 0, "redacted_values": redacted]
-            }
-            object["events"] = evidence.events.map { EventDescription.json($0, names: [:]) }
-            if let compose = evidence.compose { object["compose"] = IncidentJSON.compose(compose) }
-            JSONOutput.print([object])
+            JSONOutput.print([
+                IncidentView(
+                    incident: incident, matches: matches, occurrenceMatches: occurrenceMatches, evidence: evidence, now: now, policy: store.incidentPolicy)
+            ])
             return
         }
         print(report.render())
-    }
-
-    private static func json(_ match: PlaybookMatchRecord) -> [String: Any] {
-        [
-            "rank": match.rank, "playbook": match.playbookID, "title": match.title, "severity": match.severity,
-            "diagnosis": match.diagnosis, "fix": match.fix, "evidence": JSONOutput.embedded(match.evidence), "occurrence": match.occurrence,
-        ]
     }
 
     private func resolve(in store: EventStore) throws -> IncidentState {

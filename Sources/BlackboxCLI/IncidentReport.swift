@@ -1,5 +1,6 @@
 import BlackboxCore
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 import Playbooks
@@ -18,14 +19,15 @@ struct IncidentReport {
 
     /// The occurrence the diagnosis is of (the first when none matched).
     var diagnosed: IncidentContext {
-        evidence.occurrences[min(max(matches.first?.occurrence ?? 1, 1), evidence.occurrences.count) - 1]
+        // IncidentEvidence always holds an occurrence for a stored incident.
+        IncidentView.diagnosedContext(evidence, matches: matches) ?? evidence.occurrences[0]
     }
 
     private var context: IncidentContext { diagnosed }
 
     func render() -> String {
         var lines: [String] = []
-        lines.append("Incident \(incident.id ?? 0): \(IncidentJSON.containerLabel(incident)) — \(incident.status(now: now, policy: policy))")
+        lines.append("Incident \(incident.id ?? 0): \(IncidentText.containerLabel(incident)) — \(incident.status(now: now, policy: policy))")
         lines += header().map { "  " + $0 }
         lines.append("")
         if let best = matches.first {

@@ -1,6 +1,7 @@
 import BlackboxCore
 import ArgumentParser
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 import Playbooks
@@ -36,7 +37,7 @@ struct IncidentsCommand: ParsableCommand {
         }
         let best = try store.bestMatches()
         if output.json {
-            JSONOutput.print(incidents.map { IncidentJSON.summary($0, best: best[$0.id ?? 0], now: now, policy: store.incidentPolicy) })
+            JSONOutput.print(incidents.map { IncidentSummaryView($0, best: best[$0.id ?? 0], now: now, policy: store.incidentPolicy) })
             return
         }
         let headers = ["ID", "CONTAINER", "OPENED", "LAST SEEN", "OCCURRENCES", "STATUS", "PLAYBOOK"]
@@ -45,7 +46,7 @@ struct IncidentsCommand: ParsableCommand {
                 headers: (compose.isActive ? ["SERVICE"] : []) + headers,
                 rows: incidents.map { incident in
                     (compose.isActive ? [ComposeFilterOptions.label(project: incident.composeProject, service: incident.composeService)] : []) + [
-                        String(incident.id ?? 0), IncidentJSON.containerLabel(incident), Units.ago(incident.openedNanos, now: now),
+                        String(incident.id ?? 0), IncidentText.containerLabel(incident), Units.ago(incident.openedNanos, now: now),
                         Units.ago(incident.lastNanos, now: now), String(incident.occurrences), incident.status(now: now, policy: store.incidentPolicy).rawValue,
                         best[incident.id ?? 0]?.playbookID ?? "no playbook matched",
                     ]
@@ -53,41 +54,12 @@ struct IncidentsCommand: ParsableCommand {
     }
 }
 
-/// Incident fields as JSON and labels, shared by `incidents` and `incident show`.
-enum IncidentJSON {
+/// How an incident's container is named in text, shared by `incidents`, `incident show` and `replay`.
+enum IncidentText {
     /// `web` or `web (shop/api)` for a compose service.
     static func containerLabel(_ incident: IncidentState) -> String {
         let name = incident.containerName ?? String(incident.containerID.prefix(12))
         guard let service = incident.composeService else { return name }
         return "\(name) (\(incident.composeProject.map { "\($0)/" } ?? "")\(service))"
-    }
-
-    static func summary(_ incident: IncidentState, best: PlaybookMatchRecord?, now: Int64, policy: IncidentPolicy) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": incident.id ?? 0, "container_id": incident.containerID, "trigger": incident.trigger, "triggers": incident.triggerKinds,
-            "opened_ns": incident.openedNanos, "last_ns": incident.lastNanos, "occurrences": incident.occurrences,
-            "status": incident.status(now: now, policy: policy).rawValue, "event_seqs": incident.seqs,
-        ]
-        let optional: [(String, Any?)] = [
-            ("container_name", incident.containerName), ("image", incident.image), ("compose_project", incident.composeProject),
-            ("compose_service", incident.composeService), ("exit_code", incident.exitCode), ("resolved_ns", incident.resolvedNanos),
-            ("resolution", incident.resolution), ("playbook", best?.playbookID),
-        ]
-        for (key, value) in optional { if let value { object[key] = value } }
-        return object
-    }
-
-    /// `incident show --json`'s `compose` object.
-    static func compose(_ compose: ComposeContext) -> [String: Any] {
-        [
-            "project": compose.project, "service": compose.service, "config_files": compose.configFiles, "depends_on": compose.dependsOn,
-            "depends_on_source": compose.dependenciesSource,
-            "preceded_by": compose.precedingIncidents.map { dependency -> [String: Any] in
-                [
-                    "incident": dependency.id ?? 0, "service": dependency.composeService ?? "", "triggers": dependency.triggerKinds,
-                    "last_ns": dependency.lastNanos,
-                ]
-            },
-        ]
     }
 }

@@ -10,6 +10,17 @@ enum JSONOutput {
         Swift.print(lines.isEmpty ? "[]" : "[\n" + lines.joined(separator: ",\n") + "\n]")
     }
 
+    /// Views (``BlackboxViews``), one per line, as ``print(_:)-([[String:Any]])`` writes objects.
+    static func print(_ values: [some Encodable]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let lines = values.map { value in
+            (try? encoder.encode(value)).map { escapingC1(String(decoding: $0, as: UTF8.self)) }
+                ?? "{\"error\":\"this element holds a value JSON cannot represent\"}"
+        }
+        Swift.print(lines.isEmpty ? "[]" : "[\n" + lines.joined(separator: ",\n") + "\n]")
+    }
+
     /// One element, on one line.
     static func line(_ object: [String: Any]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {

@@ -38,7 +38,7 @@ struct ReplayCommand: ParsableCommand {
             guard let id = incident.id else { continue }
             let old = before[id]?.playbookID ?? "no playbook matched"
             let new = after[id]?.playbookID ?? "no playbook matched"
-            if old != new { print("  incident \(id) (\(IncidentJSON.containerLabel(incident))): \(old) → \(new)") }
+            if old != new { print("  incident \(id) (\(IncidentText.containerLabel(incident))): \(old) → \(new)") }
         }
         withExtendedLifetime(lock) {}
     }
