@@ -47,12 +47,15 @@ public enum QueryAuthorizer {
             _ = configure(connection, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &ignored)
             _ = configure(connection, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored)
         }
-        sqlite3_set_authorizer(connection, { _, action, first, second, _, _ in
+        // The connection itself is the callback's user data: each connection's refusal is its own, so queries on
+        // other connections (other threads, other stores) never read it.
+        sqlite3_set_authorizer(connection, { connection, action, first, second, _, _ in
             let (first, second) = (first.map { String(cString: $0) }, second.map { String(cString: $0) })
             if QueryAuthorizer.allows(action: action, first: first, second: second) { return SQLITE_OK }
-            QueryAuthorizer.lock.withLock { QueryAuthorizer.refused = QueryAuthorizer.describe(action: action, first: first, second: second) }
+            let description = QueryAuthorizer.describe(action: action, first: first, second: second)
+            QueryAuthorizer.lock.withLock { QueryAuthorizer.refused[connection.map { Int(bitPattern: $0) } ?? 0] = description }
             return SQLITE_DENY
-        }, nil)
+        }, UnsafeMutableRawPointer(connection))
     }
 
     /// What a refused action is, in words: "a write (DELETE on events)", "PRAGMA writable_schema", "fts3_tokenizer()".
@@ -74,16 +77,14 @@ public enum QueryAuthorizer {
         }
     }
 
-    /// The latest refusal's description (read by ``ReadOnlyQuery`` for its error).
-    static func takeRefusal() -> String? {
-        lock.withLock {
-            defer { refused = nil }
-            return refused
-        }
+    /// The latest refusal's description on `connection` (read by ``ReadOnlyQuery`` for its error), forgotten once read.
+    static func takeRefusal(on connection: OpaquePointer?) -> String? {
+        lock.withLock { refused.removeValue(forKey: connection.map { Int(bitPattern: UnsafeMutableRawPointer($0)) } ?? 0) }
     }
 
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var refused: String?
+    /// Refusals by connection (its address).
+    nonisolated(unsafe) private static var refused: [Int: String] = [:]
 
     /// `sqlite3_db_config(db, op, int, int*)`: C-variadic, which Swift cannot call, so it is taken from the loaded
     /// library and called with that fixed signature (the integer arguments travel alike on Linux's x86-64 and arm64).

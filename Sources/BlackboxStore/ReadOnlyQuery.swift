@@ -106,8 +106,10 @@ public final class ReadOnlyQuery: Sendable {
         let deadline = DispatchWorkItem { [pool] in pool.interrupt() }
         DispatchQueue.global().asyncAfter(deadline: .now() + min(timeout, 3e9), execute: deadline)
         defer { deadline.cancel() }
+        nonisolated(unsafe) var connection: OpaquePointer?
         do {
             try pool.read { db in
+                connection = db.sqliteConnection
                 let statement = try db.makeStatement(sql: sql)
                 try columns(statement.columnNames)
                 let cursor = try Row.fetchCursor(statement)
@@ -128,7 +130,7 @@ public final class ReadOnlyQuery: Sendable {
                 "the query needs more than \(Self.workingMemoryBytes >> 20) MiB of working memory (a large ORDER BY, GROUP BY, "
                     + "DISTINCT or subquery); narrow it (a time range, a LIMIT, fewer columns)")
         } catch {
-            throw QueryError.failed(Self.reason(error))
+            throw QueryError.failed(Self.reason(error, refused: QueryAuthorizer.takeRefusal(on: connection)))
         }
     }
 
@@ -142,13 +144,14 @@ public final class ReadOnlyQuery: Sendable {
     }
 
     /// SQLite's (or GRDB's) reason, with what it means here where its words do not say it.
-    private static func reason(_ error: Error) -> String {
+    /// - Parameter refused: what the authorizer refused on the query's connection, if it did.
+    private static func reason(_ error: Error, refused: String?) -> String {
         let reason = EventStore.reason(error)
         if reason.hasPrefix("Multiple statements found") { return "more than one statement: run one statement at a time" }
         if reason.contains("attempt to write a readonly database") { return "\(reason): `blackbox query` only reads" }
         if reason.contains("too many attached databases") { return "\(reason): ATTACH is disabled in `blackbox query`" }
         if reason.contains("not authorized") {
-            return "\(reason): \(QueryAuthorizer.takeRefusal() ?? "a statement that is not a read") is refused: `blackbox query` only reads"
+            return "\(reason): \(refused ?? "a statement that is not a read") is refused: `blackbox query` only reads"
         }
         return reason
     }
