@@ -89,17 +89,26 @@ public struct Template: Sendable, Equatable {
     }
 
     /// The template with its values filled in; `format` renders one value (nil when it is missing).
+    ///
+    /// A value inside a command (text between backticks) that holds anything but letters, digits and `_./:=@%+,-` is
+    /// quoted for the shell where it lands (``ShellQuoting``): a path or a name a container printed is pasted as data,
+    /// never as a command (`rm -f '/app/`reboot`.pid'`).
     public func render(_ values: [String: JSONValue], format: (JSONValue?, String?) -> String) -> String {
-        func render(_ parts: [Part]) -> String {
-            parts.map { part in
+        var output = ""
+        var shell = ShellQuoting()
+        func render(_ parts: [Part]) {
+            for part in parts {
                 switch part {
-                case .text(let text): text
-                case .value(let name, let filter): format(values[name], filter)
-                case .section(let name, let inverted, let inner): Self.hasValue(values[name]) != inverted ? render(inner) : ""
+                case .text(let text):
+                    output += text
+                    shell.read(text)
+                case .value(let name, let filter): output += shell.quote(format(values[name], filter))
+                case .section(let name, let inverted, let inner): if Self.hasValue(values[name]) != inverted { render(inner) }
                 }
-            }.joined()
+            }
         }
-        return render(parts)
+        render(parts)
+        return output
     }
 
     /// Whether a section on this value is shown: it exists and is not null, an empty string or an empty list.
