@@ -66,7 +66,9 @@ public struct IncidentEvidence: Sendable {
     /// a fix that failed differently) never replaces the first failure's diagnosis — unless that diagnosis is only a
     /// warning and the later one is a failure a playbook that knows a cause rates worse, not one of a stop (a
     /// person's `docker stop` that waited out its timeout, then a `docker start` the engine refused for a taken port:
-    /// the refusal is the incident). With no match for the first, the first occurrence any playbook explains.
+    /// the refusal is the incident). A first failure that is a kill from outside (class stop) yields to a later cause
+    /// that repeats (a Redis killed mid-write, then refusing its torn file on every start). With no match for the
+    /// first, the first occurrence any playbook explains.
     ///
     /// - Parameters:
     ///   - matches: each occurrence's matches, best first, in occurrence order.
@@ -93,6 +95,16 @@ public struct IncidentEvidence: Sendable {
             chosen = wasRead(latest) ? latest : (explained.last(where: wasRead) ?? latest)
         } else {
             chosen = matches.firstIndex { !$0.isEmpty } ?? 0
+        }
+        // A kill it did not ask for (class stop: `killed`), followed by failures of another kind that a playbook knows
+        // and that repeat — the crash left state behind (a torn file, a stale lock): that cause keeps it down.
+        if matches[chosen].first?.playbook.failureClass == .stop {
+            let later = matches.indices.filter { index in
+                index > chosen && knowsACause(index) && matches[index].first?.playbook.failureClass != .stop
+            }
+            if let first = later.first, later.filter({ matches[$0].first?.playbook.id == matches[first].first?.playbook.id }).count >= 2 {
+                return first
+            }
         }
         guard let diagnosis = matches[chosen].first, diagnosis.playbook.severity >= .warning else { return chosen }
         let worse = matches.indices.first { index in

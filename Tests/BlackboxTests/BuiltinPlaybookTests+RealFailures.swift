@@ -49,6 +49,40 @@ extension BuiltinPlaybookBreadthTests {
             says: ["the key file /acme.json", "bind-mounted from /srv/traefik/acme.json", "`chmod 0600 /srv/traefik/acme.json`"],
             nearMiss: .log(["permissions 600 for /acme.json are fine"])),
         BreadthCase(
+            "redis-aof-corrupt", .die(1),
+            log: ["1:M 03 Dec 2026 08:24:20.000 # Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>"],
+            inspect: Snapshot.mounts([.object(["Type": .string("volume"), "Name": .string("cache-data"), "Source": .string("/var/lib/docker/volumes/cache-data/_data"), "Destination": .string("/data"), "RW": .bool(true)])]),
+            says: ["append-only file appendonly.aof.1.incr.aof", "the volume cache-data", "redis-check-aof --fix *.manifest", "-v cache-data:/data"],
+            nearMiss: .log(["1:M 03 Dec 2026 08:24:20.000 * DB loaded from append only file: 0.001 seconds"])),
+        BreadthCase(
+            "nginx-config-invalid", .die(1), log: ["nginx: [emerg] invalid number of arguments in \"proxy_pass\" directive in /etc/nginx/nginx.conf:42"],
+            inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/srv/web/nginx.conf", destination: "/etc/nginx/nginx.conf", rw: false)]),
+            says: ["/etc/nginx/nginx.conf line 42", "bind-mounted from /srv/web/nginx.conf", "-v /srv/web/nginx.conf:/etc/nginx/nginx.conf:ro IMAGE nginx -t"],
+            nearMiss: .log(["nginx: [emerg] host not found in upstream \"api:8080\" in /etc/nginx/conf.d/default.conf:3"])),
+        BreadthCase(
+            "postgres-data-dir-ownership", .die(1),
+            log: ["2026-12-03 08:21:21.000 UTC [1] FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions", "2026-12-03 08:21:21.000 UTC [1] DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750)."],
+            inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/mnt/share/pg", destination: "/var/lib/postgresql/data")]),
+            says: ["has invalid permissions", "mode 0700", "`chmod 0700 /mnt/share/pg`", "use a named volume"],
+            nearMiss: .log(["2026-12-03 08:21:21.000 UTC [1] LOG:  database system is ready to accept connections"])),
+        BreadthCase(
+            "mysql-data-dir-not-empty", .die(1),
+            log: ["2026-12-03T08:21:42.000000Z 0 [ERROR] [MY-010457] [Server] --initialize specified but the data directory has files in it. Aborting.", "2026-12-03T08:21:42.000000Z 0 [ERROR] [MY-013236] [Server] The designated data directory /var/lib/mysql/ is unusable. You can remove all files that the server added to it."],
+            inspect: Snapshot.mounts([Snapshot.mount(type: "bind", source: "/mnt/disk1", destination: "/var/lib/mysql")]),
+            says: ["data directory /var/lib/mysql", "lost+found", "`mkdir /mnt/disk1/mysql`", "-v /mnt/disk1/mysql:/var/lib/mysql"],
+            nearMiss: .log(["2026-12-03T08:21:42.000000Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections."])),
+        BreadthCase(
+            "nofile-limit-too-low", .die(78), log: ["ERROR: [1] bootstrap checks failed", "[1]: max file descriptors [1024] for elasticsearch process is too low, increase to at least [65535]"],
+            says: ["max file descriptors [1024]", "--ulimit nofile=65535:65535", "ulimits: {nofile: {soft: 65535, hard: 65535}}", "LimitNOFILE"],
+            nearMiss: .log(["ERROR: [1] bootstrap checks failed", "[1]: max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]"])),
+        BreadthCase(
+            "rlimit-refused", .startFailure,
+            inspect: Snapshot.merge(
+                Snapshot.stateError("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 8: operation not permitted: unknown"),
+                Snapshot.at("HostConfig", "Ulimits", .array([.object(["Name": .string("memlock"), "Soft": .number(-1), "Hard": .number(-1)])]))),
+            says: ["rlimit type 8 is memlock", "LimitMEMLOCK=infinity", "grep 'open files' /proc/$(pidof dockerd)/limits"],
+            nearMiss: .inspect(Snapshot.stateError("failed to create shim task: OCI runtime create failed: unable to start container process: exec: \"app\": executable file not found in $PATH: unknown"))),
+        BreadthCase(
             "tls-ca-missing", .die(1),
             log: ["requests.exceptions.SSLError: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))"],
             says: ["could not verify the TLS certificate of pypi.org", "apk add --no-cache ca-certificates", "Keep certificate verification on"],

@@ -39,7 +39,7 @@ import Testing
 
     @Test func crlfScriptShowsItsLine() throws {
         let (diagnosis, fix) = try Self.rendered(EventRecord.ProgramFacts(kind: .script, firstLine: "#!/bin/sh\\r", endsInCR: true))
-        #expect(diagnosis.contains("with Windows line ends (CRLF): its first line is `#!/bin/sh\\r`"))
+        #expect(diagnosis.contains("with Windows line ends (CRLF): its first line reads #!/bin/sh\\r"))
         #expect(fix.contains("`sed -i 's/\\r$//'`") && fix.contains("eol=lf"))
         #expect(!fix.contains("CGO_ENABLED"))
     }

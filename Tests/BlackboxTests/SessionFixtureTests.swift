@@ -21,6 +21,9 @@ import Testing
         // exist") before the container's state changes: no `State.Error`, no event, nothing any inspect can see. The
         // playbook stays for engines and imports that carry the text in `State.Error`.
         "mount-source-missing",
+        // The fallback for a refused start no playbook knows: every refusal recorded so far has a playbook of its own
+        // (the last one, an rlimit above the engine's, is rlimit-refused). Unit tests prove the fallback.
+        "start-failure",
     ]
 
     @Test func everyBuiltInPlaybookHasARecordedSession() throws {

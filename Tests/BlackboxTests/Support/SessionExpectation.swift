@@ -235,7 +235,15 @@ struct ObservedIncident {
         for quote in quoted where !quote.isEmpty { text = text.replacingOccurrences(of: quote, with: "") }
         // An occurrence's own engine error (a refused start after a run) is quoted at the end of its text.
         text = text.replacingOccurrences(of: #"Engine error: .*$"#, with: "", options: .regularExpression)
-        return text.range(of: #"\bunknown\b"#, options: [.regularExpression, .caseInsensitive]) != nil
+        // A part of a quoted text (a log line's capture: `[emerg] unknown directive "add" in …`) is quoted too.
+        var searched = text.startIndex
+        while let found = text.range(of: #"\bunknown\b"#, options: [.regularExpression, .caseInsensitive], range: searched..<text.endIndex) {
+            // The word and what follows it, long enough to be told apart from a name that merely holds the word.
+            guard let end = text.index(found.lowerBound, offsetBy: 24, limitedBy: text.endIndex) else { return true }
+            if !quoted.contains(where: { $0.contains(text[found.lowerBound..<end]) }) { return true }
+            searched = found.upperBound
+        }
+        return false
     }
 }
 
