@@ -90,7 +90,7 @@ extension BuiltinPlaybookBreadthTests {
         BreadthCase(
             "illegal-instruction", .die(132), log: ["Illegal instruction (core dumped)"],
             says: ["killed by SIGILL (exit code 132)", "not from a sender", "AVX or AVX2", "-march=x86-64-v2", "/proc/cpuinfo"],
-            nearMiss: .failure(.die(1))),
+            nearMiss: .failure(.die(139))),
         BreadthCase(
             "home-not-writable", .die(1), log: ["PermissionError: [Errno 13] Permission denied: '/.cache'"],
             inspect: Snapshot.at("Config", "User", .string("1000")),
