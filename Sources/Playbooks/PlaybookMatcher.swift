@@ -275,7 +275,7 @@ public enum ExitCode {
         // A pipeline's status under `set -o pipefail` as often as a process the signal ended: not "killed".
         case 141: "SIGPIPE (128 + 13): a write to a pipe whose reader had gone"
         case 129...128 + Signal.highest: "killed by \(Signal.name(forExitCode: code) ?? "a signal") (128 + \(code - 128))"
-        case (128 + Signal.highest + 1)...255: "the application exited with an error (a code of its own: no signal is numbered \(code - 128))"
+        case (128 + Signal.highest + 1)...255: "the application exited with an error (a code of its own: \(code) − 128 = \(code - 128) is no signal's number)"
         default: "the application exited with an error"
         }
     }
