@@ -81,7 +81,7 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
             if let inspect = try? ContainerInspect.decode(Data(event.payload.utf8)) { applyInspect(inspect, at: event.timeNanos) }
         case .reconciledExit:
             if let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: Data(event.payload.utf8)), exit.restartedSince != true {
-                setStatus(exit.status, at: event.timeNanos)
+                setReconciledStatus(exit.status, at: event.timeNanos)
                 exitCode = exit.exitCode ?? exitCode
                 oomKilled = exit.oomKilled
                 finishedNanos = exit.finishedNanos ?? finishedNanos
@@ -141,8 +141,15 @@ public struct ContainerState: Sendable, Equatable, Codable, FetchableRecord, Per
         }
     }
 
+    /// A reconciled change is appended when the recorder finds it, possibly after later events of the container were
+    /// folded: it sets the status only when nothing later did.
+    private mutating func setReconciledStatus(_ newStatus: String, at time: Int64) {
+        guard time >= stateNanos else { return }
+        setStatus(newStatus, at: time)
+    }
+
     private mutating func applyReconciled(_ change: EventRecord.ReconciledChange, at time: Int64) {
-        setStatus(change.status, at: time)
+        setReconciledStatus(change.status, at: time)
         exitCode = change.exitCode ?? exitCode
         oomKilled = change.oomKilled ?? oomKilled
         createdNanos = change.createdNanos ?? createdNanos

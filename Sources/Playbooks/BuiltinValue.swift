@@ -21,6 +21,7 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
     case errorLine = "error_line"
     case ranFor = "ran_for"
     case logsUnavailable = "logs_unavailable"
+    case logTailMissing = "log_tail_missing"
     case logDriver = "log_driver"
     case stopWaited = "stop_waited"
     case dependsOnAt = "depends_on_at"
@@ -38,7 +39,8 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
     /// - `exit_code`: the incident's exit code (`State.ExitCode` of `GET /containers/{id}/json`); `exit_meaning` and
     ///   `signal_name` are read from it. `restart_policy`, `user`, `state_error`, `log_driver`: the inspect snapshot's
     ///   `HostConfig.RestartPolicy.Name` (`no` when empty), `Config.User` (root when empty), `State.Error`,
-    ///   `HostConfig.LogConfig.Type`. `first_seen`/`last_seen`: RFC 3339. `ran_for`, `stop_waited`: durations (`2m30s`).
+    ///   `HostConfig.LogConfig.Type`. `log_tail_missing`: true when the store holds no log tail of the failure at
+    ///   all (the recorder was not running then), so nothing is known of what it printed. `first_seen`/`last_seen`: RFC 3339. `ran_for`, `stop_waited`: durations (`2m30s`).
     ///   `depends_on_at`: where the compose service's `depends_on` is written, `FILE:LINE` (``ComposeContext/dependsOnLocation``).
     func value(in context: IncidentContext) -> JSONValue? {
         let incident = context.incident
@@ -62,6 +64,7 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
         case .errorLine: return ErrorLine.mostInformative(context.logLines).map { .string($0.text) }
         case .ranFor: return context.history.last?.ranForNanos.map { .string(Units.span(nanos: $0)) }
         case .logsUnavailable: return context.logsUnavailable.map(JSONValue.string)
+        case .logTailMissing: return context.logTailRecorded ? nil : .bool(true)
         case .logDriver: return context.inspect?[path: "HostConfig.LogConfig.Type"].flatMap { $0.description.isEmpty ? nil : $0 }
         case .stopWaited: return PlaybookMatcher.stopWaited(context).map { .string(Units.span(nanos: $0)) }
         case .dependsOnAt: return context.compose?.dependsOnLocation.map(JSONValue.string)

@@ -28,6 +28,9 @@ public struct IncidentContext: Sendable {
     /// Why the recorder could not read the failure's log tail (the engine's answer, e.g. a log driver without reading
     /// support); nil when it was read or none was asked for.
     public var logsUnavailable: String?
+    /// Whether the store holds a log tail (or error-burst lines) of this failure; false when the recorder recorded
+    /// none (it was not running, or the row was not imported), so what the container printed is unknown.
+    public var logTailRecorded = true
     /// The container's samples before this failure (from the previous failure, or 30 minutes before the incident).
     public var samples: [SampleRecord]
     /// The incident's occurrences up to and including this one, oldest first.

@@ -229,7 +229,8 @@ public struct IncidentEvidence: Sendable {
             .map { $0.lines(before: linesBefore) }
         var lines = tail?.lines ?? []
         var redactedPerLine = tail.map { tail in tail.lines.indices.map { tail.redactedValues(line: $0) } } ?? []
-        if tail == nil, let burst = triggers.compactMap(EventRecord.ErrorBurst.decode).last {
+        let burst = tail == nil ? triggers.compactMap(EventRecord.ErrorBurst.decode).last : nil
+        if let burst {
             // A burst of a running container has no tail: its own lines are the log lines of the occurrence.
             lines = burst.lines
             redactedPerLine = burst.redacted ?? []
@@ -240,6 +241,7 @@ public struct IncidentEvidence: Sendable {
             history: history, compose: compose, lookups: lookups)
         context.redactedPerLine = redactedPerLine
         context.logsUnavailable = tail.flatMap { $0.captured ? nil : $0.reason }
+        context.logTailRecorded = tail != nil || burst != nil
         return context
     }
 }

@@ -38,6 +38,8 @@ public struct Recorder: Service {
     /// Deduplication keys of the engine events handled lately, so that the buffer replay and the live stream's
     /// overlap is handled once.
     let seen = RecentKeys(capacity: 4_096)
+    /// How far the event stream has been handled, for the reconciliation to settle on (``settle(_:)``).
+    let progress = StreamProgress()
     let sampling: SamplerSelection
 
     public init(
@@ -161,14 +163,20 @@ public struct Recorder: Service {
                 let replayed = try await replay(blind: blind, until: requested, in: &group)
                 let containers = try await client.listContainers(all: true)
                 let window = blind.map { ReconciliationWindow(fromNanos: $0.fromNanos, untilNanos: requested) }
-                let (reconciled, running) = await reconcile(containers, window: window)
-                for inspect in running {
+                let reconciliation = await reconcile(containers, window: window)
+                for inspect in reconciliation.running {
                     group.addTask { await self.sample(inspect) }
                 }
                 if let blind {
-                    await writer.write(
-                        .recorderGap(
-                            .init(reason: blind.reason, fromNanos: blind.fromNanos, untilNanos: connectedAt, replayed: replayed, reconciled: reconciled)))
+                    // Settled while the live stream is handled below; the window is recorded once it is complete.
+                    group.addTask {
+                        let late = await self.settle(reconciliation)
+                        await self.writer.write(
+                            .recorderGap(
+                                .init(
+                                    reason: blind.reason, fromNanos: blind.fromNanos, untilNanos: connectedAt, replayed: replayed,
+                                    reconciled: reconciliation.reconciled + late)))
+                    }
                 }
                 if announce {
                     onReady(
@@ -217,18 +225,25 @@ public struct Recorder: Service {
             await writer.write(.rejectedLine(raw, kind: reason.kind.rawValue, reason: "\(reason)", bytes: bytes, timeNanos: Timestamp.nowNanos()))
             return false
         case .event(let received):
-            let event = configuration.redactor.redact(received)
-            let record = EventRecord.engine(event)
-            let key = record.deduplicationKey ?? ""
-            guard await seen.insert(key), !stored || !((try? store.hasKey(key)) ?? false) else { return false }
-            var previous: String?
-            if event.type == "container", let containerID = event.containerID {
-                previous = await facts.noteAction(event.baseAction, of: containerID)
-            }
-            enrich(event, previousAction: previous, in: &group)
-            await writer.write(record)
-            return true
+            await progress.begin(received.timeNano)
+            let new = await handle(received, in: &group, stored: stored)
+            await progress.end()
+            return new
         }
+    }
+
+    private func handle(_ received: EngineEvent, in group: inout ThrowingDiscardingTaskGroup<any Error>, stored: Bool) async -> Bool {
+        let event = configuration.redactor.redact(received)
+        let record = EventRecord.engine(event)
+        let key = record.deduplicationKey ?? ""
+        guard await seen.insert(key), !stored || !((try? store.hasKey(key)) ?? false) else { return false }
+        var previous: String?
+        if event.type == "container", let containerID = event.containerID {
+            previous = await facts.noteAction(event.baseAction, of: containerID)
+        }
+        enrich(event, previousAction: previous, in: &group)
+        await writer.write(record)
+        return true
     }
 
     /// Starts the observations an event calls for, concurrently, so a `die` gets its logs before `--rm` removes them.

@@ -155,6 +155,32 @@ import Testing
         #expect(matches[0].first?.playbook.id == "unrecognised-exit")
     }
 
+    /// An exit whose log tail the store does not hold (the recorder was down, the rows came from elsewhere) is not an
+    /// exit that printed nothing: the diagnosis says which of the two it is.
+    @Test func anExitWithoutARecordedTailIsNotSaidToHavePrintedNothing() throws {
+        func diagnosis(recordTail: Bool) throws -> String {
+            var history = InMemoryHistory(name: "web")
+            history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]
+            history.start()
+            history.advance(seconds: 2)
+            if recordTail {
+                history.die(3)
+            } else {
+                let key = history.engine("die", exitCode: 3)
+                history.snapshot(trigger: key, state: ["Status": "exited", "Running": false, "ExitCode": 3])
+            }
+            let incident = try #require(history.incidents.first)
+            let match = try #require(history.diagnose(incident).perOccurrence.first?.first)
+            #expect(match.playbook.id == "unrecognised-exit")
+            return match.diagnosis
+        }
+        let untold = try diagnosis(recordTail: false)
+        #expect(!untold.contains("printed nothing"), "\(untold)")
+        #expect(untold.contains("holds no log tail"), "\(untold)")
+        let silent = try diagnosis(recordTail: true)
+        #expect(silent.contains("It printed nothing before it exited."), "\(silent)")
+    }
+
     @Test func theEnginesErrorOutranksTheExitCode() throws {
         var history = InMemoryHistory(name: "web")
         history.inspect = ["Config": ["Image": "app:1"], "HostConfig": ["RestartPolicy": ["Name": "no"]]]

@@ -45,7 +45,7 @@ import Testing
             "demo.yaml:3: error: severity 'loud' is not one of critical, error, warning, info",
             "demo.yaml:6: error: unknown key 'exit_cod' (expected one of: type, action, exit_code, signal)",
             "demo.yaml:7: error: invalid regular expression '(broken'",
-            "demo.yaml:8: error: unknown value '{{missing}}': declare it under evidence or use a built-in (compose_project, compose_service, container, depends_on_at, error_line, exit_code, exit_meaning, first_seen, image, last_seen, log_driver, logs_unavailable, occurrences, ran_for, restart_policy, signal_name, state_error, stop_waited, trigger, user)",
+            "demo.yaml:8: error: unknown value '{{missing}}': declare it under evidence or use a built-in (compose_project, compose_service, container, depends_on_at, error_line, exit_code, exit_meaning, first_seen, image, last_seen, log_driver, log_tail_missing, logs_unavailable, occurrences, ran_for, restart_policy, signal_name, state_error, stop_waited, trigger, user)",
             "demo.yaml:10: error: unknown key 'extra' (expected one of: id, title, class, severity, fallback, sources, match, evidence, diagnosis, fix, actions)",
         ])
     }

@@ -52,6 +52,23 @@ import Testing
         #expect(try store.incidents().isEmpty, "an exit of unknown code is evidence, not a failure")
     }
 
+    /// The recorder settles a change near the end of a blind window only once the live stream has been handled past it,
+    /// so a later start of the same container may be folded first: the reconciled exit must not stop it again.
+    @Test func aReconciledChangeFoldedAfterALaterEventLeavesItsStatus() throws {
+        let inspect = try inspect()
+        var state = ContainerState(containerID: inspect.id)
+        state.apply(
+            EventRecord(
+                timeNanos: 30, kind: .engine, type: "container", action: "start", actorID: inspect.id, containerID: inspect.id,
+                deduplicationKey: "engine|start|30", payload: "{}"))
+        state.apply(.reconciledExit(inspect, timeNanos: 20))
+        #expect(state.status == "running")
+        state.apply(.reconciled(.init(change: .remove, status: "removed", restartCount: 0), nil, containerID: inspect.id, containerName: nil, timeNanos: 25))
+        #expect(state.status == "running")
+        state.apply(.reconciled(.init(change: .remove, status: "removed", restartCount: 0), nil, containerID: inspect.id, containerName: nil, timeNanos: 40))
+        #expect(state.status == "removed", "a reconciled change after everything folded still applies")
+    }
+
     private func status(_ lifecycle: EventRecord?, connectedSince: Int64? = nil, lastRow: Int64? = nil) -> EventStore.RecordingStatus {
         EventStore.RecordingStatus(lastLifecycle: lifecycle, connectedSince: connectedSince, lastRowNanos: lastRow, rejectedLines: 0)
     }
