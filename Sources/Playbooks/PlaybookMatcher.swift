@@ -29,15 +29,18 @@ public struct PlaybookMatcher: Sendable {
         self.playbooks = playbooks
     }
 
-    /// Every playbook that matches, best first.
+    /// Every playbook that matches, best first. When one that knows a cause matches, the fallbacks are left out: they
+    /// explain only the failure's shape ("exited 1, no playbook recognises it"), which the cause already explains.
     public func matches(_ context: IncidentContext) -> [PlaybookMatch] {
-        playbooks.filter { evaluate($0.match, context) }
+        let ranked = playbooks.filter { evaluate($0.match, context) }
             .map { (playbook: $0, specificity: specificity($0.match, context)) }
             .sorted { lhs, rhs in
                 if lhs.playbook.fallback != rhs.playbook.fallback { return !lhs.playbook.fallback }
                 return (lhs.specificity, rhs.playbook.severity, rhs.playbook.id) > (rhs.specificity, lhs.playbook.severity, lhs.playbook.id)
             }
-            .map { render($0.playbook, context) }
+            .map(\.playbook)
+        let knowsACause = ranked.first.map { !$0.fallback } ?? false
+        return ranked.filter { !knowsACause || !$0.fallback }.map { render($0, context) }
     }
 
     /// How many facts of the context a predicate that holds is matched on: the leaves of an `all` and of a `not`, the
