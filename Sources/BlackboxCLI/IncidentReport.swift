@@ -96,7 +96,7 @@ struct IncidentReport {
         )
         if let ran = context.history.last?.ranForNanos { lines.append("had run for  \(Units.span(nanos: ran))") }
         if let code = context.incident.exitCode {
-            lines.append("exit code    \(code): \(ExitCode.meaning(code))")
+            lines.append("exit code    \(code): \(ExitCode.meaning(code, afterARun: context.ran))")
         }
         lines.append("trigger      \(incident.triggerKinds.joined(separator: ", "))")
         if let loop = loopLine() { lines.append(loop) }

@@ -50,7 +50,7 @@ public enum BuiltinValue: String, CaseIterable, Sendable {
         case .composeProject: return incident.composeProject.map(JSONValue.string)
         case .composeService: return incident.composeService.map(JSONValue.string)
         case .exitCode: return incident.exitCode.map { .number(Double($0)) }
-        case .exitMeaning: return incident.exitCode.map { .string(ExitCode.meaning($0)) }
+        case .exitMeaning: return incident.exitCode.map { .string(ExitCode.meaning($0, afterARun: context.ran)) }
         case .signalName: return incident.exitCode.flatMap(Signal.name(forExitCode:)).map(JSONValue.string)
         case .occurrences: return .number(Double(incident.occurrences))
         case .trigger: return .string(incident.trigger)

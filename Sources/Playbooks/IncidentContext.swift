@@ -58,6 +58,9 @@ public struct IncidentContext: Sendable {
     /// This occurrence's number, 1 for the incident's first failure.
     public var occurrence: Int { incident.occurrences }
 
+    /// Whether the failing process had started: the occurrence's run has a length (``OccurrenceSummary/ranForNanos``).
+    public var ran: Bool { history.last?.ranForNanos != nil }
+
     /// The engine events of the occurrence.
     var engineEvents: [EventRecord] { events.filter { $0.kind == .engine } }
 }

@@ -266,8 +266,11 @@ extension PlaybookMatcher {
 
 /// What a container's exit code means.
 public enum ExitCode {
-    public static func meaning(_ code: Int) -> String {
+    /// `afterARun`: the process had started (the failure came after a `start`), so 128 is the program's own code
+    /// (git's for a fatal error), not the engine's for a start that failed.
+    public static func meaning(_ code: Int, afterARun: Bool = false) -> String {
         switch code {
+        case 128 where afterARun: "the application exited with code 128 (git's code for a fatal error; a shell's for an invalid exit status)"
         case 0: "exited normally"
         case 1: "the application failed (general error)"
         case 2: "misuse of a shell builtin or bad arguments"
