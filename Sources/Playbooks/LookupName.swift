@@ -23,6 +23,10 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     case hostPath = "host_path"
     /// Another running container that mounts the named volume (from the store's snapshots at the failure).
     case volumeUser = "volume_user"
+    /// The destination of the tmpfs that holds a container path when it is mounted `noexec`, the engine's default:
+    /// a `HostConfig.Tmpfs` entry (`--tmpfs`, compose `tmpfs:`) whose options lack `exec`, or a `Mounts` entry of
+    /// type `tmpfs` (`--mount type=tmpfs`, never executable); missing when no such tmpfs holds the path.
+    case noexecMount = "noexec_mount"
 
     /// The names, for an error message: `port_holder, port_process, …`.
     static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -38,7 +42,34 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         case .mountSource: Self.mountSource(at: key, in: context.inspect)
         case .hostPath: Self.hostPath(of: key, in: context.inspect)
         case .volumeUser: context.lookups.volumeUser(volume: key, excluding: context.incident.containerID)
+        case .noexecMount: Self.noexecTmpfs(holding: key, in: context.inspect)
         }
+    }
+
+    /// The destination of the `noexec` tmpfs that holds `path` (the deepest one; see ``noexecMount``).
+    static func noexecTmpfs(holding path: String, in inspect: JSONValue?) -> String? {
+        let components = path.split(separator: "/")
+        guard path.hasPrefix("/"), !components.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        var tmpfs: [(destination: String, executable: Bool)] = []
+        if case .object(let entries)? = inspect?[path: "HostConfig.Tmpfs"] {
+            for (destination, options) in entries {
+                let flags = (options.stringValue ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                tmpfs.append((destination, flags.contains("exec")))
+            }
+        }
+        if case .array(let mounts)? = inspect?[path: "Mounts"] {
+            for mount in mounts where mount[path: "Type"]?.stringValue == "tmpfs" {
+                if let destination = mount[path: "Destination"]?.stringValue { tmpfs.append((destination, false)) }
+            }
+        }
+        let holding = tmpfs.filter { entry in
+            let parent = entry.destination.split(separator: "/")
+            return !parent.isEmpty && components.count > parent.count && components.starts(with: parent)
+        }
+        guard let deepest = holding.max(by: { $0.destination.split(separator: "/").count < $1.destination.split(separator: "/").count }),
+            !deepest.executable
+        else { return nil }
+        return normalized(deepest.destination)
     }
 
     /// The `Source` of the mount whose `Destination` is `destination` (trailing slashes ignored).

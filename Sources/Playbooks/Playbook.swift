@@ -85,6 +85,9 @@ public indirect enum Predicate: Sendable {
     /// Some log line matching the regex names (in its first capture group) a variable the container's `Config.Env`
     /// does not have, while it has a name that is a likely misspelling of it (``EnvironmentName/misspelling(of:in:)``).
     case envNear(log: String)
+    /// Some log line matching the regex names (in its first capture group) a container path that a tmpfs mounted
+    /// `noexec` holds (``LookupName/noexecTmpfs(holding:in:)``): a program there cannot be executed, whatever its mode.
+    case noexecPath(log: String)
 
     var leafCount: Int {
         switch self {
@@ -93,8 +96,9 @@ public indirect enum Predicate: Sendable {
         case .not(let predicate): predicate.leafCount
         case .inspect(let conditions): conditions.count
         // A dependency's state joins two facts: the compose relation and what the other container did; a misspelt
-        // variable two too: the name a log line asks for and the near one the environment has.
-        case .dependency, .envNear: 2
+        // variable two too: the name a log line asks for and the near one the environment has; a path on a noexec
+        // tmpfs: the line and the mount.
+        case .dependency, .envNear, .noexecPath: 2
         case .sequence(let patterns): patterns.count
         default: 1
         }

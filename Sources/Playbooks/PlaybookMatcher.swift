@@ -110,6 +110,10 @@ public struct PlaybookMatcher: Sendable {
             return context.logLines.contains { line in
                 Self.capture(pattern, in: line.text).flatMap { EnvironmentName.misspelling(of: $0, in: names) } != nil
             }
+        case .noexecPath(let pattern):
+            return context.logLines.contains { line in
+                Self.capture(pattern, in: line.text).flatMap { LookupName.noexecTmpfs(holding: $0, in: context.inspect) } != nil
+            }
         }
     }
 

@@ -125,7 +125,7 @@ public struct PlaybookParser {
     // MARK: - Predicates
 
     private static let predicateKeys = [
-        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near",
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near", "noexec_path",
     ]
 
     mutating func predicate(_ node: Node) -> Predicate? {
@@ -215,6 +215,18 @@ public struct PlaybookParser {
                 return nil
             }
             return .envNear(log: pattern)
+        case "noexec_path":
+            guard let fields = value.mapping else {
+                error(value, "noexec_path takes {log: REGEX}, the regex's first group capturing a container path")
+                return nil
+            }
+            let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
+            guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
+            guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
+                error(logNode, "noexec_path's log regex needs a capture group for the path")
+                return nil
+            }
+            return .noexecPath(log: pattern)
         default:
             error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
             return nil

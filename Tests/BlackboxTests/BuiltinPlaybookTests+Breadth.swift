@@ -316,6 +316,36 @@ import Testing
             inspect: Snapshot.at("Config", "Cmd", .array([.string("/bin/sh"), .string("-c"), .string("python app.py")])),
             says: ["command /bin/sh, -c, python app.py", "exec \"$@\"", "init: true"],
             nearMiss: .inspect(Snapshot.at("Config", "Cmd", .array([.string("python"), .string("app.py")])))),
+        BreadthCase(
+            "noexec-mount", .die(126), log: ["sh: /tmp/_MEIx1Yz7Q/worker: Permission denied"],
+            inspect: Snapshot.at("HostConfig", "Tmpfs", .object(["/tmp": .string("")])),
+            says: ["lies on the tmpfs at /tmp", "--tmpfs /tmp:exec", "TMPDIR="],
+            nearMiss: .inspect(Snapshot.at("HostConfig", "Tmpfs", .object(["/tmp": .string("rw,exec,size=64m")])))),
+        BreadthCase(
+            "sysctl-not-namespaced", .startFailure,
+            inspect: Snapshot.merge(
+                Snapshot.at("HostConfig", "Sysctls", .object(["vm.max_map_count": .string("262144")])),
+                Snapshot.stateError(
+                    "failed to create shim task: OCI runtime create failed: runc create failed: sysctl \"vm.max_map_count\" is not in a separate kernel namespace: unknown")),
+            says: ["vm.max_map_count is a setting of the host kernel", "sysctl -w vm.max_map_count=262144", "/etc/sysctl.d/99-vm.max_map_count.conf"],
+            nearMiss: .inspect(Snapshot.stateError("failed to create shim task: OCI runtime create failed: runc create failed: unknown"))),
+        BreadthCase(
+            "sandbox-namespace-refused", .die(1),
+            log: [
+                "Failed to move to new namespace: PID namespaces supported, Network namespace supported, but failed: errno = Operation not permitted",
+                "[1203/140000.500000:FATAL:zygote_host_impl_linux.cc(201)] Check failed: . : Operation not permitted (1)",
+            ],
+            says: ["default seccomp profile", "--security-opt seccomp=", "--no-sandbox"],
+            nearMiss: .log(["[1203/140000.500000:INFO:headless_shell.cc(107)] DevTools listening on ws://0.0.0.0:9222"])),
+        BreadthCase(
+            "database-root-password-missing", .die(1),
+            log: [
+                "2024-01-01 10:00:00+00:00 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified",
+                "    You need to specify one of the following as an environment variable:", "    - MYSQL_ROOT_PASSWORD",
+            ],
+            inspect: Snapshot.env(["MYSQL_ROOT_PASSWORD="]),
+            says: ["MYSQL_ROOT_PASSWORD is set, but empty", "${MYSQL_ROOT_PASSWORD}", "MYSQL_ROOT_PASSWORD=…"],
+            nearMiss: .log(["2024-01-01 10:00:00+00:00 [Note] [Entrypoint]: Database files initialized"])),
     ]
 
     /// A `docker kill -s PIPE` sent the signal: the fallback that says so is the diagnosis, not a broken pipe.
