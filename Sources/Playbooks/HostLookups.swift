@@ -30,6 +30,10 @@ public struct HostLookups: EvidenceLookups {
         return nil
     }
 
+    public func runningSnapshots() -> [String: String] {
+        (try? store?.latestSnapshots(status: "running")) ?? [:]
+    }
+
     public func volumeUser(volume: String, excluding containerID: String) -> String? {
         guard let snapshots = try? store?.latestSnapshots(status: "running") else { return nil }
         return Self.volumeUser(volume: volume, excluding: containerID, snapshots: snapshots)

@@ -128,4 +128,11 @@ public protocol EvidenceLookups: Sendable {
     /// What the program at this path of the failed container is (ELF and its loader, or a script's first line), as
     /// the recorder read it from the stopped container.
     func program(_ path: String) -> EventRecord.ProgramFacts?
+    /// The inspect payloads (`GET /containers/{id}/json`) of the containers running at the failure, by container id:
+    /// the store's snapshots of that moment, or of now for a live lookup; empty when there is no store.
+    func runningSnapshots() -> [String: String]
+}
+
+extension EvidenceLookups {
+    public func runningSnapshots() -> [String: String] { [:] }
 }

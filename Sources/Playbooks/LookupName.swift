@@ -27,6 +27,13 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     /// a `HostConfig.Tmpfs` entry (`--tmpfs`, compose `tmpfs:`) whose options lack `exec`, or a `Mounts` entry of
     /// type `tmpfs` (`--mount type=tmpfs`, never executable); missing when no such tmpfs holds the path.
     case noexecMount = "noexec_mount"
+    /// The running container (at the failure) of the compose service of that name in the failed container's
+    /// project (labels `com.docker.compose.project` and `com.docker.compose.service`): the server a host name such as
+    /// `db` reaches. Missing outside compose, or when no such container ran.
+    case serviceContainer = "service_container"
+    /// The named volume that the container of that compose service mounts (its first `Mounts` entry of type
+    /// `volume`): where a database keeps what it initialised. Missing as ``serviceContainer``, or without a volume.
+    case serviceVolume = "service_volume"
 
     /// The names, for an error message: `port_holder, port_process, …`.
     static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -43,7 +50,25 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         case .hostPath: Self.hostPath(of: key, in: context.inspect)
         case .volumeUser: context.lookups.volumeUser(volume: key, excluding: context.incident.containerID)
         case .noexecMount: Self.noexecTmpfs(holding: key, in: context.inspect)
+        case .serviceContainer: Self.serviceContainer(key, context).map { HostLookups.name(of: $0.inspect, id: $0.id) }
+        case .serviceVolume:
+            Self.serviceContainer(key, context).flatMap { container in
+                guard case .array(let mounts)? = container.inspect[path: "Mounts"] else { return nil }
+                return mounts.first { $0[path: "Type"]?.stringValue == "volume" }?[path: "Name"]?.stringValue
+            }
         }
+    }
+
+    /// The running container of the compose service `service` in the failed container's project, other than itself.
+    static func serviceContainer(_ service: String, _ context: IncidentContext) -> (id: String, inspect: JSONValue)? {
+        guard let project = context.incident.composeProject else { return nil }
+        for (id, payload) in context.lookups.runningSnapshots().sorted(by: { $0.key < $1.key }) where id != context.incident.containerID {
+            guard let inspect = JSONValue.parse(payload), case .object(let labels)? = inspect[path: "Config.Labels"],
+                labels["com.docker.compose.project"]?.stringValue == project, labels["com.docker.compose.service"]?.stringValue == service
+            else { continue }
+            return (id, inspect)
+        }
+        return nil
     }
 
     /// The destination of the `noexec` tmpfs that holds `path` (the deepest one; see ``noexecMount``).

@@ -39,6 +39,10 @@ public struct RecordedLookups: EvidenceLookups {
         return HostLookups.portHolder(hostPort: hostPort, excluding: containerID, snapshots: later)
     }
 
+    public func runningSnapshots() -> [String: String] {
+        (try? store?.runningSnapshots(atNanos: atNanos)) ?? [:]
+    }
+
     /// From the store's snapshots of the containers running at the failure.
     public func volumeUser(volume: String, excluding containerID: String) -> String? {
         guard let snapshots = try? store?.runningSnapshots(atNanos: atNanos) else { return nil }

@@ -28,6 +28,50 @@ import Testing
         #expect(LookupName.hostPath(of: "/run/server.pid", in: inspect) == nil, "in the container's own filesystem")
     }
 
+    @Test func aNoexecTmpfsHoldsAPathUnlessItsOptionsSayExec() throws {
+        let inspect = try #require(
+            JSONValue.parse(
+                #"{"HostConfig": {"Tmpfs": {"/tmp": "", "/run/exec": "rw,exec,size=64m"}}, "Mounts": [{"Type": "tmpfs", "Destination": "/cache"}]}"#))
+        #expect(LookupName.noexecTmpfs(holding: "/tmp/_MEIx1Yz7Q/worker", in: inspect) == "/tmp", "the engine's default is noexec")
+        #expect(LookupName.noexecTmpfs(holding: "/run/exec/helper", in: inspect) == nil, "mounted with exec")
+        #expect(LookupName.noexecTmpfs(holding: "/cache/lib.so", in: inspect) == "/cache", "--mount type=tmpfs")
+        #expect(LookupName.noexecTmpfs(holding: "/tmpfiles/x", in: inspect) == nil, "whole path components only")
+        #expect(LookupName.noexecTmpfs(holding: "/tmp", in: inspect) == nil, "the mount point itself is no file on it")
+        #expect(LookupName.noexecTmpfs(holding: "/tmp/../usr/bin/app", in: inspect) == nil)
+    }
+
+    /// A host name such as `db` in a client's error is the compose service of that name in the same project: its
+    /// running container and the volume it keeps its data in, from the snapshots at the failure.
+    @Test func aServiceNameLeadsToItsContainerAndVolumeInTheSameProject() throws {
+        struct Snapshots: EvidenceLookups {
+            let snapshots: [String: String]
+            func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
+            func volumeUser(volume: String, excluding containerID: String) -> String? { nil }
+            func pathOwner(_ path: String) -> String? { nil }
+            func portProcess(_ port: String) -> String? { nil }
+            func program(_ path: String) -> EventRecord.ProgramFacts? { nil }
+            func runningSnapshots() -> [String: String] { snapshots }
+        }
+        func container(_ name: String, project: String, service: String, volume: String) -> String {
+            #"{"Name": "/\#(name)", "Config": {"Labels": {"com.docker.compose.project": "\#(project)", "com.docker.compose.service": "\#(service)"}}, "Mounts": [{"Type": "bind", "Source": "/srv", "Destination": "/srv"}, {"Type": "volume", "Name": "\#(volume)", "Destination": "/var/lib/postgresql/data"}]}"#
+        }
+        let lookups = Snapshots(snapshots: [
+            "a1": container("shop_db_1", project: "shop", service: "db", volume: "shop_pgdata"),
+            "b2": container("other_db_1", project: "other", service: "db", volume: "other_pgdata"),
+        ])
+        var incident = IncidentState(
+            id: 1, containerID: "c3", containerName: "shop_app_1", image: "app:1", composeProject: "shop", composeService: "app", trigger: "die",
+            triggers: "die", openedNanos: 1, lastNanos: 1, occurrences: 1, exitCode: 1, stableSinceNanos: nil, resolvedNanos: nil, resolution: nil,
+            eventSeqs: "[]", lastEventSeq: 0)
+        let context = IncidentContext(incident: incident, events: [], inspect: nil, snapshots: [], logLines: [], samples: [], lookups: lookups)
+        #expect(LookupName.serviceContainer.answer("db", context) == "shop_db_1")
+        #expect(LookupName.serviceVolume.answer("db", context) == "shop_pgdata")
+        #expect(LookupName.serviceContainer.answer("redis", context) == nil)
+        incident.composeProject = nil
+        let alone = IncidentContext(incident: incident, events: [], inspect: nil, snapshots: [], logLines: [], samples: [], lookups: lookups)
+        #expect(LookupName.serviceContainer.answer("db", alone) == nil, "outside compose a host name is no service")
+    }
+
     @Test func theParserAcceptsEveryLookupTheMatcherAnswersAndNamesThemWhenWrong() {
         for name in LookupName.allCases {
             let yaml = "id: t\ntitle: t\nclass: crash\nseverity: error\nsources: [moby/moby#1]\nmatch: {trigger: die}\nevidence:\n  where: {log: '(/\\S+)'}\n  found: {lookup: \(name.rawValue), of: where}\ndiagnosis: '{{container}}'\nfix: x\n"
