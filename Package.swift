@@ -73,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "BlackboxViews",
-            dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks"]
+            dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", "Compose"]
         ),
         .target(
             name: "BlackboxCLI",

@@ -1,5 +1,6 @@
 import BlackboxCore
 import ArgumentParser
+import BlackboxViews
 import BlackboxStore
 import Compose
 import DockerEngine
@@ -52,7 +53,7 @@ struct CheckCommand: ParsableCommand {
             windowNanos: window.nanos, now: Timestamp.nowNanos())
         let findings = try checklist.run()
         if output.json {
-            JSONOutput.print(findings.map(Self.json))
+            JSONOutput.print(findings.map(FindingView.init))
         } else {
             let history = store.map { "history from \($0.path), last \(window)" } ?? "no store at \(self.store.resolvedPath): no history"
             print("blackbox check: project \(composeProject.name) (\(composeProject.files.joined(separator: ", "))), \(history)\n")
@@ -92,27 +93,6 @@ struct CheckCommand: ParsableCommand {
         case .text(let text): text
         case .list(let items): items.isEmpty ? "none" : items.joined(separator: ",")
         case .none: "unknown"
-        }
-    }
-
-    static func json(_ finding: Finding) -> [String: Any] {
-        var object: [String: Any] = [
-            "severity": finding.severity.rawValue, "check": finding.check, "file": finding.location.file, "line": finding.location.line,
-            "message": finding.message,
-            "evidence": Dictionary(finding.evidence.map { ($0.name, jsonValue($0.value)) }, uniquingKeysWith: { $1 }),
-        ]
-        if let service = finding.service { object["service"] = service }
-        if let fix = finding.fix { object["fix"] = fix }
-        return object
-    }
-
-    private static func jsonValue(_ value: Finding.Value) -> Any {
-        switch value {
-        case .integer(let value): NSNumber(value: value)
-        case .number(let value): NSNumber(value: value)
-        case .text(let text): text
-        case .list(let items): items
-        case .none: NSNull()
         }
     }
 }

@@ -5,12 +5,7 @@ import Foundation
 /// Strings keep their exact text; every control character in them is escaped (`\u001b`), the C1 controls and DEL
 /// (U+007F–U+009F) too, which JSONSerialization leaves raw: the output is safe on a terminal as it is.
 enum JSONOutput {
-    static func print(_ objects: [[String: Any]]) {
-        let lines = objects.map(line)
-        Swift.print(lines.isEmpty ? "[]" : "[\n" + lines.joined(separator: ",\n") + "\n]")
-    }
-
-    /// Views (``BlackboxViews``), one per line, as ``print(_:)-([[String:Any]])`` writes objects.
+    /// Views (``BlackboxViews``), one per line.
     static func print(_ values: [some Encodable]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlackboxViews
 import Foundation
 import Playbooks
 
@@ -25,14 +26,7 @@ struct PlaybookListCommand: ParsableCommand {
             return (left, lhs.offset) < (right, rhs.offset)
         }.map(\.element)
         if output.json {
-            JSONOutput.print(
-                grouped.map { playbook -> [String: Any] in
-                    [
-                        "id": playbook.id, "title": playbook.title, "class": playbook.failureClass?.rawValue ?? "other",
-                        "severity": playbook.severity.rawValue, "fallback": playbook.fallback, "source": playbook.source,
-                        "sources": playbook.sources, "specificity": playbook.specificity,
-                    ]
-                })
+            JSONOutput.print(grouped.map(PlaybookView.init))
             return
         }
         print(

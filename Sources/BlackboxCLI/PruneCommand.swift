@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlackboxViews
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -35,10 +36,7 @@ struct PruneCommand: ParsableCommand {
             ("container_keys", nil, nil, report.containerKeysDeleted),
         ]
         if output.json {
-            JSONOutput.print(
-                rows.map { row in
-                    ["table": row.table, "rolled_up": row.rolledUp ?? 0, "written": row.written ?? 0, "deleted": row.deleted, "dry_run": dryRun]
-                })
+            JSONOutput.print(rows.map { PruneView(table: $0.table, rolledUp: $0.rolledUp, written: $0.written, deleted: $0.deleted, dryRun: dryRun) })
             return
         }
         if report.isEmpty {

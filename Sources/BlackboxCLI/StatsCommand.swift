@@ -1,6 +1,7 @@
 import BlackboxCore
 import ArgumentParser
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 
@@ -34,7 +35,7 @@ struct StatsCommand: ParsableCommand {
         let since = since?.unixNanos ?? TimeArgument.parse("10m", now: Date())
         let samples = try store.samples(containerIDs: ids, since: since, until: until?.unixNanos)
         if output.json {
-            JSONOutput.print(samples.map(json))
+            JSONOutput.print(samples.map(SampleView.init))
             return
         }
         let rows = samples.map { sample -> [String] in
@@ -52,17 +53,5 @@ struct StatsCommand: ParsableCommand {
                 headers: [
                     "TIME", "CPU %", "CPU % OF LIMIT", "WORKING SET / LIMIT", "MEM %", "MEM USAGE", "PIDS", "NET I/O", "BLOCK I/O", "THROTTLED",
                 ], rows: rows))
-    }
-
-    private func json(_ sample: SampleRecord) -> [String: Any] {
-        var object: [String: Any] = [
-            "container_id": sample.containerID, "ts_ns": sample.timeNanos, "time": Timestamp.rfc3339(unixNanos: sample.timeNanos), "cpu_throttled_periods": sample.cpuThrottledPeriods,
-            "mem_usage_bytes": sample.memoryUsageBytes, "mem_working_set_bytes": sample.memoryWorkingSetBytes,
-            "mem_limit_bytes": sample.memoryLimitBytes, "pids": sample.pids, "net_rx_bytes": sample.networkRxBytes,
-            "net_tx_bytes": sample.networkTxBytes, "blk_read_bytes": sample.blockReadBytes, "blk_write_bytes": sample.blockWriteBytes,
-        ]
-        if let cpu = sample.cpuPercent { object["cpu_pct"] = cpu }
-        if let cpu = sample.cpuPercentOfLimit { object["cpu_pct_of_limit"] = cpu }
-        return object
     }
 }

@@ -1,6 +1,7 @@
 import BlackboxCore
 import ArgumentParser
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 
@@ -46,7 +47,7 @@ struct StatusCommand: ParsableCommand {
         let sizes = store.fileSizes()
         let tables = try store.tableCounts()
         if output.json {
-            JSONOutput.print([json(store: store, state: state, status: status, windows: newest, total: windows.count, sizes: sizes, tables: tables)])
+            JSONOutput.print([StatusView(path: store.path, sizes: sizes, state: state, status: status, tables: tables, windows: newest, total: windows.count)])
             return
         }
         print("Store:     \(store.path)")
@@ -85,32 +86,5 @@ struct StatusCommand: ParsableCommand {
             return "lost \(gap.droppedEvents ?? 0) events, \(gap.droppedSamples ?? 0) samples"
         }
         return "\(gap.replayed ?? 0) replayed, \(gap.reconciled ?? 0) reconciled"
-    }
-
-    private func json(
-        store: EventStore, state: RecorderState, status: EventStore.RecordingStatus, windows: [BlindWindow], total: Int,
-        sizes: (database: Int64, wal: Int64), tables: [(table: String, rows: Int)]
-    ) -> [String: Any] {
-        var recorder: [String: Any] = ["state": state.name]
-        if let last = status.lastRowNanos { recorder["last_row_ns"] = last }
-        if let since = state.since { recorder["since_ns"] = since; recorder["since"] = Timestamp.rfc3339(unixNanos: since) }
-        if let address = state.address { recorder["address"] = address }
-        if let reason = state.reason { recorder["reason"] = reason }
-        return [
-            "store": ["path": store.path, "database_bytes": sizes.database, "wal_bytes": sizes.wal],
-            "recorder": recorder,
-            "tables": Dictionary(uniqueKeysWithValues: tables.map { ($0.table, $0.rows) }),
-            "blind_windows": windows.map { window -> [String: Any] in
-                var object: [String: Any] = ["reason": window.reason, "from_ns": window.fromNanos]
-                let gap = window.gap
-                let optional: [(String, Int64?)] = [
-                    ("until_ns", window.untilNanos), ("replayed", gap?.replayed.map(Int64.init)), ("reconciled", gap?.reconciled.map(Int64.init)),
-                    ("dropped_events", gap?.droppedEvents.map(Int64.init)), ("dropped_samples", gap?.droppedSamples.map(Int64.init)),
-                ]
-                for (key, value) in optional { if let value { object[key] = value } }
-                return object
-            },
-            "blind_window_count": total, "rejected_lines": status.rejectedLines,
-        ]
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 
@@ -58,32 +59,22 @@ struct TimelineCommand: ParsableCommand {
         let entries = timeline.entries().filter { entry in
             entry.timeNanos >= (range.since ?? .min) && entry.timeNanos <= (range.until ?? .max)
         }
-        func name(_ id: String?) -> String {
-            guard let id else { return "(recorder)" }
-            return containers[id]?.name ?? String(id.prefix(12))
+        let views = entries.map { entry in
+            TimelineEntryView(
+                timeNanos: entry.timeNanos, event: entry.event, details: entry.details, containerID: entry.containerID,
+                containerName: entry.containerID.map { containers[$0]?.name ?? String($0.prefix(12)) },
+                composeService: entry.containerID.flatMap { containers[$0]?.composeService })
         }
         if output.json {
-            JSONOutput.print(
-                entries.map { entry in
-                    var object: [String: Any] = [
-                        "ts_ns": entry.timeNanos, "time": Timestamp.rfc3339(unixNanos: entry.timeNanos), "event": entry.event, "details": entry.details,
-                    ]
-                    if let id = entry.containerID {
-                        object["container_id"] = id
-                        object["container_name"] = name(id)
-                        if let service = containers[id]?.composeService { object["compose_service"] = service }
-                    }
-                    return object
-                })
+            JSONOutput.print(views)
             return
         }
         let byService = project != nil
         print(
             TableRenderer.render(
                 headers: ["TIME"] + (byService ? ["SERVICE"] : []) + ["CONTAINER", "EVENT", "DETAILS"],
-                rows: entries.map { entry in
-                    let service = entry.containerID.flatMap { containers[$0]?.composeService } ?? "-"
-                    return [Timestamp.rfc3339(unixNanos: entry.timeNanos)] + (byService ? [service] : []) + [name(entry.containerID), entry.event, entry.details]
+                rows: views.map { view in
+                    [view.time] + (byService ? [view.composeService ?? "-"] : []) + [view.containerName ?? "(recorder)", view.event, view.details]
                 }))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlackboxViews
 import DockerEngine
 import Foundation
 
@@ -30,12 +31,9 @@ struct VersionCommand: AsyncParsableCommand {
         await client.shutdown()
         if output.json {
             JSONOutput.print([
-                [
-                    "blackbox": Blackbox.version, "engine_address": client.address.description, "engine": version.product.rawValue,
-                    "engine_name": version.product.name, "engine_version": version.version,
-                    "engine_api_version": version.apiVersion, "api_version": client.apiVersion.description,
-                    "minimum_api_version": DockerClient.minimumAPIVersion.description,
-                ]
+                VersionView(
+                    blackbox: Blackbox.version, address: client.address.description, version: version, apiVersion: client.apiVersion.description,
+                    minimumAPIVersion: DockerClient.minimumAPIVersion.description)
             ])
         } else {
             print(

@@ -1,5 +1,6 @@
 @testable import BlackboxCLI
 @testable import BlackboxStore
+import BlackboxViews
 import DockerEngine
 import Foundation
 import Testing

@@ -5,15 +5,16 @@ import Foundation
 
 /// The recorder's state as `blackbox status` tells it: from the recorder lock (is one running?) and the newest
 /// lifecycle rows of the event log (connected, reconnecting, stopped, or ended without stopping).
-struct RecorderState {
+public struct RecorderState: Sendable, Equatable {
     /// `connected`, `reconnecting`, `stopped`, `crashed` (ended without `recorder_stop`) or `never` (nothing recorded).
-    var name: String
+    public var name: String
     /// Unix nanoseconds: since when the state holds.
-    var since: Int64?
-    var address: String?
-    var reason: String?
+    public var since: Int64?
+    public var address: String?
+    public var reason: String?
 
-    init(_ status: EventStore.RecordingStatus, held: Bool) {
+    /// - Parameter held: whether a recorder holds the store's lock now (``RecorderLock/isHeld(storePath:)``).
+    public init(_ status: EventStore.RecordingStatus, held: Bool) {
         let last = status.lastLifecycle
         let payload = last.flatMap { try? JSONDecoder().decode(EventRecord.Connection.self, from: Data($0.payload.utf8)) }
         address = payload?.address
@@ -36,7 +37,8 @@ struct RecorderState {
         }
     }
 
-    func sentence(now: Int64) -> String {
+    /// The state in one sentence, as `status` prints it; `now`: Unix nanoseconds.
+    public func sentence(now: Int64) -> String {
         let when = since.map { " since \(Timestamp.rfc3339(unixNanos: $0)) (\(Units.ago($0, now: now)))" } ?? ""
         let engine = address.map { " to \($0)" } ?? ""
         switch name {
