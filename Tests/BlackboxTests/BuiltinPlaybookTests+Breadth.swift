@@ -346,6 +346,31 @@ import Testing
             inspect: Snapshot.env(["MYSQL_ROOT_PASSWORD="]),
             says: ["MYSQL_ROOT_PASSWORD is set, but empty", "${MYSQL_ROOT_PASSWORD}", "MYSQL_ROOT_PASSWORD=…"],
             nearMiss: .log(["2024-01-01 10:00:00+00:00 [Note] [Entrypoint]: Database files initialized"])),
+        BreadthCase(
+            "volume-device-missing", .startFailure,
+            inspect: Snapshot.stateError(
+                "error while mounting volume '/var/lib/docker/volumes/media_library/_data': failed to mount local volume: mount /srv/media:/var/lib/docker/volumes/media_library/_data, flags: 0x1000: no such file or directory"),
+            says: ["the volume media_library", "binds the host device /srv/media", "mkdir -p /srv/media", "docker volume rm media_library"],
+            nearMiss: .inspect(Snapshot.stateError(
+                "error while mounting volume '/var/lib/docker/volumes/media_library/_data': failed to mount local volume: mount :/exports/media:/var/lib/docker/volumes/media_library/_data, data: addr=10.0.0.5: connection refused"))),
+        BreadthCase(
+            "user-has-no-passwd-entry", .die(1), log: ["whoami: unknown uid 1001", "KeyError: 'getpwuid(): uid not found: 1001'"],
+            inspect: Snapshot.at("Config", "User", .string("1001:1001")),
+            says: ["runs as user 1001:1001", "no entry for uid 1001", "adduser -D -u 1001 app"],
+            nearMiss: .log(["KeyError: 'DATABASE_URL'"])),
+        BreadthCase(
+            "kafka-cluster-id-mismatch", .die(1),
+            log: [
+                "[2024-01-01 10:00:00,000] ERROR Fatal error during KafkaServer startup. Prepare to shutdown (kafka.server.KafkaServer)",
+                "kafka.common.InconsistentClusterIdException: The Cluster ID O1DVePeFJ6q6ieaJq3MSw doesn't match stored clusterId Some(XMenXaCetMxxZpr6Pazw) in meta.properties. The broker is trying to join the wrong cluster. Configured zookeeper.connect may be wrong.",
+            ],
+            inspect: Snapshot.mounts([
+                Snapshot.merge(
+                    Snapshot.mount(type: "volume", source: "/var/lib/docker/volumes/stack_kafkadata/_data", destination: "/var/lib/kafka/data"),
+                    .object(["Name": .string("stack_kafkadata")]))
+            ]),
+            says: ["(XMenXaCetMxxZpr6Pazw) in meta.properties", "volume stack_kafkadata", "/var/lib/kafka/data/meta.properties", "zkdata:/var/lib/zookeeper/data"],
+            nearMiss: .log(["[2024-01-01 10:00:00,000] INFO Cluster ID = O1DVePeFJ6q6ieaJq3MSw (kafka.server.KafkaServer)"])),
     ]
 
     /// A `docker kill -s PIPE` sent the signal: the fallback that says so is the diagnosis, not a broken pipe.
