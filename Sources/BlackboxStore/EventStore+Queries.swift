@@ -188,6 +188,18 @@ extension EventStore {
 }
 
 extension EventStore {
+    /// The latest inspect snapshot (JSON) of one container at or before `atNanos` (Unix nanoseconds), whatever its
+    /// state then; nil when the store holds none.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
+    public func snapshot(containerID: String, atNanos: Int64) throws -> String? {
+        try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT payload FROM events WHERE container_id = ? AND kind = 'inspect' AND ts_ns <= ? ORDER BY seq DESC LIMIT 1",
+                arguments: [containerID, atNanos])
+        }
+    }
+
     /// The inspect payload of every container whose latest snapshot at or before `atNanos` (Unix nanoseconds) shows it
     /// running, by container id: who was running then.
     ///

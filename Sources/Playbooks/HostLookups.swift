@@ -34,6 +34,10 @@ public struct HostLookups: EvidenceLookups {
         (try? store?.latestSnapshots(status: "running")) ?? [:]
     }
 
+    public func snapshot(containerID: String) -> String? {
+        (try? store?.snapshot(containerID: containerID, atNanos: .max)) ?? nil
+    }
+
     public func volumeUser(volume: String, excluding containerID: String) -> String? {
         guard let snapshots = try? store?.latestSnapshots(status: "running") else { return nil }
         return Self.volumeUser(volume: volume, excluding: containerID, snapshots: snapshots)

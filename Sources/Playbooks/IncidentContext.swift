@@ -131,8 +131,11 @@ public protocol EvidenceLookups: Sendable {
     /// The inspect payloads (`GET /containers/{id}/json`) of the containers running at the failure, by container id:
     /// the store's snapshots of that moment, or of now for a live lookup; empty when there is no store.
     func runningSnapshots() -> [String: String]
+    /// The latest inspect payload of another container (any state) at the failure, by its full id; nil when unknown.
+    func snapshot(containerID: String) -> String?
 }
 
 extension EvidenceLookups {
     public func runningSnapshots() -> [String: String] { [:] }
+    public func snapshot(containerID: String) -> String? { nil }
 }

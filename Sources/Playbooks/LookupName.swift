@@ -34,6 +34,14 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     /// The named volume that the container of that compose service mounts (its first `Mounts` entry of type
     /// `volume`): where a database keeps what it initialised. Missing as ``serviceContainer``, or without a volume.
     case serviceVolume = "service_volume"
+    /// For a `HostConfig.NetworkMode` of `container:ID` (compose `network_mode: service:NAME`): the name of the
+    /// container whose network namespace this one shares, from its latest snapshot (else its short id).
+    case networkPeer = "network_peer"
+    /// The compose service of that container (`com.docker.compose.service`), when it had one.
+    case networkPeerService = "network_peer_service"
+    /// The running container (at the failure) that now serves that compose service under another id: the peer was
+    /// recreated, and this container still points at the old one.
+    case networkPeerReplacement = "network_peer_replacement"
 
     /// The names, for an error message: `port_holder, port_process, …`.
     static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -50,6 +58,13 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         case .hostPath: Self.hostPath(of: key, in: context.inspect)
         case .volumeUser: context.lookups.volumeUser(volume: key, excluding: context.incident.containerID)
         case .noexecMount: Self.noexecTmpfs(holding: key, in: context.inspect)
+        case .networkPeer:
+            Self.networkPeerID(key).map { id in context.lookups.snapshot(containerID: id).flatMap(JSONValue.parse).map { HostLookups.name(of: $0, id: id) } ?? String(id.prefix(12)) }
+        case .networkPeerService: Self.networkPeerService(key, context)
+        case .networkPeerReplacement:
+            Self.networkPeerService(key, context).flatMap { service in
+                Self.serviceContainer(service, context).flatMap { $0.id == Self.networkPeerID(key) ? nil : HostLookups.name(of: $0.inspect, id: $0.id) }
+            }
         case .serviceContainer: Self.serviceContainer(key, context).map { HostLookups.name(of: $0.inspect, id: $0.id) }
         case .serviceVolume:
             Self.serviceContainer(key, context).flatMap { container in
@@ -57,6 +72,21 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
                 return mounts.first { $0[path: "Type"]?.stringValue == "volume" }?[path: "Name"]?.stringValue
             }
         }
+    }
+
+    /// The container id in a network mode `container:ID`; nil for any other mode.
+    static func networkPeerID(_ networkMode: String) -> String? {
+        guard networkMode.hasPrefix("container:") else { return nil }
+        let id = String(networkMode.dropFirst("container:".count))
+        return id.isEmpty ? nil : id
+    }
+
+    /// The compose service of the container a `container:ID` network mode names, from its latest snapshot.
+    static func networkPeerService(_ networkMode: String, _ context: IncidentContext) -> String? {
+        guard let id = networkPeerID(networkMode), let payload = context.lookups.snapshot(containerID: id),
+            case .object(let labels)? = JSONValue.parse(payload)?[path: "Config.Labels"]
+        else { return nil }
+        return labels["com.docker.compose.service"]?.stringValue
     }
 
     /// The running container of the compose service `service` in the failed container's project, other than itself.

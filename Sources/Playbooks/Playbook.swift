@@ -88,6 +88,10 @@ public indirect enum Predicate: Sendable {
     /// Some log line matching the regex names (in its first capture group) a container path that a tmpfs mounted
     /// `noexec` holds (``LookupName/noexecTmpfs(holding:in:)``): a program there cannot be executed, whatever its mode.
     case noexecPath(log: String)
+    /// `HostConfig.NetworkMode` is `container:ID` (compose `network_mode: service:NAME`) and that container was not
+    /// running at the failure (stopped, removed or recreated): the namespace this one shares has no network left.
+    /// False when the store's snapshots are not at hand.
+    case networkPeerGone
 
     var leafCount: Int {
         switch self {
@@ -98,7 +102,7 @@ public indirect enum Predicate: Sendable {
         // A dependency's state joins two facts: the compose relation and what the other container did; a misspelt
         // variable two too: the name a log line asks for and the near one the environment has; a path on a noexec
         // tmpfs: the line and the mount.
-        case .dependency, .envNear, .noexecPath: 2
+        case .dependency, .envNear, .noexecPath, .networkPeerGone: 2
         case .sequence(let patterns): patterns.count
         default: 1
         }

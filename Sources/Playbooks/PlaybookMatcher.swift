@@ -110,6 +110,10 @@ public struct PlaybookMatcher: Sendable {
             return context.logLines.contains { line in
                 Self.capture(pattern, in: line.text).flatMap { EnvironmentName.misspelling(of: $0, in: names) } != nil
             }
+        case .networkPeerGone:
+            guard let mode = context.inspect?[path: "HostConfig.NetworkMode"]?.stringValue, let id = LookupName.networkPeerID(mode) else { return false }
+            let running = context.lookups.runningSnapshots()
+            return !running.isEmpty && running[id] == nil
         case .noexecPath(let pattern):
             return context.logLines.contains { line in
                 Self.capture(pattern, in: line.text).flatMap { LookupName.noexecTmpfs(holding: $0, in: context.inspect) } != nil

@@ -125,7 +125,7 @@ public struct PlaybookParser {
     // MARK: - Predicates
 
     private static let predicateKeys = [
-        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near", "noexec_path",
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near", "noexec_path", "network_peer_gone",
     ]
 
     mutating func predicate(_ node: Node) -> Predicate? {
@@ -215,6 +215,12 @@ public struct PlaybookParser {
                 return nil
             }
             return .envNear(log: pattern)
+        case "network_peer_gone":
+            guard value.bool == true else {
+                error(value, "network_peer_gone takes true")
+                return nil
+            }
+            return .networkPeerGone
         case "noexec_path":
             guard let fields = value.mapping else {
                 error(value, "noexec_path takes {log: REGEX}, the regex's first group capturing a container path")

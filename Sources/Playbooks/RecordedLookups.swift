@@ -43,6 +43,10 @@ public struct RecordedLookups: EvidenceLookups {
         (try? store?.runningSnapshots(atNanos: atNanos)) ?? [:]
     }
 
+    public func snapshot(containerID: String) -> String? {
+        (try? store?.snapshot(containerID: containerID, atNanos: atNanos)) ?? nil
+    }
+
     /// From the store's snapshots of the containers running at the failure.
     public func volumeUser(volume: String, excluding containerID: String) -> String? {
         guard let snapshots = try? store?.runningSnapshots(atNanos: atNanos) else { return nil }

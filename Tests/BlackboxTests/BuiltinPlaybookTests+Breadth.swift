@@ -371,6 +371,21 @@ import Testing
             ]),
             says: ["(XMenXaCetMxxZpr6Pazw) in meta.properties", "volume stack_kafkadata", "/var/lib/kafka/data/meta.properties", "zkdata:/var/lib/zookeeper/data"],
             nearMiss: .log(["[2024-01-01 10:00:00,000] INFO Cluster ID = O1DVePeFJ6q6ieaJq3MSw (kafka.server.KafkaServer)"])),
+        BreadthCase(
+            "network-peer-gone", .die(1), log: ["ip: RTNETLINK answers: Network is unreachable"],
+            inspect: Snapshot.at("HostConfig", "NetworkMode", .string("container:0ldvpn0000000000000000000000000000000000000000000000000000000001")),
+            says: ["compose `network_mode: \"service:vpn\"`", "shop_vpn_1 runs it now", "docker compose up -d --force-recreate app"],
+            nearMiss: .inspect(Snapshot.at("HostConfig", "NetworkMode", .string("container:newvpn0000000000000000000000000000000000000000000000000000000002"))),
+            others: [
+                "0ldvpn0000000000000000000000000000000000000000000000000000000001": .object([
+                    "Name": .string("/shop_vpn_1"), "State": .object(["Running": .bool(false)]),
+                    "Config": .object(["Labels": .object(["com.docker.compose.project": .string("shop"), "com.docker.compose.service": .string("vpn")])]),
+                ]),
+                "newvpn0000000000000000000000000000000000000000000000000000000002": .object([
+                    "Name": .string("/shop_vpn_1"), "State": .object(["Running": .bool(true)]),
+                    "Config": .object(["Labels": .object(["com.docker.compose.project": .string("shop"), "com.docker.compose.service": .string("vpn")])]),
+                ]),
+            ]),
     ]
 
     /// A `docker kill -s PIPE` sent the signal: the fallback that says so is the diagnosis, not a broken pipe.

@@ -43,19 +43,10 @@ import Testing
     /// A host name such as `db` in a client's error is the compose service of that name in the same project: its
     /// running container and the volume it keeps its data in, from the snapshots at the failure.
     @Test func aServiceNameLeadsToItsContainerAndVolumeInTheSameProject() throws {
-        struct Snapshots: EvidenceLookups {
-            let snapshots: [String: String]
-            func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
-            func volumeUser(volume: String, excluding containerID: String) -> String? { nil }
-            func pathOwner(_ path: String) -> String? { nil }
-            func portProcess(_ port: String) -> String? { nil }
-            func program(_ path: String) -> EventRecord.ProgramFacts? { nil }
-            func runningSnapshots() -> [String: String] { snapshots }
-        }
         func container(_ name: String, project: String, service: String, volume: String) -> String {
-            #"{"Name": "/\#(name)", "Config": {"Labels": {"com.docker.compose.project": "\#(project)", "com.docker.compose.service": "\#(service)"}}, "Mounts": [{"Type": "bind", "Source": "/srv", "Destination": "/srv"}, {"Type": "volume", "Name": "\#(volume)", "Destination": "/var/lib/postgresql/data"}]}"#
+            #"{"Name": "/\#(name)", "State": {"Running": true}, "Config": {"Labels": {"com.docker.compose.project": "\#(project)", "com.docker.compose.service": "\#(service)"}}, "Mounts": [{"Type": "bind", "Source": "/srv", "Destination": "/srv"}, {"Type": "volume", "Name": "\#(volume)", "Destination": "/var/lib/postgresql/data"}]}"#
         }
-        let lookups = Snapshots(snapshots: [
+        let lookups = SnapshotLookups([
             "a1": container("shop_db_1", project: "shop", service: "db", volume: "shop_pgdata"),
             "b2": container("other_db_1", project: "other", service: "db", volume: "other_pgdata"),
         ])

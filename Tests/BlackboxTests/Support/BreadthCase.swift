@@ -72,11 +72,14 @@ struct BreadthCase: Sendable, CustomTestStringConvertible {
     /// The diagnosis when another playbook rightly (or, for now, by the ranking rule) comes before this one.
     let rankedFirst: String?
     let nearMiss: NearMiss
+    /// Other containers' snapshots at the failure, by id (running or not, as their `State.Running` says).
+    let others: [String: JSONValue]
 
     init(
         _ playbook: String, _ failure: BreadthFailure, log: [String] = [], inspect: JSONValue = .object([:]), says: [String],
-        rankedFirst: String? = nil, nearMiss: NearMiss
+        rankedFirst: String? = nil, nearMiss: NearMiss, others: [String: JSONValue] = [:]
     ) {
+        self.others = others
         self.playbook = playbook
         self.failure = failure
         self.log = log
@@ -99,17 +102,17 @@ struct BreadthCase: Sendable, CustomTestStringConvertible {
         return texts.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
 
-    func context() -> IncidentContext { Self.context(failure, log: log, inspect: inspect) }
+    func context() -> IncidentContext { Self.context(failure, log: log, inspect: inspect, others: others) }
 
     func nearMissContext() -> IncidentContext {
         switch nearMiss {
-        case .log(let lines): Self.context(failure, log: lines, inspect: inspect)
-        case .inspect(let overrides): Self.context(failure, log: log, inspect: Snapshot.merge(inspect, overrides))
-        case .failure(let other): Self.context(other, log: log, inspect: inspect)
+        case .log(let lines): Self.context(failure, log: lines, inspect: inspect, others: others)
+        case .inspect(let overrides): Self.context(failure, log: log, inspect: Snapshot.merge(inspect, overrides), others: others)
+        case .failure(let other): Self.context(other, log: log, inspect: inspect, others: others)
         }
     }
 
-    static func context(_ failure: BreadthFailure, log: [String], inspect: JSONValue) -> IncidentContext {
+    static func context(_ failure: BreadthFailure, log: [String], inspect: JSONValue, others: [String: JSONValue] = [:]) -> IncidentContext {
         let start: Int64 = 1_780_000_000_000_000_000
         let containerID = "c0ffee0000000000000000000000000000000000000000000000000000000001"
         let events = failure.events(containerID: containerID, from: start)
@@ -123,8 +126,28 @@ struct BreadthCase: Sendable, CustomTestStringConvertible {
         return IncidentContext(
             incident: incident, events: events, inspect: snapshot, snapshots: [snapshot],
             logLines: log.enumerated().map { LogLine(stream: .stderr, timeNanos: failed - Int64(log.count - $0.offset) * 1_000_000, text: $0.element) },
-            samples: [], lookups: NoLookups())
+            samples: [], lookups: others.isEmpty ? NoLookups() : SnapshotLookups(others.mapValues(\.description)))
     }
+}
+
+/// Lookups answered from other containers' snapshots alone (inspect payloads by id): who was running at the failure,
+/// and any container's latest snapshot. Nothing of the host.
+struct SnapshotLookups: EvidenceLookups {
+    let snapshots: [String: String]
+
+    init(_ snapshots: [String: String]) {
+        self.snapshots = snapshots
+    }
+
+    func portHolder(hostPort: String, excluding containerID: String) -> String? { nil }
+    func volumeUser(volume: String, excluding containerID: String) -> String? { nil }
+    func pathOwner(_ path: String) -> String? { nil }
+    func portProcess(_ port: String) -> String? { nil }
+    func program(_ path: String) -> EventRecord.ProgramFacts? { nil }
+    func runningSnapshots() -> [String: String] {
+        snapshots.filter { JSONValue.parse($0.value)?[path: "State.Running"] == .bool(true) }
+    }
+    func snapshot(containerID: String) -> String? { snapshots[containerID] }
 }
 
 /// Inspect snapshots as the Engine API returns them, built from a plain container and overrides.
