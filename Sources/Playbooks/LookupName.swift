@@ -42,6 +42,16 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     /// The running container (at the failure) that now serves that compose service under another id: the peer was
     /// recreated, and this container still points at the old one.
     case networkPeerReplacement = "network_peer_replacement"
+    /// The running container (at the failure) that holds that IP address on one of its networks
+    /// (`NetworkSettings.Networks.*.IPAddress`), other than the failed one.
+    case addressHolder = "address_holder"
+    /// The compose service of that holder, and whether it is a one-off `docker compose run` container of it.
+    case addressHolderService = "address_holder_service"
+    /// The container that serves the holder's compose service now (not a one-off), when it is another container
+    /// than the holder: the address a client resolved once belongs to someone else now.
+    case addressServiceContainer = "address_service_container"
+    /// That container's own address on a network it shares with the failed container (else its first).
+    case addressServiceAddress = "address_service_address"
 
     /// The names, for an error message: `port_holder, port_process, …`.
     static var written: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -65,6 +75,15 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
             Self.networkPeerService(key, context).flatMap { service in
                 Self.serviceContainer(service, context).flatMap { $0.id == Self.networkPeerID(key) ? nil : HostLookups.name(of: $0.inspect, id: $0.id) }
             }
+        case .addressHolder: Self.addressHolder(key, context).map { HostLookups.name(of: $0.inspect, id: $0.id) }
+        case .addressHolderService:
+            Self.addressHolder(key, context).flatMap { holder in
+                Self.label("com.docker.compose.service", of: holder.inspect).map {
+                    Self.label("com.docker.compose.oneoff", of: holder.inspect) == "True" ? "\($0), a one-off `docker compose run` container of it" : $0
+                }
+            }
+        case .addressServiceContainer: Self.movedService(key, context).map { HostLookups.name(of: $0.inspect, id: $0.id) }
+        case .addressServiceAddress: Self.movedService(key, context).flatMap { Self.address(of: $0.inspect, near: context.inspect) }
         case .serviceContainer: Self.serviceContainer(key, context).map { HostLookups.name(of: $0.inspect, id: $0.id) }
         case .serviceVolume:
             Self.serviceContainer(key, context).flatMap { container in
@@ -89,16 +108,54 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
         return labels["com.docker.compose.service"]?.stringValue
     }
 
-    /// The running container of the compose service `service` in the failed container's project, other than itself.
+    /// The running container of the compose service `service` in the failed container's project, other than itself
+    /// and other than a one-off `docker compose run` container of it.
     static func serviceContainer(_ service: String, _ context: IncidentContext) -> (id: String, inspect: JSONValue)? {
         guard let project = context.incident.composeProject else { return nil }
         for (id, payload) in context.lookups.runningSnapshots().sorted(by: { $0.key < $1.key }) where id != context.incident.containerID {
-            guard let inspect = JSONValue.parse(payload), case .object(let labels)? = inspect[path: "Config.Labels"],
-                labels["com.docker.compose.project"]?.stringValue == project, labels["com.docker.compose.service"]?.stringValue == service
+            guard let inspect = JSONValue.parse(payload), label("com.docker.compose.project", of: inspect) == project,
+                label("com.docker.compose.service", of: inspect) == service, label("com.docker.compose.oneoff", of: inspect) != "True"
             else { continue }
             return (id, inspect)
         }
         return nil
+    }
+
+    static func label(_ name: String, of inspect: JSONValue) -> String? {
+        guard case .object(let labels)? = inspect[path: "Config.Labels"] else { return nil }
+        return labels[name]?.stringValue
+    }
+
+    /// The running container (other than the failed one) with `address` on one of its networks.
+    static func addressHolder(_ address: String, _ context: IncidentContext) -> (id: String, inspect: JSONValue)? {
+        guard !address.isEmpty else { return nil }
+        for (id, payload) in context.lookups.runningSnapshots().sorted(by: { $0.key < $1.key }) where id != context.incident.containerID {
+            guard let inspect = JSONValue.parse(payload), case .object(let networks)? = inspect[path: "NetworkSettings.Networks"],
+                networks.values.contains(where: { $0[path: "IPAddress"]?.stringValue == address })
+            else { continue }
+            return (id, inspect)
+        }
+        return nil
+    }
+
+    /// The container serving the compose service of the address's holder now, when that is not the holder.
+    static func movedService(_ address: String, _ context: IncidentContext) -> (id: String, inspect: JSONValue)? {
+        guard let holder = addressHolder(address, context), let service = label("com.docker.compose.service", of: holder.inspect),
+            let current = serviceContainer(service, context), current.id != holder.id
+        else { return nil }
+        return current
+    }
+
+    /// A container's IP address on a network `near` (the failed container's inspect) is on too, else on its first.
+    static func address(of inspect: JSONValue, near: JSONValue?) -> String? {
+        guard case .object(let networks)? = inspect[path: "NetworkSettings.Networks"] else { return nil }
+        let shared: Set<String> = {
+            guard case .object(let own)? = near?[path: "NetworkSettings.Networks"] else { return [] }
+            return Set(own.keys)
+        }()
+        let ordered = networks.sorted { ($0.key, 0) < ($1.key, 0) }
+        let chosen = ordered.first { shared.contains($0.key) } ?? ordered.first
+        return chosen?.value[path: "IPAddress"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The destination of the `noexec` tmpfs that holds `path` (the deepest one; see ``noexecMount``).

@@ -92,6 +92,10 @@ public indirect enum Predicate: Sendable {
     /// running at the failure (stopped, removed or recreated): the namespace this one shares has no network left.
     /// False when the store's snapshots are not at hand.
     case networkPeerGone
+    /// Some log line or health-check output matching the regex names (in its first capture group) an IP address that
+    /// a running container holds while another container serves that container's compose service now
+    /// (``LookupName/movedService(_:_:)``): the address was resolved once and has moved.
+    case addressMoved(log: String)
 
     var leafCount: Int {
         switch self {
@@ -102,7 +106,7 @@ public indirect enum Predicate: Sendable {
         // A dependency's state joins two facts: the compose relation and what the other container did; a misspelt
         // variable two too: the name a log line asks for and the near one the environment has; a path on a noexec
         // tmpfs: the line and the mount.
-        case .dependency, .envNear, .noexecPath, .networkPeerGone: 2
+        case .dependency, .envNear, .noexecPath, .networkPeerGone, .addressMoved: 2
         case .sequence(let patterns): patterns.count
         default: 1
         }
@@ -171,8 +175,13 @@ public indirect enum EvidenceSource: Sendable {
     case sum([JSONValue])
     /// The largest of evidence values and numbers (missing ones are left out).
     case maximum([JSONValue])
+    /// The first of these evidence values that the failure has (the same fact read from two places).
+    case first([String])
     /// The last outputs and exit codes of the health check, from every snapshot recorded in the window.
     case healthLog(Int)
+    /// The last line of the health check's outputs (`State.Health.Log[].Output`) matching the regex, or its first
+    /// capture group: what the probe printed.
+    case healthOutput(String)
     /// A lookup (``LookupName``) keyed by the evidence value `argument`: in the store, on the engine's host, in the
     /// host facts recorded at the failure or in its inspect snapshot; optionally reduced to the first capture group of
     /// a regex.

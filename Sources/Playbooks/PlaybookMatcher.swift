@@ -114,6 +114,9 @@ public struct PlaybookMatcher: Sendable {
             guard let mode = context.inspect?[path: "HostConfig.NetworkMode"]?.stringValue, let id = LookupName.networkPeerID(mode) else { return false }
             let running = context.lookups.runningSnapshots()
             return !running.isEmpty && running[id] == nil
+        case .addressMoved(let pattern):
+            let texts = context.logLines.map(\.text) + Self.healthOutputs(context)
+            return texts.contains { text in Self.capture(pattern, in: text).flatMap { LookupName.movedService($0, context) } != nil }
         case .noexecPath(let pattern):
             return context.logLines.contains { line in
                 Self.capture(pattern, in: line.text).flatMap { LookupName.noexecTmpfs(holding: $0, in: context.inspect) } != nil
@@ -136,6 +139,11 @@ public struct PlaybookMatcher: Sendable {
         case .log(let pattern):
             guard let line = context.logLines.last(where: { $0.text.range(of: pattern, options: .regularExpression) != nil }) else { return nil }
             return .string(Self.capture(pattern, in: line.text) ?? line.text)
+        case .first(let names):
+            return names.lazy.compactMap { name in values[name].flatMap { Template.hasValue($0) ? $0 : nil } }.first
+        case .healthOutput(let pattern):
+            guard let line = Self.healthOutputs(context).last(where: { $0.range(of: pattern, options: .regularExpression) != nil }) else { return nil }
+            return .string(Self.capture(pattern, in: line) ?? line)
         case .trigger(let field):
             let trigger = context.engineEvents.last { $0.action == "die" } ?? context.events.first { context.incident.seqs.last == $0.seq }
             switch field {
@@ -242,6 +250,14 @@ public struct PlaybookMatcher: Sendable {
 
     /// The first capture group of `pattern`'s first match in `text` that took part in the match (alternatives may
     /// capture in different groups); nil without a match or a group.
+    /// The outputs of the health-check probes in the occurrence's snapshots (`State.Health.Log[].Output`), each line.
+    static func healthOutputs(_ context: IncidentContext) -> [String] {
+        context.snapshots.flatMap { snapshot -> [String] in
+            guard case .array(let log)? = snapshot[path: "State.Health.Log"] else { return [] }
+            return log.flatMap { ($0[path: "Output"]?.stringValue ?? "").split(separator: "\n").map(String.init) }
+        }
+    }
+
     static func capture(_ pattern: String, in text: String) -> String? {
         guard let regex = try? NSRegularExpression(pattern: pattern),
             let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), match.numberOfRanges > 1

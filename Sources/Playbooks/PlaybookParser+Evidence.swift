@@ -5,7 +5,7 @@ import Yams
 /// The `evidence:` section of a playbook: one source per name.
 extension PlaybookParser {
     static let evidenceKeys = [
-        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "health_log", "lookup", "exit_codes", "dependency", "observation", "env_near",
+        "inspect", "inspect_any", "samples", "count", "log", "trigger", "sum", "max", "first", "health_log", "health_output", "lookup", "exit_codes", "dependency", "observation", "env_near",
     ]
 
     mutating func evidenceSource(_ node: Node, known: [String]) -> EvidenceSource? {
@@ -36,6 +36,9 @@ extension PlaybookParser {
         case "log":
             _ = fields(mapping, allowed: ["log"], required: [], at: node)
             return regex(value).map { .log($0) }
+        case "health_output":
+            _ = fields(mapping, allowed: ["health_output"], required: [], at: node)
+            return regex(value).map { .healthOutput($0) }
         case "trigger":
             _ = fields(mapping, allowed: ["trigger"], required: [], at: node)
             guard let field = string(value, "trigger"), ["exit_code", "signal", "action"].contains(field) else {
@@ -60,6 +63,19 @@ extension PlaybookParser {
                 }
             }
             return key == "sum" ? .sum(terms) : .maximum(terms)
+        case "first":
+            _ = fields(mapping, allowed: ["first"], required: [], at: node)
+            guard let items = value.sequence, !items.isEmpty else {
+                error(value, "first takes a non-empty list of evidence names")
+                return nil
+            }
+            var names: [String] = []
+            for item in items {
+                if let name = item.string, known.contains(name) { names.append(name) } else {
+                    error(item, "first takes evidence names defined above it ('\(item.string ?? "?")' is none)")
+                }
+            }
+            return .first(names)
         case "health_log":
             _ = fields(mapping, allowed: ["health_log"], required: [], at: node)
             guard let count = value.int, count > 0 else {

@@ -125,7 +125,7 @@ public struct PlaybookParser {
     // MARK: - Predicates
 
     private static let predicateKeys = [
-        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near", "noexec_path", "network_peer_gone",
+        "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near", "noexec_path", "network_peer_gone", "address_moved",
     ]
 
     mutating func predicate(_ node: Node) -> Predicate? {
@@ -221,6 +221,18 @@ public struct PlaybookParser {
                 return nil
             }
             return .networkPeerGone
+        case "address_moved":
+            guard let fields = value.mapping else {
+                error(value, "address_moved takes {log: REGEX}, the regex's first group capturing an IP address")
+                return nil
+            }
+            let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
+            guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
+            guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
+                error(logNode, "address_moved's log regex needs a capture group for the address")
+                return nil
+            }
+            return .addressMoved(log: pattern)
         case "noexec_path":
             guard let fields = value.mapping else {
                 error(value, "noexec_path takes {log: REGEX}, the regex's first group capturing a container path")

@@ -372,6 +372,37 @@ import Testing
             says: ["(XMenXaCetMxxZpr6Pazw) in meta.properties", "volume stack_kafkadata", "/var/lib/kafka/data/meta.properties", "zkdata:/var/lib/zookeeper/data"],
             nearMiss: .log(["[2024-01-01 10:00:00,000] INFO Cluster ID = O1DVePeFJ6q6ieaJq3MSw (kafka.server.KafkaServer)"])),
         BreadthCase(
+            "upstream-address-moved", .die(1),
+            log: [
+                "2024/01/01 10:00:00 [error] 29#29: *14 connect() failed (111: Connection refused) while connecting to upstream, client: 172.20.0.1, server: _, request: \"GET /api/health HTTP/1.1\", upstream: \"http://172.22.0.2:8080/api/health\", host: \"localhost\""
+            ],
+            says: ["connects to 172.22.0.2", "belongs to shop_api_run_1", "shop_api_1 runs it at 172.22.0.4", "resolver 127.0.0.11 valid=10s;"],
+            nearMiss: .log([
+                "2024/01/01 10:00:00 [error] 29#29: *14 connect() failed (111: Connection refused) while connecting to upstream, client: 172.20.0.1, server: _, request: \"GET /api/health HTTP/1.1\", upstream: \"http://172.22.0.4:8080/api/health\", host: \"localhost\""
+            ]),
+            others: [
+                "run0000000000000000000000000000000000000000000000000000000000001": .object([
+                    "Name": .string("/shop_api_run_1"), "State": .object(["Running": .bool(true)]),
+                    "Config": .object([
+                        "Labels": .object([
+                            "com.docker.compose.project": .string("shop"), "com.docker.compose.service": .string("api"),
+                            "com.docker.compose.oneoff": .string("True"),
+                        ])
+                    ]),
+                    "NetworkSettings": .object(["Networks": .object(["shop_default": .object(["IPAddress": .string("172.22.0.2")])])]),
+                ]),
+                "api0000000000000000000000000000000000000000000000000000000000002": .object([
+                    "Name": .string("/shop_api_1"), "State": .object(["Running": .bool(true)]),
+                    "Config": .object([
+                        "Labels": .object([
+                            "com.docker.compose.project": .string("shop"), "com.docker.compose.service": .string("api"),
+                            "com.docker.compose.oneoff": .string("False"),
+                        ])
+                    ]),
+                    "NetworkSettings": .object(["Networks": .object(["shop_default": .object(["IPAddress": .string("172.22.0.4")])])]),
+                ]),
+            ]),
+        BreadthCase(
             "network-peer-gone", .die(1), log: ["ip: RTNETLINK answers: Network is unreachable"],
             inspect: Snapshot.at("HostConfig", "NetworkMode", .string("container:0ldvpn0000000000000000000000000000000000000000000000000000000001")),
             says: ["compose `network_mode: \"service:vpn\"`", "shop_vpn_1 runs it now", "docker compose up -d --force-recreate app"],

@@ -148,6 +148,16 @@ import Testing
 
     /// Every incident of the session, per container name, oldest first: imported and shown once, for both tests.
     static func shown(_ scenario: String) throws -> [String: [ObservedIncident]] {
+        // One import per scenario at a time: two tests asking at once would plant the same host files, and the
+        // first to finish would remove them under the other (its compose files, hence `depends on`, then missing).
+        let lock = locks.withLock { locks in
+            if let lock = locks[scenario] { return lock }
+            let lock = NSLock()
+            locks[scenario] = lock
+            return lock
+        }
+        lock.lock()
+        defer { lock.unlock() }
         if let cached = cache.withLock({ $0[scenario] }) { return cached }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -157,6 +167,7 @@ import Testing
     }
 
     private static let cache = LockedValue<[String: [String: [ObservedIncident]]]>([:])
+    private static let locks = LockedValue<[String: NSLock]>([:])
 
     /// Imports the session into a fresh store and shows every incident of it, per container name, oldest first.
     static func importAndShow(_ scenario: String, into directory: TemporaryDirectory) throws -> [String: [ObservedIncident]] {
