@@ -124,6 +124,21 @@ public struct PlaybookParser {
 
     // MARK: - Predicates
 
+    /// A predicate written `{log: REGEX}` whose regex's first group captures what the predicate looks up.
+    private mutating func capturingLog(_ value: Node, _ key: String, capturing what: String) -> String? {
+        guard let fields = value.mapping else {
+            error(value, "\(key) takes {log: REGEX}, the regex's first group capturing \(what)")
+            return nil
+        }
+        let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
+        guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
+        guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
+            error(logNode, "\(key)'s log regex needs a capture group for \(what)")
+            return nil
+        }
+        return pattern
+    }
+
     private static let predicateKeys = [
         "all", "any", "not", "trigger", "event", "inspect", "inspect_any", "log", "samples", "count", "sequence", "occurrences", "exit_code", "dependency", "observation", "env_near", "noexec_path", "network_peer_gone", "address_moved",
     ]
@@ -204,17 +219,7 @@ public struct PlaybookParser {
         case "observation":
             return observationKind(value, allowed: ["kind"]).map { .observation(kind: $0.kind) }
         case "env_near":
-            guard let fields = value.mapping else {
-                error(value, "env_near takes {log: REGEX}, the regex's first group capturing the variable's name")
-                return nil
-            }
-            let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
-            guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
-            guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
-                error(logNode, "env_near's log regex needs a capture group for the variable's name")
-                return nil
-            }
-            return .envNear(log: pattern)
+            return capturingLog(value, key, capturing: "the variable's name").map { .envNear(log: $0) }
         case "network_peer_gone":
             guard value.bool == true else {
                 error(value, "network_peer_gone takes true")
@@ -222,29 +227,9 @@ public struct PlaybookParser {
             }
             return .networkPeerGone
         case "address_moved":
-            guard let fields = value.mapping else {
-                error(value, "address_moved takes {log: REGEX}, the regex's first group capturing an IP address")
-                return nil
-            }
-            let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
-            guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
-            guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
-                error(logNode, "address_moved's log regex needs a capture group for the address")
-                return nil
-            }
-            return .addressMoved(log: pattern)
+            return capturingLog(value, key, capturing: "an IP address").map { .addressMoved(log: $0) }
         case "noexec_path":
-            guard let fields = value.mapping else {
-                error(value, "noexec_path takes {log: REGEX}, the regex's first group capturing a container path")
-                return nil
-            }
-            let keys = self.fields(fields, allowed: ["log"], required: ["log"], at: value)
-            guard let logNode = keys["log"], let pattern = regex(logNode) else { return nil }
-            guard let compiled = try? NSRegularExpression(pattern: pattern), compiled.numberOfCaptureGroups > 0 else {
-                error(logNode, "noexec_path's log regex needs a capture group for the path")
-                return nil
-            }
-            return .noexecPath(log: pattern)
+            return capturingLog(value, key, capturing: "a container path").map { .noexecPath(log: $0) }
         default:
             error(keyNode, "unknown predicate '\(key)': use \(Self.predicateKeys.joined(separator: ", "))")
             return nil
