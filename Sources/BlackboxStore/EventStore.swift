@@ -143,7 +143,7 @@ public final class EventStore: Sendable {
     }
 
     /// The migrations applied to this file, in order.
-    public func appliedMigrations() throws -> [String] {
+    func appliedMigrations() throws -> [String] {
         try read { db in try Self.migrator.appliedIdentifiers(db) }.sorted()
     }
 

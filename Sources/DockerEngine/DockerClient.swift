@@ -104,7 +104,7 @@ public final class DockerClient: Sendable {
 
     /// `GET /containers/{id}/stats?stream=true`: the engine's readings, about one a second, until the container stops
     /// or the consuming task is cancelled.
-    public func statsStream(_ id: String) async throws -> JSONLineStream<StatsReading> {
+    func statsStream(_ id: String) async throws -> JSONLineStream<StatsReading> {
         JSONLineStream(body: try await open("/containers/\(id)/stats", query: ["stream": "true"]), address: address.description) { line in
             try StatsReading.decode(Data(line))
         }

@@ -1,4 +1,4 @@
-import DockerEngine
+@testable import DockerEngine
 import Foundation
 import Testing
 
