@@ -41,13 +41,13 @@ extension BuiltinPlaybookBreadthTests {
             "volume-device-missing", .startFailure,
             inspect: Snapshot.stateError(
                 "error while mounting volume '/var/lib/docker/volumes/media_library/_data': failed to mount local volume: mount /srv/media:/var/lib/docker/volumes/media_library/_data, flags: 0x1000: no such file or directory"),
-            says: ["the volume media_library", "binds the host device /srv/media", "mkdir -p /srv/media", "docker volume rm media_library"],
+            says: ["the volume media_library", "binds the host directory /srv/media", "mkdir -p /srv/media", "docker volume rm media_library"],
             nearMiss: .inspect(Snapshot.stateError(
                 "error while mounting volume '/var/lib/docker/volumes/media_library/_data': failed to mount local volume: mount :/exports/media:/var/lib/docker/volumes/media_library/_data, data: addr=10.0.0.5: connection refused"))),
         BreadthCase(
             "user-has-no-passwd-entry", .die(1), log: ["whoami: unknown uid 1001", "KeyError: 'getpwuid(): uid not found: 1001'"],
             inspect: Snapshot.at("Config", "User", .string("1001:1001")),
-            says: ["runs as user 1001:1001", "no entry for uid 1001", "adduser -D -u 1001 app"],
+            says: ["runs as user 1001:1001", "no entry for uid 1001", "adduser -D -u 1001 u1001"],
             nearMiss: .log(["KeyError: 'DATABASE_URL'"])),
         BreadthCase(
             "kafka-cluster-id-mismatch", .die(1),
@@ -95,15 +95,15 @@ extension BuiltinPlaybookBreadthTests {
             ]),
         BreadthCase(
             "network-peer-gone", .die(1), log: ["ip: RTNETLINK answers: Network is unreachable"],
-            inspect: Snapshot.at("HostConfig", "NetworkMode", .string("container:0ldvpn0000000000000000000000000000000000000000000000000000000001")),
-            says: ["compose `network_mode: \"service:vpn\"`", "shop_vpn_1 runs it now", "docker compose up -d --force-recreate app"],
-            nearMiss: .inspect(Snapshot.at("HostConfig", "NetworkMode", .string("container:newvpn0000000000000000000000000000000000000000000000000000000002"))),
+            inspect: Snapshot.at("HostConfig", "NetworkMode", .string("container:01d0e00000000000000000000000000000000000000000000000000000000001")),
+            says: ["shares the network namespace of the container 01d0e0000000 (last named shop_vpn_1; compose", "compose `network_mode: \"service:vpn\"`", "shop_vpn_1 is a new container", "docker compose up -d --force-recreate app"],
+            nearMiss: .inspect(Snapshot.at("HostConfig", "NetworkMode", .string("container:0e0e000000000000000000000000000000000000000000000000000000000002"))),
             others: [
-                "0ldvpn0000000000000000000000000000000000000000000000000000000001": .object([
+                "01d0e00000000000000000000000000000000000000000000000000000000001": .object([
                     "Name": .string("/shop_vpn_1"), "State": .object(["Running": .bool(false)]),
                     "Config": .object(["Labels": .object(["com.docker.compose.project": .string("shop"), "com.docker.compose.service": .string("vpn")])]),
                 ]),
-                "newvpn0000000000000000000000000000000000000000000000000000000002": .object([
+                "0e0e000000000000000000000000000000000000000000000000000000000002": .object([
                     "Name": .string("/shop_vpn_1"), "State": .object(["Running": .bool(true)]),
                     "Config": .object(["Labels": .object(["com.docker.compose.project": .string("shop"), "com.docker.compose.service": .string("vpn")])]),
                 ]),
