@@ -102,21 +102,24 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
 
     /// The compose service of the container a `container:ID` network mode names, from its latest snapshot.
     static func networkPeerService(_ networkMode: String, _ context: IncidentContext) -> String? {
-        guard let id = networkPeerID(networkMode), let payload = context.lookups.snapshot(containerID: id),
-            case .object(let labels)? = JSONValue.parse(payload)?[path: "Config.Labels"]
-        else { return nil }
-        return labels["com.docker.compose.service"]?.stringValue
+        guard let id = networkPeerID(networkMode), let inspect = context.lookups.snapshot(containerID: id).flatMap(JSONValue.parse) else { return nil }
+        return label("com.docker.compose.service", of: inspect)
     }
 
     /// The running container of the compose service `service` in the failed container's project, other than itself
     /// and other than a one-off `docker compose run` container of it.
     static func serviceContainer(_ service: String, _ context: IncidentContext) -> (id: String, inspect: JSONValue)? {
         guard let project = context.incident.composeProject else { return nil }
+        return firstRunning(context) { inspect in
+            label("com.docker.compose.project", of: inspect) == project && label("com.docker.compose.service", of: inspect) == service
+                && label("com.docker.compose.oneoff", of: inspect) != "True"
+        }
+    }
+
+    /// The first running container at the failure (by id, the failed one left out) whose inspect satisfies `accepts`.
+    private static func firstRunning(_ context: IncidentContext, where accepts: (JSONValue) -> Bool) -> (id: String, inspect: JSONValue)? {
         for (id, payload) in context.lookups.runningSnapshots().sorted(by: { $0.key < $1.key }) where id != context.incident.containerID {
-            guard let inspect = JSONValue.parse(payload), label("com.docker.compose.project", of: inspect) == project,
-                label("com.docker.compose.service", of: inspect) == service, label("com.docker.compose.oneoff", of: inspect) != "True"
-            else { continue }
-            return (id, inspect)
+            if let inspect = JSONValue.parse(payload), accepts(inspect) { return (id, inspect) }
         }
         return nil
     }
@@ -129,13 +132,10 @@ public enum LookupName: String, Sendable, Equatable, CaseIterable {
     /// The running container (other than the failed one) with `address` on one of its networks.
     static func addressHolder(_ address: String, _ context: IncidentContext) -> (id: String, inspect: JSONValue)? {
         guard !address.isEmpty else { return nil }
-        for (id, payload) in context.lookups.runningSnapshots().sorted(by: { $0.key < $1.key }) where id != context.incident.containerID {
-            guard let inspect = JSONValue.parse(payload), case .object(let networks)? = inspect[path: "NetworkSettings.Networks"],
-                networks.values.contains(where: { $0[path: "IPAddress"]?.stringValue == address })
-            else { continue }
-            return (id, inspect)
+        return firstRunning(context) { inspect in
+            guard case .object(let networks)? = inspect[path: "NetworkSettings.Networks"] else { return false }
+            return networks.values.contains { $0[path: "IPAddress"]?.stringValue == address }
         }
-        return nil
     }
 
     /// The container serving the compose service of the address's holder now, when that is not the holder.
