@@ -135,9 +135,8 @@ public struct SampleQuery: Sendable, Equatable {
     public enum Aggregate: String, Sendable, CaseIterable {
         case max, min, avg, last, first
     }
-    /// A `samples` column: `mem_working_set_bytes`, `cpu_pct_of_limit`, ….
-    public var column: String
-    public var dividedBy: String?
+    public var column: SampleColumn
+    public var dividedBy: SampleColumn?
     public var aggregate: Aggregate
     /// How far before the incident's last trigger, nanoseconds.
     public var withinNanos: Int64

@@ -209,9 +209,9 @@ public struct PlaybookMatcher: Sendable {
     static func aggregate(_ query: SampleQuery, _ context: IncidentContext) -> JSONValue? {
         let from = context.incident.lastNanos - query.withinNanos
         let values: [Double] = context.samples.filter { $0.timeNanos >= from }.compactMap { sample in
-            guard let value = column(query.column, sample) else { return nil }
+            guard let value = query.column.value(in: sample) else { return nil }
             guard let divisor = query.dividedBy else { return value }
-            guard let denominator = column(divisor, sample), denominator > 0 else { return nil }
+            guard let denominator = divisor.value(in: sample), denominator > 0 else { return nil }
             return value / denominator
         }
         guard !values.isEmpty else { return nil }
@@ -224,23 +224,6 @@ public struct PlaybookMatcher: Sendable {
             case .last: values.last!
             }
         return .number(result)
-    }
-
-    private static func column(_ name: String, _ sample: SampleRecord) -> Double? {
-        switch name {
-        case "cpu_pct": sample.cpuPercent
-        case "cpu_pct_of_limit": sample.cpuPercentOfLimit
-        case "cpu_throttled_periods": Double(sample.cpuThrottledPeriods)
-        case "mem_usage_bytes": Double(sample.memoryUsageBytes)
-        case "mem_working_set_bytes": Double(sample.memoryWorkingSetBytes)
-        case "mem_limit_bytes": Double(sample.memoryLimitBytes)
-        case "pids": Double(sample.pids)
-        case "net_rx_bytes": Double(sample.networkRxBytes)
-        case "net_tx_bytes": Double(sample.networkTxBytes)
-        case "blk_read_bytes": Double(sample.blockReadBytes)
-        case "blk_write_bytes": Double(sample.blockWriteBytes)
-        default: nil
-        }
     }
 
     static func firstElement(of path: String, where fields: [(path: String, condition: Condition)], in inspect: JSONValue?) -> JSONValue? {

@@ -313,10 +313,11 @@ public struct PlaybookParser {
     }
 
     mutating func sampleQuery(_ keys: [String: Node], at node: Node) -> SampleQuery? {
-        guard let column = keys["column"].flatMap({ string($0, "column") }) else { return nil }
-        for name in [column] + (keys["divided_by"].flatMap { $0.string }.map { [$0] } ?? []) where !Self.sampleColumns.contains(name) {
-            error(node, "unknown sample column '\(name)': use \(Self.sampleColumns.joined(separator: ", "))")
-            return nil
+        guard let name = keys["column"].flatMap({ string($0, "column") }), let column = sampleColumn(name, at: node) else { return nil }
+        var divisor: SampleColumn?
+        if let name = keys["divided_by"]?.string {
+            guard let parsed = sampleColumn(name, at: node) else { return nil }
+            divisor = parsed
         }
         var aggregate = SampleQuery.Aggregate.max
         if let text = keys["aggregate"].flatMap({ string($0, "aggregate") }) {
@@ -334,13 +335,16 @@ public struct PlaybookParser {
             }
             within = nanos
         }
-        return SampleQuery(column: column, dividedBy: keys["divided_by"]?.string, aggregate: aggregate, withinNanos: within)
+        return SampleQuery(column: column, dividedBy: divisor, aggregate: aggregate, withinNanos: within)
     }
 
-    static let sampleColumns = [
-        "cpu_pct", "cpu_pct_of_limit", "cpu_throttled_periods", "mem_usage_bytes", "mem_working_set_bytes", "mem_limit_bytes", "pids",
-        "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes",
-    ]
+    private mutating func sampleColumn(_ name: String, at node: Node) -> SampleColumn? {
+        guard let column = SampleColumn(rawValue: name) else {
+            error(node, "unknown sample column '\(name)': use \(SampleColumn.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return column
+    }
 
     // MARK: - Helpers
 
