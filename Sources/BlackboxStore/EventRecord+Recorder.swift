@@ -94,6 +94,17 @@ extension EventRecord {
             self.droppedSamples = droppedSamples
         }
 
+        /// This gap and `other` as one row: the window that covers both, and the rows dropped in either (the
+        /// recorder's write buffer counts what it drops into one gap while the store cannot be written).
+        public func merged(with other: Gap) -> Gap {
+            var merged = self
+            merged.fromNanos = min(fromNanos, other.fromNanos)
+            merged.untilNanos = max(untilNanos, other.untilNanos)
+            merged.droppedEvents = (droppedEvents ?? 0) + (other.droppedEvents ?? 0)
+            merged.droppedSamples = (droppedSamples ?? 0) + (other.droppedSamples ?? 0)
+            return merged
+        }
+
         enum CodingKeys: String, CodingKey {
             case reason, replayed, reconciled
             case fromNanos = "from_ns"

@@ -73,10 +73,10 @@ public final class EventStore: Sendable {
         do {
             pool = try Self.openPool(path: path, configuration: configuration)
             let foreign = try read { db in
-                try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
+                try Self.isForeign(db)
             }
             if foreign {
-                throw StoreError.cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
+                throw StoreError.foreign(path: path)
             }
             if readOnly {
                 let applied = try read { db in try Self.migrator.appliedIdentifiers(db) }
@@ -121,14 +121,19 @@ public final class EventStore: Sendable {
         let foreign: Bool
         do {
             foreign = try DatabaseQueue(path: path, configuration: configuration).read { db in
-                try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
+                try isForeign(db)
             }
         } catch {
             throw StoreError.cannotOpen(path: path, reason: reason(error, path: path))
         }
         if foreign {
-            throw StoreError.cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
+            throw StoreError.foreign(path: path)
         }
+    }
+
+    /// Whether the open file is an SQLite file with tables but no blackbox migrations: somebody else's database.
+    private static func isForeign(_ db: Database) throws -> Bool {
+        try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0 > 0
     }
 
     /// Every migration of `migrations/`, registered under its file name without `.sql`.
@@ -148,6 +153,8 @@ public final class EventStore: Sendable {
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func integrityCheck() throws -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }

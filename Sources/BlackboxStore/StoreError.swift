@@ -14,6 +14,11 @@ public enum StoreError: Error, Sendable, LocalizedError {
     /// and the cause when it is knowable.
     case cannotRead(path: String, reason: String)
 
+    /// ``cannotOpen(path:reason:)`` for an SQLite file that is not a blackbox store.
+    static func foreign(path: String) -> StoreError {
+        .cannotOpen(path: path, reason: "it is an SQLite file but not a blackbox store; point --db at a new or a blackbox file")
+    }
+
     public var errorDescription: String? {
         switch self {
         case .notWritable(let path, let reason):

@@ -148,7 +148,7 @@ actor StoreWriter {
                 do {
                     _ = try await transactions.perform { try store.append(.recorderGap(gap)) }
                 } catch {
-                    restore(gap)
+                    count(gap)
                     throw error
                 }
                 logger.warning(
@@ -254,26 +254,19 @@ actor StoreWriter {
         diagnosisWakeUp = nil
     }
 
-    /// Puts back a gap row whose transaction failed, merged with what was dropped meanwhile.
-    private func restore(_ gap: EventRecord.Gap) {
-        guard var merged = dropped else { return dropped = gap }
-        merged.fromNanos = min(merged.fromNanos, gap.fromNanos)
-        merged.untilNanos = max(merged.untilNanos, gap.untilNanos)
-        merged.droppedEvents = (merged.droppedEvents ?? 0) + (gap.droppedEvents ?? 0)
-        merged.droppedSamples = (merged.droppedSamples ?? 0) + (gap.droppedSamples ?? 0)
-        dropped = merged
+    /// Adds `gap` to the pending gap row: rows just dropped, or a gap row whose transaction failed (put back, merged
+    /// with what was dropped meanwhile).
+    private func count(_ gap: EventRecord.Gap) {
+        dropped = dropped.map { $0.merged(with: gap) } ?? gap
     }
 
     private func drop(events droppedEvents: Int, samples droppedSamples: Int, at time: Int64) {
-        var gap = dropped ?? EventRecord.Gap(reason: "write_buffer_overflow", fromNanos: time, untilNanos: time, droppedEvents: 0, droppedSamples: 0)
-        gap.fromNanos = min(gap.fromNanos, time)
-        gap.untilNanos = max(gap.untilNanos, time)
-        gap.droppedEvents = (gap.droppedEvents ?? 0) + droppedEvents
-        gap.droppedSamples = (gap.droppedSamples ?? 0) + droppedSamples
         if dropped == nil {
             logger.error("the write buffer is full; dropping new rows until the store can be written", metadata: ["store.path": "\(store.path)"])
         }
-        dropped = gap
+        let gap = EventRecord.Gap(
+            reason: "write_buffer_overflow", fromNanos: time, untilNanos: time, droppedEvents: droppedEvents, droppedSamples: droppedSamples)
+        count(gap)
     }
 
     private func resumeFlushes(all: Bool) {

@@ -8,6 +8,16 @@ import Testing
 /// The recorder's writer when the disk fills up: nothing corrupt, nothing lost that fits the buffer, the rest counted.
 @Suite(.serialized)
 struct StoreWriterTests {
+    /// What the writer drops while the store cannot be written, and a gap row put back after a failed write, become
+    /// one row: the window that covers both and the sum of what each dropped.
+    @Test func droppedRowsAddUpInOneGap() {
+        let first = EventRecord.Gap(reason: "write_buffer_overflow", fromNanos: 5, untilNanos: 9, droppedEvents: 3, droppedSamples: 1)
+        let later = EventRecord.Gap(reason: "write_buffer_overflow", fromNanos: 2, untilNanos: 7, droppedEvents: 4)
+        let merged = first.merged(with: later)
+        #expect(merged == EventRecord.Gap(reason: "write_buffer_overflow", fromNanos: 2, untilNanos: 9, droppedEvents: 7, droppedSamples: 1))
+        #expect(later.merged(with: first) == merged)
+    }
+
     private func event(_ index: Int) -> EventRecord {
         let payload = "{\"n\":\(index),\"pad\":\"\(String(repeating: "x", count: 600))\"}"
         return EventRecord(
