@@ -71,13 +71,13 @@ enum EventDescription {
             let restarted = exit.restartedSince == true ? ", restarted since" : ""
             return "status=\(exit.status) exitCode=\(code)\(exit.oomKilled ? " OOMKilled=true" : "") (no die event was received\(restarted))"
         case .reconciledCreate, .reconciledStart, .reconciledRestart, .reconciledRemove, .recorderDisconnected, .recorderReconnected, .recorderGap, .rejectedLine:
-            guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
-            return object.keys.sorted().map { "\($0)=\(object[$0] ?? "")" }.joined(separator: " ")
+            guard case .object(let object)? = JSONValue.parse(event.payload) else { return "" }
+            return object.keys.sorted().map { "\($0)=\(object[$0] ?? .null)" }.joined(separator: " ")
         case .engineInfo, .recorderStart, .recorderStop:
-            guard let object = JSONOutput.embedded(event.payload) as? [String: Any] else { return "" }
-            var parts = ["address=\(object["address"] as? String ?? "?")"]
-            if let version = (object["version"] as? [String: Any])?["Version"] as? String { parts.append("engine=\(version)") }
-            if let api = object["api_version"] as? String { parts.append("api=\(api)") }
+            guard let object = JSONValue.parse(event.payload) else { return "" }
+            var parts = ["address=\(object[path: "address"]?.stringValue ?? "?")"]
+            if let version = object[path: "version.Version"]?.stringValue { parts.append("engine=\(version)") }
+            if let api = object[path: "api_version"]?.stringValue { parts.append("api=\(api)") }
             return parts.joined(separator: " ")
         }
     }

@@ -30,9 +30,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let store = try store.openForReading()
         var filter = ExportFilter(since: since?.unixNanos, until: until?.unixNanos)
-        var described: [String: Any] = [:]
-        if let since { described["since_ns"] = since.unixNanos }
-        if let until { described["until_ns"] = until.unixNanos }
+        var described = ExportFormat.Filter(sinceNanos: since?.unixNanos, untilNanos: until?.unixNanos)
         if !container.isEmpty || project != nil {
             var ids: [String] = []
             for name in container { ids += try StoreOptions.containerIDs(name, in: store) }
@@ -40,9 +38,9 @@ struct ExportCommand: ParsableCommand {
                 let members = try store.containerIDs(project: project)
                 guard !members.isEmpty else { throw CLIError("no recorded container belongs to the compose project '\(project)'") }
                 ids += members
-                described["project"] = project
+                described.project = project
             }
-            if !container.isEmpty { described["containers"] = container }
+            if !container.isEmpty { described.containers = container }
             filter.containerIDs = Array(Set(ids)).sorted()
         }
         var output = BufferedOutput()

@@ -3,31 +3,21 @@ import Foundation
 /// `--json` output: one JSON array, one element per line, keys sorted.
 ///
 /// Strings keep their exact text; every control character in them is escaped (`\u001b`), the C1 controls and DEL
-/// (U+007F–U+009F) too, which JSONSerialization leaves raw: the output is safe on a terminal as it is.
+/// (U+007F–U+009F) too, which JSONEncoder leaves raw: the output is safe on a terminal as it is.
 enum JSONOutput {
     /// Views (``BlackboxViews``), one per line.
     static func print(_ values: [some Encodable]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let lines = values.map { value in
-            (try? encoder.encode(value)).map { escapingC1(String(decoding: $0, as: UTF8.self)) }
-                ?? "{\"error\":\"this element holds a value JSON cannot represent\"}"
-        }
+        let lines = values.map(line)
         Swift.print(lines.isEmpty ? "[]" : "[\n" + lines.joined(separator: ",\n") + "\n]")
     }
 
     /// One element, on one line.
-    static func line(_ object: [String: Any]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            // Never drop an element silently: say that it could not be written.
-            return "{\"error\":\"this element holds a value JSON cannot represent\"}"
-        }
-        return escapingC1(String(decoding: data, as: UTF8.self))
-    }
-
-    /// A stored JSON text as a value to embed (NSNull when it is not JSON).
-    static func embedded(_ json: String) -> Any {
-        (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) ?? NSNull()
+    static func line(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Never drop an element silently: say that it could not be written.
+        return (try? encoder.encode(value)).map { escapingC1(String(decoding: $0, as: UTF8.self)) }
+            ?? "{\"error\":\"this element holds a value JSON cannot represent\"}"
     }
 
     /// JSON text with DEL and the C1 controls written as `\u007f` … `\u009f`: the same value. They can only occur

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlackboxCore
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -83,7 +84,7 @@ struct QueryCommand: ParsableCommand {
             case .csv:
                 Swift.print(row.map { QueryCommand.csvField(QueryCommand.text($0)) }.joined(separator: ","), terminator: "\r\n")
             case .json:
-                let line = JSONOutput.line(Dictionary(uniqueKeysWithValues: zip(keys, row.map(QueryCommand.json))))
+                let line = JSONOutput.line(JSONValue.object(Dictionary(uniqueKeysWithValues: zip(keys, row.map(QueryCommand.json)))))
                 Swift.print((rows == 1 ? "[\n" : ",\n") + line, terminator: "")
             case .table:
                 let cells = row.map { TerminalText.sanitized(QueryCommand.text($0)) }
@@ -142,15 +143,15 @@ struct QueryCommand: ParsableCommand {
 
     /// A value for JSON: NULL is null, a blob is base64 text, a real that JSON cannot hold is `"Infinity"`,
     /// `"-Infinity"` or `"NaN"`.
-    static func json(_ value: QueryValue) -> Any {
+    static func json(_ value: QueryValue) -> JSONValue {
         switch value {
-        case .null: NSNull()
-        case .integer(let number): number
-        case .real(let number) where number.isNaN: "NaN"
-        case .real(let number) where number.isInfinite: number > 0 ? "Infinity" : "-Infinity"
-        case .real(let number): number
-        case .text(let text): text
-        case .blob(let data): data.base64EncodedString()
+        case .null: .null
+        case .integer(let number): .integer(number)
+        case .real(let number) where number.isNaN: .string("NaN")
+        case .real(let number) where number.isInfinite: .string(number > 0 ? "Infinity" : "-Infinity")
+        case .real(let number): .number(number)
+        case .text(let text): .string(text)
+        case .blob(let data): .string(data.base64EncodedString())
         }
     }
 

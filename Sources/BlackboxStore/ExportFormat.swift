@@ -8,11 +8,35 @@ public enum ExportFormat {
     /// The format version written in the header, and the only one import reads.
     public static let version = 1
 
+    /// What an export was limited to, as its header's `filter` says it; nil fields were not limited.
+    public struct Filter: Encodable, Sendable, Equatable {
+        /// Unix nanoseconds, inclusive.
+        public var sinceNanos: Int64?
+        public var untilNanos: Int64?
+        /// The names and id prefixes given with `--container`, as given.
+        public var containers: [String]?
+        /// The compose project given with `--project`.
+        public var project: String?
+
+        public init(sinceNanos: Int64? = nil, untilNanos: Int64? = nil, containers: [String]? = nil, project: String? = nil) {
+            self.sinceNanos = sinceNanos
+            self.untilNanos = untilNanos
+            self.containers = containers
+            self.project = project
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case containers, project
+            case sinceNanos = "since_ns"
+            case untilNanos = "until_ns"
+        }
+    }
+
     /// The header line.
-    ///
-    /// - Parameter filter: what the export was limited to (`since_ns`, `until_ns`, `containers`, `project`).
-    public static func header(exportedAtNanos: Int64, filter: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: filter, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    public static func header(exportedAtNanos: Int64, filter: Filter = Filter()) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(filter)) ?? Data("{}".utf8)
         return "{\"blackbox_export\":\(version),\"exported_at_ns\":\(exportedAtNanos),\"filter\":\(String(decoding: data, as: UTF8.self))}"
     }
 

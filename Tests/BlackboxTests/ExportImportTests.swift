@@ -24,7 +24,7 @@ import Testing
     }
 
     private func exportFile(_ store: EventStore, filter: ExportFilter = ExportFilter(), to path: String) throws {
-        var lines = [ExportFormat.header(exportedAtNanos: 1, filter: [:])]
+        var lines = [ExportFormat.header(exportedAtNanos: 1)]
         try store.export(filter) { lines.append($0) }
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }

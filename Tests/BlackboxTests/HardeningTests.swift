@@ -104,7 +104,7 @@ import Testing
         defer { directory.remove() }
         let source = try EventStore(path: directory.url.appending(path: "source.sqlite").path)
         try FixtureSession.record(into: source)
-        var lines = [ExportFormat.header(exportedAtNanos: 1, filter: [:])]
+        var lines = [ExportFormat.header(exportedAtNanos: 1)]
         try source.export(ExportFilter()) { lines.append($0) }
         let file = try write(lines, to: "session.jsonl", in: directory)
         // The interrupted import: rows and projections committed, no diagnosis.
@@ -335,7 +335,7 @@ import Testing
         let hostile = "evil\u{1b}]0;owned\u{7}\u{1b}[2J"
         let source = try EventStore(path: directory.url.appending(path: "source.sqlite").path)
         try FixtureSession.record(into: source)
-        var lines = [ExportFormat.header(exportedAtNanos: 1, filter: [:])]
+        var lines = [ExportFormat.header(exportedAtNanos: 1)]
         try source.export(ExportFilter()) { lines.append($0) }
         let escapedName = String(data: try JSONSerialization.data(withJSONObject: [hostile]), encoding: .utf8)!.dropFirst(2).dropLast(2)
         lines = lines.map { $0.replacingOccurrences(of: "fx-oom", with: String(escapedName)).replacingOccurrences(of: "loading index", with: "\\u001b[31mloading\\u001b[0m index") }
