@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -40,25 +41,20 @@ let package = Package(
             plugins: ["EmbedFilesPlugin"]
         ),
         .target(
+            name: "Compose",
+            dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "Playbooks",
             dependencies: [
                 "BlackboxCore",
                 "DockerEngine",
                 "BlackboxStore",
+                // A compose service's context (its `depends_on`, where it is written) is read with the compose parser.
+                "Compose",
                 .product(name: "Yams", package: "Yams"),
             ],
             plugins: ["EmbedFilesPlugin"]
-        ),
-        .target(
-            name: "Compose",
-            dependencies: [
-                "BlackboxCore",
-                "DockerEngine",
-                "BlackboxStore",
-                // The host lookups diagnosis uses (who holds a port), for `check`'s port findings.
-                "Playbooks",
-                .product(name: "Yams", package: "Yams"),
-            ]
         ),
         .target(
             name: "Recorder",
@@ -138,11 +134,11 @@ if ProcessInfo.processInfo.environment["BLACKBOX_FUZZ"] != nil {
             dependencies: ["DockerEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
         .target(
-            name: "Playbooks", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", .product(name: "Yams", package: "Yams")],
-            swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
-        .target(
-            name: "Compose", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", .product(name: "Yams", package: "Yams")],
+            name: "Compose", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", .product(name: "Yams", package: "Yams")],
             swiftSettings: instrumented),
+        .target(
+            name: "Playbooks", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Compose", .product(name: "Yams", package: "Yams")],
+            swiftSettings: instrumented, plugins: ["EmbedFilesPlugin"]),
         .executableTarget(
             name: "BlackboxFuzz", dependencies: ["BlackboxCore", "DockerEngine", "BlackboxStore", "Playbooks", "Compose"], path: "Fuzz/BlackboxFuzz",
             swiftSettings: instrumented, linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]),

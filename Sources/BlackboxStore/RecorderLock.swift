@@ -2,6 +2,8 @@ import Foundation
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Musl)
+    import Musl
 #endif
 
 /// An exclusive lock that one `blackbox record` holds on a store for as long as it runs, so that a second

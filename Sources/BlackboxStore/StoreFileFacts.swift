@@ -3,6 +3,8 @@ import GRDB
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Musl)
+    import Musl
 #endif
 
 /// What the file system says about a store's file when SQLite fails on it with a bare "disk I/O error", "database or

@@ -1,4 +1,3 @@
-import Playbooks
 
 extension Checklist {
     /// Check 3: a host port published twice in the project, or held by a running container outside it (from the

@@ -1,6 +1,5 @@
 import BlackboxCore
 import BlackboxStore
-import Playbooks
 import DockerEngine
 
 /// The pre-deployment checklist: a compose project measured against the store's history of the same project and
@@ -15,7 +14,7 @@ public struct Checklist {
     /// nil when there is no store: every history-based check is then skipped, and said so.
     public var store: EventStore?
     /// Who holds a host port (a running container in the store; a process in this host's `/proc`).
-    public var lookups: any EvidenceLookups
+    public var lookups: any PortLookups
     /// Whether blackbox runs on the engine's host, so that host paths and listening processes are the engine's.
     public var onEngineHost: Bool
     /// The history window for baselines, nanoseconds (default 7 days).
@@ -30,7 +29,7 @@ public struct Checklist {
     public static let defaultWindowNanos: Int64 = 7 * 86_400_000_000_000
 
     public init(
-        project: ComposeProject, store: EventStore?, lookups: any EvidenceLookups, onEngineHost: Bool, windowNanos: Int64 = Checklist.defaultWindowNanos,
+        project: ComposeProject, store: EventStore?, lookups: any PortLookups, onEngineHost: Bool, windowNanos: Int64 = Checklist.defaultWindowNanos,
         now: Int64, pathFacts: @escaping @Sendable (String) -> HostPath? = HostPath.read
     ) {
         self.project = project

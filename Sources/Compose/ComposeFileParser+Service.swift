@@ -28,7 +28,9 @@ extension ComposeFileParser {
             case "deploy": deploy(value, into: &service)
             case "ports": service.ports = sequence(value, key).compactMap { port($0) }
             case "volumes": service.volumes = sequence(value, key).compactMap { volume($0) }
-            case "depends_on": service.dependsOn = dependencies(value)
+            case "depends_on":
+                service.dependsOn = dependencies(value)
+                service.dependsOnKey = mapping.first { $0.key.string == "depends_on" }.map { location($0.key) }
             case "healthcheck": service.healthcheck = healthcheck(value)
             case "restart": service.restart = located(value, key)
             case "network_mode": service.networkMode = located(value, key)

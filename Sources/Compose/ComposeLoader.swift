@@ -122,6 +122,7 @@ public enum ComposeLoader {
         merged.environment = mergedByKey(base.environment, override.environment) { $0.name }
         merged.volumes = mergedByKey(base.volumes, override.volumes) { $0.target }
         merged.dependsOn = mergedByKey(base.dependsOn, override.dependsOn) { $0.service }
+        merged.dependsOnKey = override.dependsOnKey ?? base.dependsOnKey
         merged.ports = mergedByKey(base.ports, override.ports) { "\($0.hostIP ?? "")|\($0.hostPorts.map { "\($0)" } ?? "")|\($0.containerPorts)/\($0.proto)" }
         merged.tmpfs = mergedByKey(base.tmpfs, override.tmpfs) { $0.value }
         return merged

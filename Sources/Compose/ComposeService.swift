@@ -16,6 +16,8 @@ public struct ComposeService: Sendable {
     public var ports: [ComposePort] = []
     public var volumes: [ComposeVolume] = []
     public var dependsOn: [ComposeDependency] = []
+    /// The `depends_on` key itself (of the last file that writes one): where a fix to the service's dependencies goes.
+    public var dependsOnKey: ComposeLocation?
     public var healthcheck: Located<ComposeHealthcheck>?
     /// `no`, `always`, `on-failure[:N]`, `unless-stopped`.
     public var restart: Located<String>?

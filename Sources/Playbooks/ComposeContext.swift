@@ -1,7 +1,7 @@
 import BlackboxCore
 import BlackboxStore
+import Compose
 import Foundation
-import Yams
 
 /// A compose service's context for an incident: where it is defined, what it depends on, and the incidents of its
 /// dependencies just before this one ("api died 2 s after db was OOM-killed").
@@ -13,8 +13,8 @@ public struct ComposeContext: Sendable {
     /// The services it depends on.
     public var dependsOn: [String]
     /// Where a fix to the service's `depends_on` goes, as `FILE:LINE`: the `depends_on` key of the service in the
-    /// last compose file that writes one, else the service's key in the last file that defines it; nil when no file
-    /// can be read (the recorder is not on the compose project's host).
+    /// last compose file that writes one, else the service's key under `services:`; nil when the files cannot be read
+    /// (the recorder is not on the compose project's host).
     public var dependsOnLocation: String?
     /// Where ``dependsOn`` came from: `label` (`com.docker.compose.depends_on`, set by compose v2), `compose file`
     /// (read from ``configFiles``: compose v1 sets no such label), or `unknown`.
@@ -42,6 +42,7 @@ public struct ComposeContext: Sendable {
         let files = (labels["com.docker.compose.project.config_files"]?.stringValue ?? "").split(separator: ",").map { file in
             file.hasPrefix("/") || directory.isEmpty ? String(file) : directory + "/" + file
         }
+        let parsed = parsedProject(project, files: files, directory: directory)
         var dependsOn: [String] = []
         var conditions: [String: String] = [:]
         var source = "unknown"
@@ -54,8 +55,8 @@ public struct ComposeContext: Sendable {
                 if parts.count > 1 { conditions[name] = parts[1] }
             }
             source = "label"
-        } else if let fromFiles = dependencies(of: service, in: files) {
-            dependsOn = fromFiles
+        } else if let parsed {
+            dependsOn = parsed.service(service)?.dependsOn.map(\.service) ?? []
             source = "compose file"
         }
         var preceding: [IncidentState] = []
@@ -73,19 +74,27 @@ public struct ComposeContext: Sendable {
             && other.openedNanos - incident.lastNanos <= linkWindowNanos
         {
             guard let otherService = other.composeService else { continue }
-            if try Self.dependsOn(otherService, on: service, incident: other, files: files, store: store) { following.append(other) }
+            if try Self.dependsOn(otherService, on: service, incident: other, parsed: parsed, store: store) { following.append(other) }
         }
         var context = ComposeContext(
             project: project, service: service, configFiles: files, dependsOn: dependsOn, dependenciesSource: source,
             precedingIncidents: preceding.sorted { $0.lastNanos > $1.lastNanos }, dependencies: states,
             followingIncidents: following.sorted { $0.openedNanos < $1.openedNanos })
-        context.dependsOnLocation = dependsOnLocation(of: service, in: files)
+        context.dependsOnLocation = parsed?.service(service).map { ($0.dependsOnKey ?? $0.location).description }
         return context
+    }
+
+    /// The project as the compose parser reads its files (``ComposeLoader``, with the project directory's `.env` and
+    /// no shell environment: the one compose ran with is not known); nil when none of the files is on this host.
+    static func parsedProject(_ name: String, files: [String], directory: String) -> ComposeProject? {
+        let present = files.filter { FileManager.default.fileExists(atPath: $0) }
+        guard !present.isEmpty else { return nil }
+        return try? ComposeLoader.load(files: present, projectName: name, environment: [:], workingDirectory: directory.isEmpty ? "/" : directory)
     }
 
     /// Whether `dependant` (whose `incident` is given) depends on `service`: by its snapshot's
     /// `com.docker.compose.depends_on` label, else by the compose files.
-    private static func dependsOn(_ dependant: String, on service: String, incident: IncidentState, files: [String], store: EventStore) throws -> Bool {
+    private static func dependsOn(_ dependant: String, on service: String, incident: IncidentState, parsed: ComposeProject?, store: EventStore) throws -> Bool {
         let snapshots = try store.events(
             EventFilter(containerIDs: [incident.containerID], since: incident.openedNanos - 600_000_000_000, until: incident.lastNanos))
         if let label = snapshots.last(where: { $0.kind == .inspect }).flatMap({ JSONValue.parse($0.payload) })?[
@@ -96,38 +105,6 @@ public struct ComposeContext: Sendable {
         }) {
             return label.split(separator: ",").contains { $0.split(separator: ":").first.map(String.init) == service }
         }
-        return dependencies(of: dependant, in: files)?.contains(service) ?? false
-    }
-
-    /// ``dependsOnLocation``, read from the files.
-    static func dependsOnLocation(of service: String, in files: [String]) -> String? {
-        var dependsOn: String?
-        var defined: String?
-        for file in files {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let root = try? Yams.compose(yaml: text),
-                let services = root["services"]?.mapping
-            else { continue }
-            guard let (key, value) = services.first(where: { $0.key.string == service }) else { continue }
-            if let line = key.mark?.line { defined = "\(file):\(line)" }
-            if let entry = value.mapping?.first(where: { $0.key.string == "depends_on" }), let line = entry.key.mark?.line {
-                dependsOn = "\(file):\(line)"
-            }
-        }
-        return dependsOn ?? defined
-    }
-
-    /// `services.SERVICE.depends_on` (a list, or a mapping's keys) across the files; nil when no file can be read.
-    private static func dependencies(of service: String, in files: [String]) -> [String]? {
-        var found: [String]?
-        for file in files {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let root = try? Yams.compose(yaml: text) else { continue }
-            var names = found ?? []
-            if let node = root["services"]?[service]?["depends_on"] {
-                let entries = node.sequence.map { $0.compactMap(\.string) } ?? node.mapping.map { $0.keys.compactMap(\.string) } ?? []
-                names += entries.filter { !names.contains($0) }
-            }
-            found = names
-        }
-        return found
+        return parsed?.service(dependant)?.dependsOn.contains { $0.service == service } ?? false
     }
 }

@@ -1,18 +1,7 @@
 import BlackboxCore
 import BlackboxStore
+import Compose
 import Foundation
-
-/// Port lookups for many ports at once: `blackbox check` asks about every published port of a project (a range
-/// `1-65535` is 65535 of them), where asking ``EvidenceLookups`` once per port reads every running container's
-/// snapshot and `/proc/net/tcp` again each time.
-public protocol BulkPortLookups: Sendable {
-    /// The running container that publishes each host port (the first by container id, as
-    /// ``EvidenceLookups/portHolder(hostPort:excluding:)`` answers), by the port's text.
-    func portHolders() -> [String: String]
-    /// The TCP ports something on this host listens on (`/proc/net/tcp`, `/proc/net/tcp6`); only for these can
-    /// ``EvidenceLookups/portProcess(_:)`` find a process.
-    func listeningPorts() -> Set<Int>
-}
 
 extension HostLookups: BulkPortLookups {
     public func portHolders() -> [String: String] {

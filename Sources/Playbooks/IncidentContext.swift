@@ -1,5 +1,6 @@
 import BlackboxCore
 import BlackboxStore
+import Compose
 import DockerEngine
 import Foundation
 
@@ -115,16 +116,12 @@ public struct OccurrenceSummary: Sendable, Equatable, Codable {
 }
 
 /// Facts looked up outside the incident's events: recorded on the engine's host at the failure, or looked up now.
-public protocol EvidenceLookups: Sendable {
-    /// The name of another running container that publishes this host port, if any.
-    func portHolder(hostPort: String, excluding containerID: String) -> String?
+public protocol EvidenceLookups: PortLookups {
     /// The name of another running container that mounts the named volume (a `Mounts` entry of type `volume` with
     /// that `Name`), if any: two servers on one data directory.
     func volumeUser(volume: String, excluding containerID: String) -> String?
     /// Owner, group and mode of a host path, as `uid 0, gid 0, mode 0755`, when the path is visible here.
     func pathOwner(_ path: String) -> String?
-    /// The process listening on a TCP port of this host, as `pid 1234 (nginx)`, when it can be found.
-    func portProcess(_ port: String) -> String?
     /// What the program at this path of the failed container is (ELF and its loader, or a script's first line), as
     /// the recorder read it from the stopped container.
     func program(_ path: String) -> EventRecord.ProgramFacts?

@@ -1,4 +1,8 @@
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The kernel files one container's readings come from (its cgroup files, `/proc/stat`, `/proc/<pid>/net/dev`),
 /// each opened once and read again from offset 0 (`pread`) at every reading: the kernel generates these files anew

@@ -1,7 +1,11 @@
 import BlackboxStore
 import DockerEngine
 import Foundation
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// One filesystem a running container writes, as `statvfs(3)` reports it: the bytes used and the size, counted as
 /// `df` counts them (size = used + available to an unprivileged process), so ``ratio`` is `df`'s Use%.

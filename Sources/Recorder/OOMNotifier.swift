@@ -1,5 +1,9 @@
 import Dispatch
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Wakes the recorder the moment the kernel's OOM killer acts in a container's memory cgroup, so the counters are
 /// read while the cgroup exists: when a container's main process is killed, the engine removes its cgroup tens of

@@ -33,6 +33,7 @@ import Testing
         #expect(compose.configFiles == [fixture.path + "/compose.yaml"])
         #expect(compose.dependsOn == ["db"])
         #expect(compose.dependenciesSource == "compose file")
+        #expect(compose.dependsOnLocation == fixture.path + "/compose.yaml:19")
         #expect(compose.precedingIncidents.map(\.id) == [dbIncident.id])
 
         let report = IncidentReport(
@@ -41,6 +42,20 @@ import Testing
         #expect(report.contains("compose      project shop, service api (\(fixture.path)/compose.yaml)"))
         #expect(report.contains("depends on   db (from the compose file)"))
         #expect(report.contains("after        db had incident \(dbIncident.id ?? 0) (oom, die) 2.0s before: `blackbox incident show \(dbIncident.id ?? 0)`"))
+    }
+
+    /// The compose parser reads the files: a later file's `depends_on` replaces the earlier one's, and the fix points
+    /// at the file whose value won.
+    @Test func theLastFileThatWritesDependsOnIsWhereTheFixGoes() throws {
+        let (fixture, store, _, apiIncident) = try record { fixture in
+            ["com.docker.compose.project.working_dir": fixture.path, "com.docker.compose.project.config_files": "compose.yaml,override.yaml"]
+        }
+        defer { fixture.directory.remove() }
+        try "services:\n  api:\n    depends_on:\n      db:\n        condition: service_healthy\n      cache:\n        condition: service_started\n"
+            .write(toFile: fixture.path + "/override.yaml", atomically: true, encoding: .utf8)
+        let compose = try #require(try IncidentContext.load(apiIncident, from: store, lookups: NoLookups()).compose)
+        #expect(compose.dependsOn == ["db", "cache"])
+        #expect(compose.dependsOnLocation == fixture.path + "/override.yaml:3")
     }
 
     @Test func v2ContainersNameTheirDependenciesInALabel() throws {
