@@ -39,6 +39,8 @@ extension EventStore {
     /// `untilNanos` nil). A store written before the recorder wrote gap rows for the time between two sessions gets
     /// those derived from its lifecycle rows: a stop until the next start, and a start with no stop before it from the
     /// row before it.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func blindWindows(since: Int64? = nil, until: Int64? = nil) throws -> [BlindWindow] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: Self.sessionRowsSQL)

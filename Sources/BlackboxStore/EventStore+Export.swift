@@ -64,6 +64,8 @@ extension EventStore {
     }
 
     /// The ids of the containers of a compose project (label `com.docker.compose.project`), from the containers projection.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func containerIDs(project: String) throws -> [String] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT container_id FROM containers WHERE compose_project = ? ORDER BY container_id", arguments: [project])

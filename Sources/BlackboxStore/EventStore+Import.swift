@@ -80,12 +80,16 @@ extension EventStore {
 
 extension EventStore {
     /// The time of the newest event stored, Unix nanoseconds; nil for an empty store.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func latestEventTime() throws -> Int64? {
         try read { db in try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events") }
     }
 
     /// How many events appended from `firstSeq` on are older than an event of the same container appended before them:
     /// the projections fold events in append order, so such events were folded out of time order.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func eventsOlderThanStored(since firstSeq: Int64) throws -> Int {
         try read { db in
             try Int.fetchOne(

@@ -61,6 +61,8 @@ public struct IncidentDiagnosisRecords: Sendable, Equatable {
 
 extension EventStore {
     /// Incidents whose latest trigger is at or after `since` (Unix nanoseconds), newest first.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func incidents(since: Int64? = nil, project: String? = nil) throws -> [IncidentState] {
         try read { db in
             try IncidentState.fetchAll(
@@ -74,11 +76,15 @@ extension EventStore {
     }
 
     /// One incident by id.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func incident(_ id: Int64) throws -> IncidentState? {
         try read { db in try IncidentState.fetchOne(db, key: id) }
     }
 
     /// The latest incident of any of these containers.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func latestIncident(containerIDs: [String]) throws -> IncidentState? {
         try read { db in
             try IncidentState.fetchOne(
@@ -143,6 +149,8 @@ extension EventStore {
     }
 
     /// An incident's playbook matches, best first.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func matches(incidentID: Int64) throws -> [PlaybookMatchRecord] {
         try read { db in
             try PlaybookMatchRecord.fetchAll(db, sql: "SELECT * FROM incident_matches WHERE incident_id = ? ORDER BY rank", arguments: [incidentID])
@@ -150,6 +158,8 @@ extension EventStore {
     }
 
     /// The first-ranked match of each incident (of these incidents only, when given), by incident id.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func bestMatches(incidentIDs: [Int64]? = nil) throws -> [Int64: PlaybookMatchRecord] {
         let rows = try read { db in
             guard let ids = incidentIDs else {
@@ -164,6 +174,8 @@ extension EventStore {
 
     /// The incidents of these containers that were open at some moment between `since` and `until` (Unix
     /// nanoseconds, inclusive; nil for no bound), newest first; read through `incidents_by_container`.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func incidents(containerIDs: [String], since: Int64?, until: Int64?) throws -> [IncidentState] {
         try read { db in
             try IncidentState.fetchAll(

@@ -66,12 +66,16 @@ public struct SampleRecord: Sendable, Equatable, Codable, FetchableRecord {
 extension EventStore {
     /// The ids of the containers that ever had the name `nameOrID` (a name reused by recreated containers gives all
     /// of them, oldest first); when none did, of the containers whose id starts with it.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func containerIDs(matching nameOrID: String) throws -> [String] {
         let named = try containerIDs(named: nameOrID)
         return named.isEmpty ? try containerIDs(withPrefix: nameOrID) : named
     }
 
     /// The ids of the containers that ever had this name (a leading `/` is ignored), oldest first.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func containerIDs(named name: String) throws -> [String] {
         let name = name.hasPrefix("/") ? String(name.dropFirst()) : name
         return try read { db in try String.fetchAll(db, sql: Self.containerIDsByNameSQL, arguments: [name]) }
@@ -81,6 +85,8 @@ extension EventStore {
     static let containerIDsByNameSQL = "SELECT container_id FROM events WHERE container_name = ? GROUP BY container_id ORDER BY min(seq)"
 
     /// The ids of the recorded containers whose id starts with `prefix` (hex digits only).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func containerIDs(withPrefix prefix: String) throws -> [String] {
         guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit) else { return [] }
         return try read { db in
@@ -90,11 +96,15 @@ extension EventStore {
     }
 
     /// The time of the newest engine event stored, Unix nanoseconds; nil when there is none.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func latestEngineEventTime() throws -> Int64? {
         try read { db in try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events WHERE kind = 'engine'") }
     }
 
     /// Events matching `filter`, oldest first (by time, then append order).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func events(_ filter: EventFilter) throws -> [EventRecord] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -121,6 +131,8 @@ extension EventStore {
     }
 
     /// The containers projection, by name; removed containers only when `includeRemoved`.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func containers(includeRemoved: Bool = true) throws -> [ContainerState] {
         try read { db in
             try ContainerState.fetchAll(
@@ -129,6 +141,8 @@ extension EventStore {
     }
 
     /// The latest sample of each container that has one, by container id.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func latestSamples() throws -> [String: SampleRecord] {
         let rows = try read { db in
             try SampleRecord.fetchAll(
@@ -143,6 +157,8 @@ extension EventStore {
     }
 
     /// Samples of `containerIDs` between `since` and `until` (Unix nanoseconds, inclusive), oldest first.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func samples(containerIDs: [String], since: Int64? = nil, until: Int64? = nil) throws -> [SampleRecord] {
         try read { db in
             try SampleRecord.fetchAll(
@@ -158,11 +174,15 @@ extension EventStore {
     }
 
     /// The projection's row for one container.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func container(_ containerID: String) throws -> ContainerState? {
         try read { db in try ContainerState.fetchOne(db, key: containerID) }
     }
 
     /// How many events and samples the store holds.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func counts() throws -> (events: Int, samples: Int) {
         try read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM samples") ?? 0)
@@ -179,6 +199,8 @@ extension EventStore {
         """
 
     /// The latest inspect snapshot (JSON) of every container the projection shows with this status, by container id.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func latestSnapshots(status: String) throws -> [String: String] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: Self.latestSnapshotsSQL, arguments: [status])

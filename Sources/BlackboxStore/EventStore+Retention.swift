@@ -53,6 +53,8 @@ extension EventStore {
 
     /// What ``prune(policy:now:)`` would roll up and delete as of `now`, counted without changing anything
     /// (`transactions` is 0).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func prunable(policy: RetentionPolicy, now: Int64) throws -> PruneReport {
         let cutoffs = RetentionCutoffs(policy: policy, now: now, resolveAfterNanos: incidentPolicy.resolveAfterNanos)
         return try read { db in

@@ -38,6 +38,8 @@ public struct ServiceUsage: Sendable, Equatable {
 extension EventStore {
     /// The ids of every container recorded as part of the compose `project` and `service` (either may be nil: any),
     /// oldest first: a service's containers across recreations.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func containerIDs(project: String?, service: String?) throws -> [String] {
         try read { db in
             try String.fetchAll(
@@ -53,6 +55,8 @@ extension EventStore {
 
     /// The measured use of a compose service between `since` and `until` (Unix nanoseconds, inclusive); nil when the
     /// store holds no sample of it in that window.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func serviceUsage(project: String, service: String, since: Int64, until: Int64 = Int64.max) throws -> ServiceUsage? {
         try read { db in
             let scope = """
@@ -98,6 +102,8 @@ extension EventStore {
     }
 
     /// The incidents of a compose service's containers, newest first.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func incidents(project: String, service: String) throws -> [IncidentState] {
         try read { db in
             try IncidentState.fetchAll(
@@ -108,6 +114,8 @@ extension EventStore {
 
 
     /// The engine host's memory (`MemTotal` of `GET /info` in the latest `engine_info`), bytes; nil when none is recorded.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func engineHostMemoryBytes() throws -> Int64? {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT json_extract(payload, '$.info.MemTotal') FROM events WHERE kind = 'engine_info' ORDER BY seq DESC LIMIT 1")

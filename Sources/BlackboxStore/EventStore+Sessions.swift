@@ -10,6 +10,8 @@ extension EventStore {
     }
 
     /// The previous recorder session, for the blind window until the next one starts; nil for an empty store.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func previousSession() throws -> PreviousSession? {
         try read { db in
             let lastEvent = try Int64.fetchOne(db, sql: "SELECT max(ts_ns) FROM events")
@@ -26,6 +28,8 @@ extension EventStore {
 
     /// Whether the log holds, for a container, an engine event with one of `actions` or a row of one of `kinds`
     /// whose time lies in `from...until` (Unix nanoseconds).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func hasEvent(containerID: String, actions: [String], kinds: [EventKind] = [], from: Int64, until: Int64) throws -> Bool {
         try read { db in
             try Bool.fetchOne(
@@ -40,6 +44,8 @@ extension EventStore {
     }
 
     /// How many engine events with `action` a container has in `from...until` (Unix nanoseconds).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func countEngineEvents(containerID: String, action: String, from: Int64, until: Int64) throws -> Int {
         try read { db in
             try Int.fetchOne(
@@ -49,6 +55,8 @@ extension EventStore {
     }
 
     /// Containers the projection holds as existing (any status but `removed`).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func existingContainerIDs() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT container_id FROM containers WHERE status != 'removed'") }
     }
@@ -56,6 +64,8 @@ extension EventStore {
 
 extension EventStore {
     /// Whether an event with this deduplication key is stored.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func hasKey(_ deduplicationKey: String) throws -> Bool {
         try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE dedup_key = ?)", arguments: [deduplicationKey]) ?? false }
     }

@@ -15,6 +15,8 @@ extension EventStore {
     }
 
     /// The recorder's history as the log tells it (its blind windows: ``blindWindows(since:until:)``).
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func recordingStatus() throws -> RecordingStatus {
         let previous = try previousSession()
         return try read { db in
@@ -30,6 +32,8 @@ extension EventStore {
     }
 
     /// Rows in every table of the store (the schema's own bookkeeping excluded), by table name, in name order.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
     public func tableCounts() throws -> [(table: String, rows: Int)] {
         try read { db in
             let tables = try String.fetchAll(

@@ -63,6 +63,8 @@ public final class DockerClient: Sendable {
     // MARK: - Endpoints
 
     /// `GET /version` (unversioned path), decoded and raw.
+    ///
+    /// - Throws: ``EngineError`` when the engine cannot be reached, answers with an error status, or sends what cannot be decoded.
     public func version() async throws -> EngineVersion {
         let body = try await request("/version", versioned: false)
         do {
@@ -75,11 +77,15 @@ public final class DockerClient: Sendable {
     }
 
     /// `GET /info`: the engine's identity and configuration as JSON.
+    ///
+    /// - Throws: ``EngineError`` when the engine cannot be reached, answers with an error status, or sends what cannot be decoded.
     public func info() async throws -> Data {
         try await request("/info")
     }
 
     /// `GET /containers/json?all=…`.
+    ///
+    /// - Throws: ``EngineError`` when the engine cannot be reached, answers with an error status, or sends what cannot be decoded.
     public func listContainers(all: Bool = true) async throws -> [ContainerSummary] {
         let body = try await request("/containers/json", query: ["all": all ? "1" : "0"])
         do {
@@ -98,6 +104,8 @@ public final class DockerClient: Sendable {
     }
 
     /// `GET /containers/{id}/stats?stream=false&one-shot=true`: one reading without waiting for a second one.
+    ///
+    /// - Throws: ``EngineError`` when the engine cannot be reached, answers with an error status, or sends what cannot be decoded.
     public func statsOneShot(_ id: String) async throws -> StatsReading {
         try StatsReading.decode(try await request("/containers/\(id)/stats", query: ["stream": "false", "one-shot": "true"]))
     }
@@ -113,6 +121,8 @@ public final class DockerClient: Sendable {
     /// `GET /containers/{id}/logs?stdout=1&stderr=1&timestamps=1&tail=N`: the last `tail` lines, demultiplexed.
     ///
     /// - Parameter tty: the container's `Config.Tty`; TTY containers' logs are not framed.
+    ///
+    /// - Throws: ``EngineError`` when the engine cannot be reached, answers with an error status, or sends what cannot be decoded.
     public func logs(_ id: String, tail: Int, tty: Bool) async throws -> [LogLine] {
         let body = try await request(
             "/containers/\(id)/logs", query: ["stdout": "1", "stderr": "1", "timestamps": "1", "tail": String(tail)])
@@ -127,6 +137,8 @@ public final class DockerClient: Sendable {
     ///     engine's buffer keeps of `since...until` and then ends.
     ///   - maximumLineBytes: lines longer than this are reported as ``EventStreamElement/malformed(raw:reason:)``.
     /// - Returns: a stream of events and rejected lines (each with its reason); a bad line never ends it.
+    ///
+    /// - Throws: ``EngineError`` when the engine cannot be reached, answers with an error status, or sends what cannot be decoded.
     public func events(since: Int64? = nil, until: Int64? = nil, maximumLineBytes: Int = 1 << 20) async throws -> JSONLineStream<EventStreamElement> {
         func seconds(_ nanos: Int64) -> String { String(format: "%d.%09d", nanos / 1_000_000_000, nanos % 1_000_000_000) }
         var query: [String: String] = [:]

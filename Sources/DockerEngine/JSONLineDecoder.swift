@@ -18,11 +18,15 @@ public struct JSONLineDecoder<Element: Sendable>: Sendable {
     }
 
     /// The elements of the lines `chunk` completed, in order.
+    ///
+    /// - Throws: what `transform` throws for a line.
     public mutating func append(_ chunk: some BidirectionalCollection<UInt8>) throws -> [Element] {
         try framer.append(chunk).compactMap(element)
     }
 
     /// The element of the unterminated last line, if any, at the end of the body.
+    ///
+    /// - Throws: what `transform` throws for the line.
     public mutating func finish() throws -> [Element] {
         try framer.finish().flatMap(element).map { [$0] } ?? []
     }

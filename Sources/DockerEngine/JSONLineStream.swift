@@ -33,6 +33,10 @@ public struct JSONLineStream<Element: Sendable>: AsyncSequence, Sendable {
         var ready: [Element] = []
         var finished = false
 
+        /// The next element; nil at the end of the body.
+        ///
+        /// - Throws: ``EngineError/unreachable(address:reason:)`` when the body breaks off; what the decoder's
+        ///   transform throws for a line; `CancellationError` when the task is cancelled.
         public mutating func next() async throws -> Element? {
             while ready.isEmpty {
                 if finished { return nil }

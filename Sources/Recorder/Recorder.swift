@@ -57,6 +57,11 @@ public struct Recorder: Service {
         self.logFollows = LogFollowSlots(maximum: configuration.errorBursts?.maximumContainers ?? 0)
     }
 
+    /// Records until cancelled or a graceful shutdown; see the type's documentation.
+    ///
+    /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read at the start;
+    ///   ``StoreError/notWritable(path:reason:)`` when it stopped with rows it could not store. An unreachable engine
+    ///   is not an error: the recorder retries.
     public func run() async throws {
         let address = client.address.description
         let previous = try store.previousSession()
