@@ -34,7 +34,7 @@ struct StoreWriterTests {
             store: store, diagnoser: IncidentDiagnoser(store: store, playbooks: [], lookups: NoLookups()), logger: logs.logger(),
             capacity: capacity, sampleCapacity: capacity, retryInterval: .milliseconds(100))
         let running = Task { try await writer.run() }
-        disk.fill()
+        try disk.fill()
         return (disk, store, logs, writer, running)
     }
 

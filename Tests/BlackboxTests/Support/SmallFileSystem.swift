@@ -13,8 +13,12 @@ final class SmallFileSystem {
     }
 
     /// Writes zeros to `filler` until the file system is full.
-    func fill() {
-        guard FileManager.default.createFile(atPath: fillerPath, contents: nil), let handle = FileHandle(forWritingAtPath: fillerPath) else { return }
+    ///
+    /// - Throws: ``Failure`` when the filler file cannot be created.
+    func fill() throws {
+        guard FileManager.default.createFile(atPath: fillerPath, contents: nil), let handle = FileHandle(forWritingAtPath: fillerPath) else {
+            throw Failure(message: "cannot create \(fillerPath)")
+        }
         defer { try? handle.close() }
         let chunk = Data(count: 4096)
         while (try? handle.write(contentsOf: chunk)) != nil {}
