@@ -26,6 +26,30 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Equatable {
     var defaultValueDescription: String { text }
 }
 
+/// `query --timeout`: a duration (`30s`, `2m`) or a number of seconds (`0.5`); more than zero, at most 100 years
+/// (``Timestamp/maximumNanos``).
+struct TimeoutArgument: ExpressibleByArgument, Sendable, Equatable {
+    /// Seconds, > 0.
+    let seconds: Double
+    /// As written (shown as the option's default in `--help`).
+    let text: String
+
+    init?(argument: String) {
+        guard let seconds = Timestamp.durationNanos(argument).map({ Double($0) / 1e9 }) ?? Double(argument),
+            seconds > 0, seconds <= Timestamp.maximumNanos / 1e9
+        else { return nil }
+        self.seconds = seconds
+        text = argument
+    }
+
+    var defaultValueDescription: String { text }
+}
+
+/// `events --type`: an Engine API event `Type` (`GET /events`, API 1.41+).
+enum EngineEventType: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case container, image, network, volume, daemon, plugin, service, node, secret, config
+}
+
 extension SamplerMode: ExpressibleByArgument {}
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

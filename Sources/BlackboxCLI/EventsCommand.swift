@@ -23,22 +23,19 @@ struct EventsCommand: ParsableCommand {
     @Option(help: ArgumentHelp(TimeArgument.help, valueName: "time"))
     var until: TimeArgument?
 
-    @Option(help: ArgumentHelp("Only engine events of this Type (container, network, image, volume, …); container includes the recorder's observations.", valueName: "type"))
-    var type: String?
+    @Option(help: ArgumentHelp("Only engine events of this Type; container includes the recorder's observations.", valueName: "type"))
+    var type: EngineEventType?
 
     @Option(help: ArgumentHelp("At most this many, the newest.", valueName: "n"))
     var limit: Int?
 
-    static let types = ["container", "image", "network", "volume", "daemon", "plugin", "service", "node", "secret", "config"]
-
     func validate() throws {
-        if let type, !Self.types.contains(type) { throw ValidationError("unknown --type '\(type)': use one of \(Self.types.joined(separator: ", "))") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         let store = try store.openForReading()
-        var filter = EventFilter(since: since?.unixNanos, until: until?.unixNanos, type: type, limit: limit)
+        var filter = EventFilter(since: since?.unixNanos, until: until?.unixNanos, type: type?.rawValue, limit: limit)
         if let container {
             filter.containerIDs = try StoreOptions.containerIDs(container, in: store)
         }

@@ -30,19 +30,7 @@ struct QueryCommand: ParsableCommand {
     var format: Format = .table
 
     @Option(help: ArgumentHelp("Stop the query after this long: a duration (30s, 2m) or seconds.", valueName: "duration"))
-    var timeout: String = "30s"
-
-    /// The timeout in seconds.
-    var timeoutSeconds: Double? {
-        if let nanos = Timestamp.durationNanos(timeout) { return Double(nanos) / 1e9 }
-        return Double(timeout)
-    }
-
-    func validate() throws {
-        guard let seconds = timeoutSeconds, seconds > 0, seconds <= Timestamp.maximumNanos / 1e9 else {
-            throw ValidationError("--timeout must be a duration such as 30s or 2m, or a number of seconds, at most 100 years (got '\(timeout)')")
-        }
-    }
+    var timeout = TimeoutArgument(argument: "30s")!
 
     /// Rows a table is aligned over: the first ones are held back until their widths are known, the rest are printed as
     /// they come in those widths (a longer cell pushes the rest of its line right).
@@ -53,7 +41,7 @@ struct QueryCommand: ParsableCommand {
         let query = try ReadOnlyQuery(path: store.resolvedPath)
         var output = QueryOutput(format: format)
         do {
-            try query.run(sql, timeout: timeoutSeconds ?? 30, columns: { output.begin($0) }, row: { output.add($0) })
+            try query.run(sql, timeout: timeout.seconds, columns: { output.begin($0) }, row: { output.add($0) })
         } catch let error as QueryError {
             output.end()
             throw CLIError(error.localizedDescription)

@@ -83,13 +83,13 @@ struct Timeline {
             entries.append(
                 TimelineEntry(
                     timeNanos: stable + policy.resolveAfterNanos, containerID: incident.containerID, event: "incident \(id) resolved",
-                    details: "ran_stable for \(Self.span(policy.resolveAfterNanos))"))
+                    details: "ran_stable for \(Units.span(nanos: policy.resolveAfterNanos))"))
         }
         return entries
     }
 
     private func blindEntry(_ window: BlindWindow) -> TimelineEntry {
-        let until = window.untilNanos.map { "until \(Timestamp.rfc3339(unixNanos: $0)) (\(Self.span($0 - window.fromNanos)))" } ?? "until now"
+        let until = window.untilNanos.map { "until \(Timestamp.rfc3339(unixNanos: $0)) (\(Units.span(nanos: $0 - window.fromNanos)))" } ?? "until now"
         let reason =
             switch window.reason {
             case "recorder_down": "no recorder ran (the last one was stopped)"
@@ -160,19 +160,9 @@ struct Timeline {
             entries += summary.throttling.map { stretch in
                 TimelineEntry(
                     timeNanos: stretch.fromNanos, containerID: id, event: "cpu throttled",
-                    details: "\(stretch.periods) CFS periods throttled over \(Self.span(stretch.untilNanos - stretch.fromNanos))")
+                    details: "\(stretch.periods) CFS periods throttled over \(Units.span(nanos: stretch.untilNanos - stretch.fromNanos))")
             }
             return entries
-        }
-    }
-
-    /// `1.5s`, `3m20s`, `2h5m`.
-    static func span(_ nanos: Int64) -> String {
-        let seconds = Double(nanos) / 1e9
-        switch seconds {
-        case ..<60: return String(format: "%.1fs", seconds)
-        case ..<3600: return "\(Int(seconds) / 60)m\(Int(seconds) % 60)s"
-        default: return "\(Int(seconds) / 3600)h\(Int(seconds) % 3600 / 60)m"
         }
     }
 }

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -76,6 +77,30 @@ import Testing
         #expect(again.duplicateSamples == first.samples)
         #expect(try target.counts() == source.counts())
         #expect(try target.incidents() == source.incidents())
+    }
+
+    /// `blackbox export`'s header says what the export was limited to, as the user gave it.
+    @Test func theHeaderSaysWhatTheExportWasLimitedTo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let source = try sourceStore(directory)
+        try source.append(
+            EventRecord(
+                timeNanos: 2_000_000_000_000_000_000, kind: .engine, type: "container", action: "create", actorID: "s1", containerID: "s1",
+                containerName: "shop-web-1", composeProject: "shop", composeService: "web", deduplicationKey: "create|s1", payload: "{}"))
+        let export = try BlackboxBinary.run([
+            "export", "--db", source.path, "--container", "fx-oom", "--project", "shop", "--since", "2000-01-01T00:00:00Z", "--until", "2040-01-01T00:00:00Z",
+        ])
+        #expect(export.status == 0, "\(export.stderr)")
+        let header = try #require(JSONValue.parse(String(export.stdout.prefix { $0 != "\n" })))
+        #expect(header[path: "blackbox_export"] == .integer(1))
+        #expect(
+            header[path: "filter"]
+                == .object([
+                    "containers": .array([.string("fx-oom")]), "project": .string("shop"), "since_ns": .integer(946_684_800_000_000_000),
+                    "until_ns": .integer(2_208_988_800_000_000_000),
+                ]))
+        #expect(export.stdout.contains("\"container_id\":\"s1\""))
     }
 
     @Test func exportsOnlyTheNamedContainersWithTheRecordersOwnRows() throws {

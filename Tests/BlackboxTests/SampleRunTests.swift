@@ -78,7 +78,7 @@ import Testing
         ])
         #expect(notable.first { $0.timeNanos == 40 && $0.event == "memory peak" }?.details == "working set 95B of a 100B limit (95.00%), highest of 6 samples")
         #expect(notable.first { $0.timeNanos == 40 && $0.event == "memory limit reached" }?.details == "working set 95B is 95.00% of 100B")
-        #expect(notable.first?.details == "5 CFS periods throttled over 0.0s")
+        #expect(notable.first?.details == "5 CFS periods throttled over 0ms")
     }
 
     /// Container `c` was OOM-killed under a 64 B limit, then started again under 256 B (the inspect snapshots at each
