@@ -1,3 +1,4 @@
+import DockerEngine
 import GRDB
 
 /// Which rows an export holds; nil fields do not filter.
@@ -47,7 +48,7 @@ extension EventStore {
                 sampleArguments += StatementArguments(ids)
             }
             var samples = 0
-            let sampleCursor = try SampleRecord.fetchCursor(
+            let sampleCursor = try ResourceSample.fetchCursor(
                 db,
                 sql: """
                     SELECT k.container_id, s.* FROM samples s JOIN container_keys k ON k.key = s.container_key

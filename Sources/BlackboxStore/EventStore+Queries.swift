@@ -1,3 +1,4 @@
+import DockerEngine
 import GRDB
 
 /// Which events to read; nil fields do not filter.
@@ -23,45 +24,8 @@ public struct EventFilter: Sendable {
     }
 }
 
-/// One row of `samples` with its container id.
-public struct SampleRecord: Sendable, Equatable, Codable, FetchableRecord {
-    public var containerID: String
-    public var timeNanos: Int64
-    public var cpuPercent: Double?
-    public var cpuPercentOfLimit: Double?
-    public var cpuThrottledPeriods: Int64
-    public var memoryUsageBytes: Int64
-    public var memoryWorkingSetBytes: Int64
-    public var memoryLimitBytes: Int64
-    public var pids: Int64
-    public var networkRxBytes: Int64
-    public var networkTxBytes: Int64
-    public var blockReadBytes: Int64
-    public var blockWriteBytes: Int64
-    /// The kernel's OOM counters, cumulative since the container's start (``ResourceSample/oomKills``); nil when not read.
-    public var oomKills: Int64?
-    public var ooms: Int64?
-    public var memoryLimitHits: Int64?
-
-    enum CodingKeys: String, CodingKey {
-        case pids
-        case containerID = "container_id"
-        case timeNanos = "ts_ns"
-        case cpuPercent = "cpu_pct"
-        case cpuPercentOfLimit = "cpu_pct_of_limit"
-        case cpuThrottledPeriods = "cpu_throttled_periods"
-        case memoryUsageBytes = "mem_usage_bytes"
-        case memoryWorkingSetBytes = "mem_working_set_bytes"
-        case memoryLimitBytes = "mem_limit_bytes"
-        case networkRxBytes = "net_rx_bytes"
-        case networkTxBytes = "net_tx_bytes"
-        case blockReadBytes = "blk_read_bytes"
-        case blockWriteBytes = "blk_write_bytes"
-        case oomKills = "oom_kills"
-        case ooms
-        case memoryLimitHits = "mem_limit_hits"
-    }
-}
+/// A row of `samples`, read by its column names (``ResourceSample``'s coding keys).
+extension ResourceSample: FetchableRecord {}
 
 extension EventStore {
     /// The ids of the containers that ever had the name `nameOrID` (a name reused by recreated containers gives all
@@ -143,9 +107,9 @@ extension EventStore {
     /// The latest sample of each container that has one, by container id.
     ///
     /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
-    public func latestSamples() throws -> [String: SampleRecord] {
+    public func latestSamples() throws -> [String: ResourceSample] {
         let rows = try read { db in
-            try SampleRecord.fetchAll(
+            try ResourceSample.fetchAll(
                 db,
                 sql: """
                     SELECT k.container_id, s.* FROM container_keys k
@@ -159,9 +123,9 @@ extension EventStore {
     /// Samples of `containerIDs` between `since` and `until` (Unix nanoseconds, inclusive), oldest first.
     ///
     /// - Throws: ``StoreError/cannotRead(path:reason:)`` when the store cannot be read.
-    public func samples(containerIDs: [String], since: Int64? = nil, until: Int64? = nil) throws -> [SampleRecord] {
+    public func samples(containerIDs: [String], since: Int64? = nil, until: Int64? = nil) throws -> [ResourceSample] {
         try read { db in
-            try SampleRecord.fetchAll(
+            try ResourceSample.fetchAll(
                 db,
                 sql: """
                     SELECT k.container_id, s.* FROM samples s JOIN container_keys k ON k.key = s.container_key

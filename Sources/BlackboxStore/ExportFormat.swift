@@ -65,7 +65,7 @@ public enum ExportFormat {
     }
 
     /// A `{"sample":{…}}` line.
-    public static func line(_ sample: SampleRecord) -> String {
+    public static func line(_ sample: ResourceSample) -> String {
         var line = JSONLine()
         line.append("container_id", sample.containerID)
         line.append("ts_ns", sample.timeNanos)

@@ -1,5 +1,6 @@
 import BlackboxCore
 import BlackboxStore
+import DockerEngine
 
 /// A container as the store last recorded it (`ps --json`), with its latest resource sample.
 public struct ContainerView: Codable, Sendable, Equatable {
@@ -49,7 +50,7 @@ public struct ContainerView: Codable, Sendable, Equatable {
         case sampleNanos = "sample_ts_ns"
     }
 
-    public init(_ container: ContainerState, sample: SampleRecord?) {
+    public init(_ container: ContainerState, sample: ResourceSample?) {
         containerID = container.containerID
         name = container.name
         image = container.image

@@ -41,7 +41,7 @@ public struct SampleView: Codable, Sendable, Equatable {
         case blockWriteBytes = "blk_write_bytes"
     }
 
-    public init(_ sample: SampleRecord) {
+    public init(_ sample: ResourceSample) {
         containerID = sample.containerID
         timeNanos = sample.timeNanos
         time = Timestamp.rfc3339(unixNanos: sample.timeNanos)

@@ -127,8 +127,9 @@ public struct StatsReading: Sendable, Equatable {
     }
 }
 
-/// One resource reading of one container, in the units the store keeps.
-public struct ResourceSample: Sendable, Equatable {
+/// One resource reading of one container, in the units the store keeps: what the sampler produces, a row of the
+/// store's `samples` table and an export's `{"sample":{…}}` line; its JSON keys are the table's column names.
+public struct ResourceSample: Sendable, Equatable, Codable {
     public var containerID: String
     /// When the reading was taken, Unix nanoseconds.
     public var timeNanos: Int64
@@ -156,6 +157,24 @@ public struct ResourceSample: Sendable, Equatable {
     public var oomKills: Int64?
     public var ooms: Int64?
     public var memoryLimitHits: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case pids, ooms
+        case containerID = "container_id"
+        case timeNanos = "ts_ns"
+        case cpuPercent = "cpu_pct"
+        case cpuPercentOfLimit = "cpu_pct_of_limit"
+        case cpuThrottledPeriods = "cpu_throttled_periods"
+        case memoryUsageBytes = "mem_usage_bytes"
+        case memoryWorkingSetBytes = "mem_working_set_bytes"
+        case memoryLimitBytes = "mem_limit_bytes"
+        case networkRxBytes = "net_rx_bytes"
+        case networkTxBytes = "net_tx_bytes"
+        case blockReadBytes = "blk_read_bytes"
+        case blockWriteBytes = "blk_write_bytes"
+        case oomKills = "oom_kills"
+        case memoryLimitHits = "mem_limit_hits"
+    }
 
     public init(
         containerID: String, timeNanos: Int64, cpuPercent: Double?, cpuPercentOfLimit: Double?, cpuThrottledPeriods: Int64,

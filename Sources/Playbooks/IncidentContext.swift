@@ -33,7 +33,7 @@ public struct IncidentContext: Sendable {
     /// none (it was not running, or the row was not imported), so what the container printed is unknown.
     public var logTailRecorded = true
     /// The container's samples before this failure (from the previous failure, or 30 minutes before the incident).
-    public var samples: [SampleRecord]
+    public var samples: [ResourceSample]
     /// The incident's occurrences up to and including this one, oldest first.
     public var history: [OccurrenceSummary]
     /// The compose project and service, their files and dependencies, when the container was part of one.
@@ -43,7 +43,7 @@ public struct IncidentContext: Sendable {
 
     public init(
         incident: IncidentState, events: [EventRecord], inspect: JSONValue?, snapshots: [JSONValue], logLines: [LogLine],
-        samples: [SampleRecord], history: [OccurrenceSummary] = [], compose: ComposeContext? = nil, lookups: any EvidenceLookups
+        samples: [ResourceSample], history: [OccurrenceSummary] = [], compose: ComposeContext? = nil, lookups: any EvidenceLookups
     ) {
         self.incident = incident
         self.events = events
@@ -80,7 +80,7 @@ extension IncidentContext {
 
     /// The evidence of `incident` from its window's events and samples, read already.
     static func make(
-        _ incident: IncidentState, events: [EventRecord], samples: [SampleRecord], from store: EventStore, lookups: (any EvidenceLookups)?
+        _ incident: IncidentState, events: [EventRecord], samples: [ResourceSample], from store: EventStore, lookups: (any EvidenceLookups)?
     ) throws -> IncidentEvidence {
         let snapshots = events.filter { $0.kind == .inspect }
         let atFailure = snapshots.first { $0.timeNanos >= incident.lastNanos } ?? snapshots.last

@@ -12,7 +12,7 @@ public struct IncidentEvidence: Sendable {
     /// The container's rows from 10 minutes before the incident opened to a minute after its last trigger, in order.
     public var events: [EventRecord]
     /// The container's samples from 30 minutes before the incident opened to 5 s after its last trigger.
-    public var samples: [SampleRecord]
+    public var samples: [ResourceSample]
     public var compose: ComposeContext?
     /// One context per occurrence, in order (never empty).
     public var occurrences: [IncidentContext]
@@ -21,7 +21,7 @@ public struct IncidentEvidence: Sendable {
     ///
     /// - Parameter lookups: the host facts of one occurrence, given its rows and its failure time (Unix nanoseconds).
     public init(
-        incident: IncidentState, events: [EventRecord], samples: [SampleRecord], compose: ComposeContext?,
+        incident: IncidentState, events: [EventRecord], samples: [ResourceSample], compose: ComposeContext?,
         lookups: (_ rows: [EventRecord], _ failedNanos: Int64) -> any EvidenceLookups
     ) {
         self.incident = incident
@@ -208,7 +208,7 @@ public struct IncidentEvidence: Sendable {
 
     private static func context(
         _ incident: IncidentState, summary: OccurrenceSummary, rows: [EventRecord], triggers: [EventRecord], history: [OccurrenceSummary],
-        linesBefore: Int64?, samples: [SampleRecord], compose: ComposeContext?, lookups: any EvidenceLookups
+        linesBefore: Int64?, samples: [ResourceSample], compose: ComposeContext?, lookups: any EvidenceLookups
     ) -> IncidentContext {
         var scoped = incident
         scoped.occurrences = summary.number

@@ -1,4 +1,4 @@
-import BlackboxStore
+import DockerEngine
 
 /// A column of the store's `samples` table that a playbook's `sample:` evidence can read (`column:`, `divided_by:`):
 /// the one list the parser checks names against and the matcher reads values by.
@@ -17,7 +17,7 @@ public enum SampleColumn: String, Sendable, CaseIterable {
 
     /// The column's value in `sample`, in the store's units (percent, bytes, counts); nil where the sample has none
     /// (`cpu_pct` of a container's first sample).
-    public func value(in sample: SampleRecord) -> Double? {
+    public func value(in sample: ResourceSample) -> Double? {
         switch self {
         case .cpuPercent: sample.cpuPercent
         case .cpuPercentOfLimit: sample.cpuPercentOfLimit

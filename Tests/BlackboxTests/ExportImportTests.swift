@@ -30,7 +30,7 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    private func allSamples(_ store: EventStore) throws -> [SampleRecord] {
+    private func allSamples(_ store: EventStore) throws -> [ResourceSample] {
         try store.samples(containerIDs: try store.containers().map(\.containerID))
     }
 

@@ -29,7 +29,7 @@ import Testing
         let counter = Gen.int64(in: 0...Int64.max)
         await propertyCheck(count: 300, input: Gen.int64(in: Timestamp.acceptedNanos), counter, Gen.double(in: 0...6400).optional, counter.optional) {
             nanos, bytes, cpu, kills in
-            let sample = SampleRecord(
+            let sample = ResourceSample(
                 containerID: "c1", timeNanos: nanos, cpuPercent: cpu, cpuPercentOfLimit: nil, cpuThrottledPeriods: bytes % 1000,
                 memoryUsageBytes: bytes, memoryWorkingSetBytes: bytes / 2, memoryLimitBytes: bytes, pids: 3, networkRxBytes: bytes,
                 networkTxBytes: 0, blockReadBytes: bytes / 3, blockWriteBytes: 1, oomKills: kills, ooms: kills, memoryLimitHits: nil)

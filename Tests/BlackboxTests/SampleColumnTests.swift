@@ -1,5 +1,5 @@
 import BlackboxCore
-@testable import BlackboxStore
+import DockerEngine
 import Foundation
 import Playbooks
 import Testing
@@ -8,7 +8,7 @@ import Testing
 @Suite struct SampleColumnTests {
     @Test func eachColumnReadsTheStoreColumnOfItsName() throws {
         // Every field a different value, so a column that reads another field is seen.
-        let sample = SampleRecord(
+        let sample = ResourceSample(
             containerID: "c1", timeNanos: 1, cpuPercent: 2, cpuPercentOfLimit: 3, cpuThrottledPeriods: 4, memoryUsageBytes: 5,
             memoryWorkingSetBytes: 6, memoryLimitBytes: 7, pids: 8, networkRxBytes: 9, networkTxBytes: 10, blockReadBytes: 11,
             blockWriteBytes: 12, oomKills: nil, ooms: nil, memoryLimitHits: nil)
