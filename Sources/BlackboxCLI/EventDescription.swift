@@ -42,8 +42,9 @@ enum EventDescription {
         case .logTail:
             guard let tail = try? JSONDecoder().decode(EventRecord.LogTail.self, from: payload) else { return "" }
             guard tail.captured else { return "not captured: \(tail.reason ?? "unknown reason")" }
-            let last = tail.lines.last.map { " last: \($0.text.prefix(80))" } ?? ""
-            return "\(tail.lines.count) line\(tail.lines.count == 1 ? "" : "s")\(last)"
+            // The line that says most about the failure (an error rather than a banner the next run printed).
+            guard let most = ErrorLine.mostInformative(tail.lines) else { return "\(tail.lines.count) line\(tail.lines.count == 1 ? "" : "s")" }
+            return tail.lines.count == 1 ? "1 line: \(most.text.prefix(80))" : "\(tail.lines.count) lines, most informative: \(most.text.prefix(80))"
         case .hostFacts:
             guard let facts = try? JSONDecoder().decode(EventRecord.HostFacts.self, from: payload) else { return "" }
             let paths = facts.paths.keys.sorted().map { "\($0): \(facts.paths[$0] ?? "")" }

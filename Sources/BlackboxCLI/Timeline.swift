@@ -149,7 +149,7 @@ struct Timeline {
             var entries = [
                 TimelineEntry(
                     timeNanos: peak.timeNanos, containerID: id, event: "memory peak",
-                    details: "working set \(Units.bytes(peak.workingSetBytes))\(ofLimit), highest of \(summary.count) samples")
+                    details: "working set \(Units.bytes(peak.workingSetBytes))\(ofLimit), highest of \(summary.count) sample\(summary.count == 1 ? "" : "s")")
             ]
             if let limit, let near = summary.firstReaching {
                 entries.append(

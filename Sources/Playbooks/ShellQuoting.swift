@@ -9,6 +9,9 @@ struct ShellQuoting {
     private var state = State.prose
     private var escaping = false
 
+    /// Whether the text read so far ends in prose, outside any command.
+    var inProse: Bool { state == .prose }
+
     /// Follows the template's text `text` (not a value), in order.
     mutating func read(_ text: String) {
         for character in text {

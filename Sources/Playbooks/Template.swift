@@ -96,13 +96,21 @@ public struct Template: Sendable, Equatable {
     public func render(_ values: [String: JSONValue], format: (JSONValue?, String?) -> String) -> String {
         var output = ""
         var shell = ShellQuoting()
+        // A value in prose that ends a sentence of its own (a quoted log line: "… not specified.") takes the place of
+        // the template's full stop after it, so the text does not read "specified..".
+        var endsASentence = false
         func render(_ parts: [Part]) {
             for part in parts {
                 switch part {
                 case .text(let text):
-                    output += text
+                    let kept = endsASentence && text.hasPrefix(".") && !text.hasPrefix("..") ? String(text.dropFirst()) : text
+                    endsASentence = false
+                    output += kept
                     shell.read(text)
-                case .value(let name, let filter): output += shell.quote(format(values[name], filter))
+                case .value(let name, let filter):
+                    let value = shell.quote(format(values[name], filter))
+                    output += value
+                    endsASentence = shell.inProse && [".", "!", "?"].contains(value.last)
                 case .section(let name, let inverted, let inner): if Self.hasValue(values[name]) != inverted { render(inner) }
                 }
             }

@@ -1,3 +1,4 @@
+import BlackboxCore
 import BlackboxStore
 import DockerEngine
 import Foundation
@@ -161,6 +162,17 @@ import Testing
         #expect(Condition.matches("allocated").holds(for: .string("port is already allocated")))
         #expect(Condition.exists(false).holds(for: .string("")))
         #expect(TemplateRenderer.render("{{a|mib}}m of {{b|bytes}}, {{c}}", values: ["a": .number(243_269_632), "b": .number(1536)]) == "232m of 1.5KiB, unknown")
+    }
+
+    /// A quoted log line that ends its own sentence takes the place of the template's full stop; in a command, and for
+    /// an ellipsis, the text stays as written.
+    @Test func aValueThatEndsASentenceTakesThePlaceOfTheFullStop() {
+        let line: [String: JSONValue] = ["line": .string("Database is uninitialized and superuser password is not specified.")]
+        #expect(TemplateRenderer.render("It exited: {{line}}. The image", values: line) == "It exited: Database is uninitialized and superuser password is not specified. The image")
+        #expect(TemplateRenderer.render("It said {{line}}{{#none}} (none){{/none}}.", values: line).hasSuffix("not specified."))
+        #expect(TemplateRenderer.render("It said {{line}}...", values: line).hasSuffix("specified...."))
+        #expect(TemplateRenderer.render("Run `echo {{v}}.` now.", values: ["v": .string("a.")]) == "Run `echo a..` now.")
+        #expect(TemplateRenderer.render("Version {{v}}.", values: ["v": .string("1.2")]) == "Version 1.2.")
     }
 }
 

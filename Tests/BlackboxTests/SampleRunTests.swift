@@ -111,9 +111,9 @@ import Testing
             .entries().filter { ["memory peak", "memory limit reached"].contains($0.event) }
         #expect(entries.map { "\($0.timeNanos) \($0.containerID ?? "-") \($0.event): \($0.details)" } == [
             "10 c memory limit reached: working set 60B is 93.75% of 64B",
-            "10 d memory peak: working set 95B, highest of 1 samples",
+            "10 d memory peak: working set 95B, highest of 1 sample",
             "20 c memory peak: working set 62B of a 64B limit (96.88%), highest of 2 samples",
-            "110 c memory peak: working set 100B of a 256B limit (39.06%), highest of 1 samples",
+            "110 c memory peak: working set 100B of a 256B limit (39.06%), highest of 1 sample",
         ])
     }
 }
