@@ -172,7 +172,7 @@ struct IncidentReport {
         return lines
     }
 
-    /// `memory       ▂▃▅▆█ 2.3 MiB → 14.3 MiB of a 32.0 MiB limit (5 samples)`.
+    /// `memory       ▂▃▅▆█ 2.3MiB → peak 14.3MiB of a 32MiB limit (5 samples)`.
     private func memoryLine() -> String? {
         let samples = evidence.samples.filter { $0.timeNanos <= context.incident.lastNanos }.suffix(40)
         guard let first = samples.first, let last = samples.last else { return nil }

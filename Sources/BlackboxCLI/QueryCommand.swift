@@ -29,7 +29,7 @@ struct QueryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("table (aligned columns), csv (RFC 4180 with a header line) or json (an array of objects).", valueName: "format"))
     var format: Format = .table
 
-    @Option(help: ArgumentHelp("Stop the query after this long: a duration (30s, 2m) or seconds.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Stop the query after this long: a duration (30s, 2m) or seconds, more than 0 and at most 100 years.", valueName: "duration"))
     var timeout = TimeoutArgument(argument: "30s")!
 
     /// Rows a table is aligned over: the first ones are held back until their widths are known, the rest are printed as

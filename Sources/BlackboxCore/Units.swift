@@ -21,6 +21,16 @@ public enum Units {
         bytes(Double(value))
     }
 
+    /// Whole mebibytes, rounded up: what a limit written in MiB (`232m`, `--memory 232m`) must be to hold `bytes`.
+    public static func mebibytesRoundedUp(_ bytes: Int64) -> Int64 {
+        bytes / 1_048_576 + (bytes % 1_048_576 > 0 ? 1 : 0)
+    }
+
+    /// ``mebibytesRoundedUp(_:)-(Int64)`` of a count of bytes held as a number (a template value); 0 for none or less.
+    public static func mebibytesRoundedUp(_ bytes: Double) -> Int64 {
+        bytes > 0 ? mebibytesRoundedUp(Int64(min(bytes.rounded(.up), 9.0e18))) : 0
+    }
+
     /// A length of time, `nanos` nanoseconds long: `850ms`, `12.4s`, `3m12s`, `2h05m`, `3d04h`; a negative length
     /// is shown as 0 (`0ms`).
     public static func span(nanos: Int64) -> String {

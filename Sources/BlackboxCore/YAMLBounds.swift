@@ -30,7 +30,7 @@ public enum YAMLBounds {
     public static func compose(_ yaml: String, maximumBytes: Int, maximumNodes: Int) throws -> Node? {
         let size = yaml.utf8.count
         guard size <= maximumBytes else {
-            throw Refused(line: 0, reason: "the file is \(size) bytes, over the \(maximumBytes >> 10) KiB bound")
+            throw Refused(line: 0, reason: "the file is \(size) bytes, over the \(Units.bytes(Int64(maximumBytes))) bound")
         }
         guard let root = try Yams.compose(yaml: yaml) else { return nil }
         switch measure(root, maximumNodes: maximumNodes) {

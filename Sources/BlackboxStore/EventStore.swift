@@ -159,8 +159,6 @@ public final class EventStore: Sendable {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
-    /// What went wrong, as a phrase: SQLite's message, and when its code is one the file system can explain (a disk
-    /// I/O error, a full disk, a read-only file, a file that cannot be opened) the cause read from `path`'s facts.
     /// Runs `body` on a read connection of the store: every read of the store goes through here.
     ///
     /// - Throws: ``StoreError/cannotRead(path:reason:)`` when SQLite fails, with the path and the cause; an error
@@ -173,6 +171,8 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// What went wrong, as a phrase: SQLite's message, and when its code is one the file system can explain (a disk
+    /// I/O error, a full disk, a read-only file, a file that cannot be opened) the cause read from `path`'s facts.
     static func reason(_ error: any Error, path: String? = nil) -> String {
         if let error = error as? DatabaseError {
             let message = error.message ?? error.description

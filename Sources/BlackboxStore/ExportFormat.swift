@@ -10,7 +10,7 @@ public enum ExportFormat {
 
     /// What an export was limited to, as its header's `filter` says it; nil fields were not limited.
     public struct Filter: Encodable, Sendable, Equatable {
-        /// Unix nanoseconds, inclusive.
+        /// The window's bounds, Unix nanoseconds, inclusive.
         public var sinceNanos: Int64?
         public var untilNanos: Int64?
         /// The names and id prefixes given with `--container`, as given.

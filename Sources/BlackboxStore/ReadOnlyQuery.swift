@@ -28,7 +28,7 @@ public enum QueryError: Error, Sendable, LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .failed(let reason): "the query failed: \(reason)"
-        case .timedOut(let seconds): "the query was stopped after \(Self.format(seconds)) s (--timeout); narrow it (a time range, a LIMIT) or allow it longer"
+        case .timedOut(let seconds): "the query was stopped after \(Self.format(seconds))s (--timeout); narrow it (a time range, a LIMIT) or allow it longer"
         }
     }
 
@@ -127,7 +127,7 @@ public final class ReadOnlyQuery: Sendable {
             throw QueryError.timedOut(seconds: timeout)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOMEM || error.resultCode == .SQLITE_FULL {
             throw QueryError.failed(
-                "the query needs more than \(Self.workingMemoryBytes >> 20) MiB of working memory (a large ORDER BY, GROUP BY, "
+                "the query needs more than \(Self.workingMemoryBytes >> 20)MiB of working memory (a large ORDER BY, GROUP BY, "
                     + "DISTINCT or subquery); narrow it (a time range, a LIMIT, fewer columns)")
         } catch {
             throw QueryError.failed(Self.reason(error, refused: QueryAuthorizer.takeRefusal(on: connection)))

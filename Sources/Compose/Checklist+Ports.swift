@@ -1,4 +1,3 @@
-
 extension Checklist {
     /// Check 3: a host port published twice in the project, or held by a running container outside it (from the
     /// store's latest inspect snapshots) or, on the engine's host, by a listening process.

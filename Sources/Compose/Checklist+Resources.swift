@@ -101,7 +101,7 @@ extension Checklist {
     }
 
     static func roundedToMiB(_ bytes: Int64) -> Int64 {
-        (bytes + 1_048_575) / 1_048_576 * 1_048_576
+        Units.mebibytesRoundedUp(bytes) * 1_048_576
     }
 
     /// `0.5`, `2`.

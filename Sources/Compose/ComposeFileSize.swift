@@ -1,3 +1,4 @@
+import BlackboxCore
 import Foundation
 
 /// The size bound of the files `check` reads (compose files, `.env`, `env_file`), checked before reading.
@@ -12,7 +13,7 @@ enum ComposeFileSize {
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         guard size <= maximumBytes else {
             throw ComposeProblem(
-                "\(shown) is \(size) bytes, over the \(maximumBytes >> 20) MiB blackbox reads of such a file", at: ComposeLocation(file: shown, line: 0))
+                "\(shown) is \(size) bytes, over the \(Units.bytes(Int64(maximumBytes))) blackbox reads of such a file", at: ComposeLocation(file: shown, line: 0))
         }
     }
 }

@@ -1,3 +1,4 @@
+import BlackboxCore
 import DockerEngine
 
 /// Sizes and durations as compose writes them.
@@ -19,7 +20,7 @@ enum ComposeUnits {
 
     /// A byte count as compose would write it back: whole MiB, rounded up (`232m`).
     static func composeSize(_ bytes: Int64) -> String {
-        "\((bytes + 1_048_575) / 1_048_576)m"
+        "\(Units.mebibytesRoundedUp(bytes))m"
     }
 
     /// Splits a command string into words as compose does (POSIX shell quoting, no expansion).

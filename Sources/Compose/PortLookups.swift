@@ -1,9 +1,11 @@
-/// What `blackbox check` asks of the engine's host about a published port: who holds it. Playbooks' `HostLookups`
-/// answers from the store's latest inspect snapshots and this host's `/proc`; tests answer with fixed values.
+/// Who holds a host port: what `blackbox check` asks about a published port, and the first thing diagnosis asks of
+/// the host (`EvidenceLookups` refines it). Playbooks' `HostLookups` answers from the store's latest inspect
+/// snapshots and this host's `/proc`; tests answer with fixed values.
 public protocol PortLookups: Sendable {
     /// The name of another running container that publishes this host port, if any.
     func portHolder(hostPort: String, excluding containerID: String) -> String?
-    /// The process listening on a TCP port of this host, as `pid 1234 (nginx)`, when it can be found.
+    /// The process listening on a TCP port, or bound to a UDP port, of this host, as `pid 1234 (nginx)`, when it can be
+    /// found.
     func portProcess(_ port: String) -> String?
 }
 
@@ -14,7 +16,7 @@ public protocol BulkPortLookups: PortLookups {
     /// The running container that publishes each host port (the first by container id, as
     /// ``PortLookups/portHolder(hostPort:excluding:)`` answers), by the port's text.
     func portHolders() -> [String: String]
-    /// The TCP ports something on this host listens on (`/proc/net/tcp`, `/proc/net/tcp6`); only for these can
-    /// ``PortLookups/portProcess(_:)`` find a process.
+    /// The TCP ports something on this host listens on (`/proc/net/tcp`, `/proc/net/tcp6`): the published TCP ports
+    /// ``PortLookups/portProcess(_:)`` is worth asking about.
     func listeningPorts() -> Set<Int>
 }

@@ -127,8 +127,8 @@ public struct StatsReading: Sendable, Equatable {
     }
 }
 
-/// One resource reading of one container, in the units the store keeps: what the sampler produces, a row of the
-/// store's `samples` table and an export's `{"sample":{…}}` line; its JSON keys are the table's column names.
+/// One resource reading of one container, in the units the store keeps: what the sampler produces and what the store
+/// reads back. Its coding keys are the names the store's `samples` rows are read by (and `stats --json` prints).
 public struct ResourceSample: Sendable, Equatable, Codable {
     public var containerID: String
     /// When the reading was taken, Unix nanoseconds.

@@ -13,7 +13,7 @@ public struct ComposeContext: Sendable {
     /// The services it depends on.
     public var dependsOn: [String]
     /// Where a fix to the service's `depends_on` goes, as `FILE:LINE`: the `depends_on` key of the service in the
-    /// last compose file that writes one, else the service's key under `services:`; nil when the files cannot be read
+    /// last compose file that writes one, else the service's key in the first file that defines it; nil when the files cannot be read
     /// (the recorder is not on the compose project's host).
     public var dependsOnLocation: String?
     /// Where ``dependsOn`` came from: `label` (`com.docker.compose.depends_on`, set by compose v2), `compose file`

@@ -17,7 +17,7 @@ public enum SampleColumn: String, Sendable, CaseIterable {
 
     /// The column's value in `sample`, in the store's units (percent, bytes, counts); nil where the sample has none
     /// (`cpu_pct` of a container's first sample).
-    public func value(in sample: ResourceSample) -> Double? {
+    func value(in sample: ResourceSample) -> Double? {
         switch self {
         case .cpuPercent: sample.cpuPercent
         case .cpuPercentOfLimit: sample.cpuPercentOfLimit

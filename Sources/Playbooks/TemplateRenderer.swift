@@ -59,7 +59,7 @@ public enum TemplateRenderer {
         case "bytes":
             return value.numberValue.map { Units.bytes($0) } ?? value.description
         case "mib":
-            return value.numberValue.map { String(Int64(($0 / 1_048_576).rounded(.up))) } ?? value.description
+            return value.numberValue.map { String(Units.mebibytesRoundedUp($0)) } ?? value.description
         case "percent":
             return value.numberValue.map { String(format: "%.0f %%", $0 * 100) } ?? value.description
         case "duration":

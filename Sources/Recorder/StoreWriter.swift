@@ -37,7 +37,7 @@ actor StoreWriter {
     private var samplesInFlight = 0
     /// When the oldest queued sample was queued.
     private var samplesQueuedAt: ContinuousClock.Instant?
-    private var dropped: EventRecord.Gap?
+    private var pendingGap: EventRecord.Gap?
     private var failure: String?
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var finishing = false
@@ -112,7 +112,7 @@ actor StoreWriter {
 
     private func commitUntilDone() async throws {
         while true {
-            if events.isEmpty && samples.isEmpty && dropped == nil {
+            if events.isEmpty && samples.isEmpty && pendingGap == nil {
                 if finishing { return }
                 await withCheckedContinuation { wakeUp = $0 }
                 continue
@@ -143,12 +143,12 @@ actor StoreWriter {
     private func commitBatch() async -> Bool {
         let store = self.store
         do {
-            if let gap = dropped {
-                dropped = nil
+            if let gap = pendingGap {
+                pendingGap = nil
                 do {
                     _ = try await transactions.perform { try store.append(.recorderGap(gap)) }
                 } catch {
-                    count(gap)
+                    addToPendingGap(gap)
                     throw error
                 }
                 logger.warning(
@@ -256,17 +256,17 @@ actor StoreWriter {
 
     /// Adds `gap` to the pending gap row: rows just dropped, or a gap row whose transaction failed (put back, merged
     /// with what was dropped meanwhile).
-    private func count(_ gap: EventRecord.Gap) {
-        dropped = dropped.map { $0.merged(with: gap) } ?? gap
+    private func addToPendingGap(_ gap: EventRecord.Gap) {
+        pendingGap = pendingGap.map { $0.merged(with: gap) } ?? gap
     }
 
     private func drop(events droppedEvents: Int, samples droppedSamples: Int, at time: Int64) {
-        if dropped == nil {
+        if pendingGap == nil {
             logger.error("the write buffer is full; dropping new rows until the store can be written", metadata: ["store.path": "\(store.path)"])
         }
         let gap = EventRecord.Gap(
             reason: "write_buffer_overflow", fromNanos: time, untilNanos: time, droppedEvents: droppedEvents, droppedSamples: droppedSamples)
-        count(gap)
+        addToPendingGap(gap)
     }
 
     private func resumeFlushes(all: Bool) {

@@ -277,7 +277,7 @@ import Testing
         let big = String(repeating: "X=" + String(repeating: "a", count: 98) + "\n", count: 11_000)
         let result = try check("services:\n  web:\n    image: nginx\n    env_file: big.env\n", files: ["big.env": big])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("big.env is 1111000 bytes, over the 1 MiB"), "\(result.stdout)")
+        #expect(result.stdout.contains("big.env is 1111000 bytes, over the 1MiB"), "\(result.stdout)")
     }
 
     @Test func anUnterminatedInterpolationIsReported() throws {

@@ -1,7 +1,7 @@
 import BlackboxCore
 import DockerEngine
 import Foundation
-import Playbooks
+@testable import Playbooks
 import Testing
 
 /// A playbook's `sample:` evidence names a column of the store's `samples` table; each name reads that column's value.
