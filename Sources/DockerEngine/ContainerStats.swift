@@ -158,7 +158,9 @@ public struct ResourceSample: Sendable, Equatable, Codable {
     public var ooms: Int64?
     public var memoryLimitHits: Int64?
 
-    enum CodingKeys: String, CodingKey {
+    /// A sample's columns, by the names the store's `samples` rows are read by, `stats --json` prints and a playbook's
+    /// `samples:` evidence names.
+    public enum Column: String, CodingKey, CaseIterable, Sendable {
         case pids, ooms
         case containerID = "container_id"
         case timeNanos = "ts_ns"
@@ -174,6 +176,34 @@ public struct ResourceSample: Sendable, Equatable, Codable {
         case blockWriteBytes = "blk_write_bytes"
         case oomKills = "oom_kills"
         case memoryLimitHits = "mem_limit_hits"
+    }
+
+    typealias CodingKeys = Column
+
+    /// The columns that measure something: all but the container's id and the time.
+    public static let measurements = Column.allCases.filter { $0 != .containerID && $0 != .timeNanos }
+
+    /// A measurement's value in the store's units (percent, bytes, counts); nil where the sample has none (`cpu_pct` of
+    /// a container's first sample, OOM counters not read) and for ``Column/containerID``.
+    public func value(_ column: Column) -> Double? {
+        switch column {
+        case .containerID: nil
+        case .timeNanos: Double(timeNanos)
+        case .cpuPercent: cpuPercent
+        case .cpuPercentOfLimit: cpuPercentOfLimit
+        case .cpuThrottledPeriods: Double(cpuThrottledPeriods)
+        case .memoryUsageBytes: Double(memoryUsageBytes)
+        case .memoryWorkingSetBytes: Double(memoryWorkingSetBytes)
+        case .memoryLimitBytes: Double(memoryLimitBytes)
+        case .pids: Double(pids)
+        case .networkRxBytes: Double(networkRxBytes)
+        case .networkTxBytes: Double(networkTxBytes)
+        case .blockReadBytes: Double(blockReadBytes)
+        case .blockWriteBytes: Double(blockWriteBytes)
+        case .oomKills: oomKills.map(Double.init)
+        case .ooms: ooms.map(Double.init)
+        case .memoryLimitHits: memoryLimitHits.map(Double.init)
+        }
     }
 
     public init(

@@ -135,8 +135,9 @@ public struct SampleQuery: Sendable, Equatable {
     public enum Aggregate: String, Sendable, CaseIterable {
         case max, min, avg, last, first
     }
-    public var column: SampleColumn
-    public var dividedBy: SampleColumn?
+    /// One of ``ResourceSample/measurements``.
+    public var column: ResourceSample.Column
+    public var dividedBy: ResourceSample.Column?
     public var aggregate: Aggregate
     /// How far before the incident's last trigger, nanoseconds.
     public var withinNanos: Int64

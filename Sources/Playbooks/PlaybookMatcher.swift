@@ -209,9 +209,9 @@ public struct PlaybookMatcher: Sendable {
     static func aggregate(_ query: SampleQuery, _ context: IncidentContext) -> JSONValue? {
         let from = context.incident.lastNanos - query.withinNanos
         let values: [Double] = context.samples.filter { $0.timeNanos >= from }.compactMap { sample in
-            guard let value = query.column.value(in: sample) else { return nil }
+            guard let value = sample.value(query.column) else { return nil }
             guard let divisor = query.dividedBy else { return value }
-            guard let denominator = divisor.value(in: sample), denominator > 0 else { return nil }
+            guard let denominator = sample.value(divisor), denominator > 0 else { return nil }
             return value / denominator
         }
         guard !values.isEmpty else { return nil }

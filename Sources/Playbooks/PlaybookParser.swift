@@ -314,7 +314,7 @@ public struct PlaybookParser {
 
     mutating func sampleQuery(_ keys: [String: Node], at node: Node) -> SampleQuery? {
         guard let name = keys["column"].flatMap({ string($0, "column") }), let column = sampleColumn(name, at: node) else { return nil }
-        var divisor: SampleColumn?
+        var divisor: ResourceSample.Column?
         if let name = keys["divided_by"]?.string {
             guard let parsed = sampleColumn(name, at: node) else { return nil }
             divisor = parsed
@@ -338,9 +338,9 @@ public struct PlaybookParser {
         return SampleQuery(column: column, dividedBy: divisor, aggregate: aggregate, withinNanos: within)
     }
 
-    private mutating func sampleColumn(_ name: String, at node: Node) -> SampleColumn? {
-        guard let column = SampleColumn(rawValue: name) else {
-            error(node, "unknown sample column '\(name)': use \(SampleColumn.allCases.map(\.rawValue).joined(separator: ", "))")
+    private mutating func sampleColumn(_ name: String, at node: Node) -> ResourceSample.Column? {
+        guard let column = ResourceSample.Column(rawValue: name), ResourceSample.measurements.contains(column) else {
+            error(node, "unknown sample column '\(name)': use \(ResourceSample.measurements.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
         return column
