@@ -21,6 +21,11 @@ enum EventDescription {
 
     /// `events` (oldest first) are the listing's others: an `update` shows what it changed from the inspect snapshots
     /// around it (``ContainerUpdateChange``).
+    /// A container's line as a listing quotes it: its first 80 characters, with `…` where it goes on.
+    static func clipped(_ line: String) -> String {
+        line.count > 80 ? line.prefix(80) + "…" : line
+    }
+
     static func details(_ event: EventRecord, among events: [EventRecord] = []) -> String {
         let payload = Data(event.payload.utf8)
         switch event.kind {
@@ -44,7 +49,7 @@ enum EventDescription {
             guard tail.captured else { return "not captured: \(tail.reason ?? "unknown reason")" }
             // The line that says most about the failure (an error rather than a banner the next run printed).
             guard let most = ErrorLine.mostInformative(tail.lines) else { return "\(tail.lines.count) line\(tail.lines.count == 1 ? "" : "s")" }
-            return tail.lines.count == 1 ? "1 line: \(most.text.prefix(80))" : "\(tail.lines.count) lines, most informative: \(most.text.prefix(80))"
+            return tail.lines.count == 1 ? "1 line: \(clipped(most.text))" : "\(tail.lines.count) lines, most informative: \(clipped(most.text))"
         case .hostFacts:
             guard let facts = try? JSONDecoder().decode(EventRecord.HostFacts.self, from: payload) else { return "" }
             let paths = facts.paths.keys.sorted().map { "\($0): \(facts.paths[$0] ?? "")" }
@@ -64,7 +69,7 @@ enum EventDescription {
             return PressureDescription.details(pressure)
         case .errorBurst:
             guard let burst = EventRecord.ErrorBurst.decode(event) else { return "" }
-            let most = burst.mostInformative.map { " most informative: \($0.prefix(80))" } ?? ""
+            let most = burst.mostInformative.map { " most informative: \(clipped($0))" } ?? ""
             return "\(burst.phase.rawValue): \(burst.errorLines) error lines\(burst.phase == .start ? " within \(Units.span(nanos: burst.windowNanos))" : "")\(most)"
         case .reconciledExit:
             guard let exit = try? JSONDecoder().decode(EventRecord.ReconciledExit.self, from: payload) else { return "" }

@@ -167,7 +167,13 @@ struct IncidentReport {
             if let value = inspect[path: path] { parts.append("\(label)=\(value)") }
         }
         if let policy = RestartPolicyOutcome(inspect: inspect) { parts.append("restart=\(policy.label)") }
-        var lines = ["state        " + parts.joined(separator: " ")]
+        var state = "state        " + parts.joined(separator: " ")
+        // A restart policy can start the next run before the recorder inspects the container: then the snapshot is
+        // that run's (running, exit code 0), not the failed one's, and saying so keeps it from contradicting the header.
+        if let started = inspect[path: "State.StartedAt"]?.stringValue.flatMap(Timestamp.unixNanos(rfc3339:)), started > context.incident.lastNanos {
+            state += " (inspected after it was started again: the next run's state)"
+        }
+        var lines = [state]
         if let error = inspect[path: "State.Error"]?.description, !error.isEmpty { lines.append("error        \(error)") }
         return lines
     }

@@ -94,6 +94,16 @@ import Testing
     }
 
     /// The comparison itself: a wrong diagnosis, a lost occurrence list and a rendered "unknown" are all reported.
+    /// The restart policy started the next run before the recorder inspected the failed one: the state line says the
+    /// snapshot is that run's, so its `ExitCode=0` does not contradict the header's exit code 1.
+    @Test func aSnapshotOfTheNextRunSaysSo() throws {
+        let incident = try #require(try Self.shown("mysql-root-password-unset")["mysql-root-password-unset-down_db_1"]?.first)
+        let state = try #require(incident.text.split(separator: "\n").first { $0.hasPrefix("  state ") })
+        #expect(state.contains("ExitCode=0 RestartCount=1"), "\(state)")
+        #expect(state.hasSuffix("(inspected after it was started again: the next run's state)"), "\(state)")
+        #expect(incident.text.contains("exit code    1: the application failed"))
+    }
+
     @Test func theComparisonReportsWhatDiffers() throws {
         let expectation = try JSONDecoder().decode(
             SessionExpectation.IncidentExpectation.self,
