@@ -21,9 +21,9 @@ enum EventDescription {
 
     /// `events` (oldest first) are the listing's others: an `update` shows what it changed from the inspect snapshots
     /// around it (``ContainerUpdateChange``).
-    /// A container's line as a listing quotes it: its first 80 characters, with `…` where it goes on.
-    static func clipped(_ line: String) -> String {
-        line.count > 80 ? line.prefix(80) + "…" : line
+    /// A container's text as a listing quotes it: at most `length` characters, the last one `…` where it was cut.
+    static func clipped(_ text: String, to length: Int = 80) -> String {
+        text.count > length ? text.prefix(length - 1) + "…" : text
     }
 
     static func details(_ event: EventRecord, among events: [EventRecord] = []) -> String {

@@ -215,7 +215,7 @@ struct IncidentReport {
             let sign = offset < 0 ? "-" : "+"
             let relative = sign + Units.span(nanos: abs(offset))
             let repeats = row.count > 1 ? " ×\(row.count)" : ""
-            return relative.padding(toLength: 9, withPad: " ", startingAt: 0) + row.title + repeats + (row.details.isEmpty ? "" : "  " + (row.details.count > 160 ? row.details.prefix(159) + "…" : row.details))
+            return relative.padding(toLength: 9, withPad: " ", startingAt: 0) + row.title + repeats + (row.details.isEmpty ? "" : "  " + EventDescription.clipped(row.details, to: 160))
         }
     }
 
